@@ -1,0 +1,272 @@
+/**
+ * The producer end of one channel: batches records into frames and writes them into a ring.
+ *
+ * Thread: the producing subtask's thread only.
+ *
+ * Records collect in a batch until the batch reaches its size bound (an encoded size target, turned
+ * into a record count from the average record size seen so far) or until the owner calls
+ * {@link ChannelWriter.flushIfDue} after the flush timeout. Barriers, cancellation barriers and end
+ * of input flush the batch first and are written at once, so they keep their place in the stream.
+ *
+ * Backpressure: when the ring is full, the encoded frame goes into a backlog and `blocked` turns
+ * true; the owner must stop emitting and `await waitForSpace()`. The backlog therefore holds at most
+ * what one input record produced (plus one control frame), so memory stays bounded by the ring
+ * capacity plus one batch.
+ */
+import { ChannelClosedError, type RecordEncodeError } from '../errors.ts';
+import {
+  BARRIER_PAYLOAD_BYTES,
+  type Barrier,
+  CANCEL_BARRIER_PAYLOAD_BYTES,
+  encodeBarrier,
+  FrameKind,
+  LATENCY_MARKER_PAYLOAD_BYTES,
+  WATERMARK_PAYLOAD_BYTES,
+} from './frame.ts';
+import { SPACE_SEQ } from './layout.ts';
+import { MAX_PARK_MS, park } from './park.ts';
+import { RecordEncoder } from './record-codec.ts';
+import { RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+
+/** Tuning of a {@link ChannelWriter}. */
+export interface ChannelWriterOptions {
+  /** Target encoded size of a record frame in bytes (capped at the ring's largest frame). */
+  readonly batchBytes?: number;
+  /** Longest time a record may wait in a partly filled batch, in ms (Flink's buffer timeout). */
+  readonly flushTimeoutMs?: number;
+}
+
+/** Default target size of one record frame. */
+export const DEFAULT_BATCH_BYTES = 32 * 1024;
+/** Default flush timeout (ms). */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 1;
+
+const MAX_BATCH_RECORDS = 16_384;
+
+interface PendingFrame {
+  readonly kind: FrameKind;
+  readonly bytes: Uint8Array;
+}
+
+/** Counters a writer keeps; cheap to read at any time (producer thread). */
+export interface ChannelWriterStats {
+  records: number;
+  frames: number;
+  bytes: number;
+  /** Times the ring was full when a frame was ready. */
+  blockedCount: number;
+  /** Largest backlog ever held, in bytes: the memory the writer needed beyond the ring. */
+  maxBacklogBytes: number;
+}
+
+export class ChannelWriter {
+  /** The ring this writer fills. */
+  readonly ring: RingBuffer;
+  /** Counters for metrics and tests. */
+  readonly stats: ChannelWriterStats = {
+    records: 0,
+    frames: 0,
+    bytes: 0,
+    blockedCount: 0,
+    maxBacklogBytes: 0,
+  };
+
+  readonly #encoder: RecordEncoder;
+  readonly #batchBytes: number;
+  readonly #flushTimeoutMs: number;
+  #batch: unknown[] = [];
+  #batchLimit = 64;
+  #batchStartedAt = 0;
+  #backlog: PendingFrame[] = [];
+  #backlogBytes = 0;
+  #failure: RecordEncodeError | undefined;
+  readonly #scratch = new Uint8Array(32);
+  readonly #scratchView = new DataView(this.#scratch.buffer);
+
+  constructor(descriptor: RingDescriptor | RingBuffer, options: ChannelWriterOptions = {}) {
+    this.ring = descriptor instanceof RingBuffer ? descriptor : new RingBuffer(descriptor);
+    this.#encoder = new RecordEncoder(this.ring.name);
+    this.#batchBytes = Math.min(options.batchBytes ?? DEFAULT_BATCH_BYTES, this.ring.maxPayloadBytes);
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  }
+
+  /** The channel's name. */
+  get name(): string {
+    return this.ring.name;
+  }
+
+  /** True while frames wait for space in the ring: stop emitting and await {@link waitForSpace}. */
+  get blocked(): boolean {
+    return this.#backlog.length !== 0;
+  }
+
+  /** Records in the current, not yet encoded batch. */
+  get pendingRecords(): number {
+    return this.#batch.length;
+  }
+
+  /** Appends a record to the current batch; encodes and writes the batch when it is full. */
+  emit(record: unknown): void {
+    const batch = this.#batch;
+    if (batch.length === 0) {
+      if (this.#failure)
+        throw new ChannelClosedError(this.name, 'a record could not be encoded', this.#failure);
+      this.#batchStartedAt = performance.now();
+    }
+    batch.push(record);
+    if (batch.length >= this.#batchLimit) this.flush();
+  }
+
+  /** Encodes and writes the current batch, if any. */
+  flush(): void {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.#writeRecords(batch);
+  }
+
+  /** Flushes when the oldest pending record has waited the flush timeout; returns the next deadline. */
+  flushIfDue(now: number = performance.now()): number {
+    if (this.#batch.length === 0) return Number.POSITIVE_INFINITY;
+    const deadline = this.#batchStartedAt + this.#flushTimeoutMs;
+    if (now >= deadline) {
+      this.flush();
+      return Number.POSITIVE_INFINITY;
+    }
+    return deadline;
+  }
+
+  /** Flushes, then writes a checkpoint barrier. */
+  emitBarrier(barrier: Barrier): void {
+    encodeBarrier(barrier, this.#scratchView, 0);
+    this.#control(FrameKind.Barrier, BARRIER_PAYLOAD_BYTES);
+  }
+
+  /** Flushes, then writes a cancellation barrier for `checkpointId`. */
+  emitCancelBarrier(checkpointId: number): void {
+    this.#scratchView.setFloat64(0, checkpointId, true);
+    this.#control(FrameKind.CancelBarrier, CANCEL_BARRIER_PAYLOAD_BYTES);
+  }
+
+  /** Flushes, then writes a watermark. */
+  emitWatermark(timestamp: number): void {
+    this.#scratchView.setFloat64(0, timestamp, true);
+    this.#control(FrameKind.Watermark, WATERMARK_PAYLOAD_BYTES);
+  }
+
+  /** Flushes, then writes a latency marker. */
+  emitLatencyMarker(markedTime: number, sourceSubtask: number): void {
+    this.#scratchView.setFloat64(0, markedTime, true);
+    this.#scratchView.setFloat64(8, sourceSubtask, true);
+    this.#control(FrameKind.LatencyMarker, LATENCY_MARKER_PAYLOAD_BYTES);
+  }
+
+  /** Flushes, then writes end of input; the writer must not be used afterwards. */
+  emitEndOfInput(): void {
+    this.#control(FrameKind.EndOfInput, 0);
+  }
+
+  /** Writes backlogged frames while they fit; returns true when the backlog is empty. */
+  tryDrain(): boolean {
+    const backlog = this.#backlog;
+    let i = 0;
+    while (i < backlog.length) {
+      const frame = backlog[i]!;
+      if (!this.ring.tryWrite(frame.kind, frame.bytes, frame.bytes.length)) break;
+      this.#count(frame.kind, frame.bytes.length);
+      this.#backlogBytes -= frame.bytes.length;
+      i++;
+    }
+    if (i === backlog.length) this.#backlog = [];
+    else if (i > 0) this.#backlog = backlog.slice(i);
+    return this.#backlog.length === 0;
+  }
+
+  /**
+   * Waits until the backlog has been written into the ring, or the ring is closed. Never blocks
+   * the event loop; wakes at least every `MAX_PARK_MS` so the caller can check for cancellation.
+   */
+  async waitForSpace(shouldStop: () => boolean = never): Promise<void> {
+    const ring = this.ring;
+    while (!this.tryDrain()) {
+      if (shouldStop()) return;
+      if (ring.closed) throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
+      const next = this.#backlog[0]!;
+      const seq = ring.parkProducer();
+      if (ring.hasSpaceFor(next.bytes.length)) {
+        ring.unparkProducer();
+        continue;
+      }
+      await park(ring.spaceWord, SPACE_SEQ, seq, MAX_PARK_MS);
+      ring.unparkProducer();
+    }
+  }
+
+  #control(kind: FrameKind, length: number): void {
+    this.flush();
+    const payload = length === 0 ? null : this.#scratch;
+    if (this.#backlog.length === 0 && this.ring.tryWrite(kind, payload, length)) {
+      this.#count(kind, length);
+      return;
+    }
+    this.#enqueue(kind, payload === null ? new Uint8Array(0) : payload.slice(0, length));
+  }
+
+  #writeRecords(records: unknown[]): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encoder.encode(records);
+    } catch (error) {
+      this.#failEncode(records, error as RecordEncodeError);
+    }
+    if (bytes.length > this.ring.maxPayloadBytes && records.length > 1) {
+      // Rare: the size estimate was off. Split and retry; order is preserved.
+      const half = records.length >>> 1;
+      this.#writeRecords(records.slice(0, half));
+      this.#writeRecords(records.slice(half));
+      return;
+    }
+    this.#adaptBatchLimit(bytes.length, records.length);
+    const ring = this.ring;
+    if (this.#backlog.length === 0 && ring.tryWrite(FrameKind.Records, bytes, bytes.length)) {
+      this.#count(FrameKind.Records, bytes.length);
+      this.stats.records += records.length;
+      return;
+    }
+    if (bytes.length > ring.maxPayloadBytes) {
+      ring.tryWrite(FrameKind.Records, bytes, bytes.length); // throws FrameTooLargeError
+    }
+    this.stats.records += records.length;
+    this.#enqueue(FrameKind.Records, bytes.slice());
+  }
+
+  /** Writes the records before the bad one, then fails the channel for good. */
+  #failEncode(records: unknown[], error: RecordEncodeError): never {
+    const bad = this.#encoder.firstUnencodable(records);
+    if (bad > 0) this.#writeRecords(records.slice(0, bad));
+    this.#failure = error;
+    throw error;
+  }
+
+  #adaptBatchLimit(bytes: number, count: number): void {
+    const perRecord = bytes / count;
+    const limit = Math.floor(this.#batchBytes / Math.max(perRecord, 1));
+    this.#batchLimit = Math.max(1, Math.min(MAX_BATCH_RECORDS, limit));
+  }
+
+  #enqueue(kind: FrameKind, bytes: Uint8Array): void {
+    if (this.#backlog.length === 0) this.stats.blockedCount++;
+    this.#backlog.push({ kind, bytes });
+    this.#backlogBytes += bytes.length;
+    if (this.#backlogBytes > this.stats.maxBacklogBytes) this.stats.maxBacklogBytes = this.#backlogBytes;
+  }
+
+  #count(_kind: FrameKind, length: number): void {
+    this.stats.frames++;
+    this.stats.bytes += length;
+  }
+}
+
+function never(): boolean {
+  return false;
+}

@@ -1,0 +1,160 @@
+/**
+ * The consumer end of a subtask's inputs: several rings read fairly, one wake-up word for all.
+ *
+ * Thread: the consuming subtask's thread only.
+ *
+ * `poll` returns the next event from the channels in round-robin order (one frame per channel per
+ * turn), skipping paused and finished channels. A paused channel keeps its data in its ring, so
+ * its producer eventually blocks: that is how barrier alignment holds a channel back without
+ * buffering it. `waitForInput` parks on the shared doorbell until any unpaused channel has data.
+ */
+import { ChannelCorruptError } from '../errors.ts';
+import { Doorbell } from './doorbell.ts';
+import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
+import { HEADER_BYTES } from './layout.ts';
+import { RecordDecoder } from './record-codec.ts';
+import { RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+
+/** An event and the index of the input channel it came from. */
+export interface GateEvent {
+  readonly channel: number;
+  readonly event: ChannelEvent;
+}
+
+export class InputGate {
+  /** The input rings, in channel-index order. */
+  readonly rings: readonly RingBuffer[];
+  readonly #doorbell: Doorbell;
+  readonly #decoder = new RecordDecoder();
+  readonly #views: Buffer[];
+  readonly #paused: boolean[];
+  readonly #ended: boolean[];
+  #endedCount = 0;
+  #next = 0;
+
+  /** All descriptors must share one doorbell (the consumer's). */
+  constructor(descriptors: readonly RingDescriptor[]) {
+    if (descriptors.length === 0) throw new RangeError('an input gate needs at least one channel');
+    // Every descriptor was created with the consumer's doorbell (createRing's `doorbell` option);
+    // after postMessage they are distinct objects over that same memory, so take the first.
+    const doorbell = descriptors[0]!.doorbell;
+    this.rings = descriptors.map((d) => new RingBuffer(d));
+    this.#views = descriptors.map((d) => Buffer.from(d.buffer, HEADER_BYTES, d.capacity));
+    this.#doorbell = new Doorbell(doorbell);
+    this.#paused = descriptors.map(() => false);
+    this.#ended = descriptors.map(() => false);
+  }
+
+  /** Number of input channels. */
+  get size(): number {
+    return this.rings.length;
+  }
+
+  /** True once every channel has delivered end of input. */
+  get finished(): boolean {
+    return this.#endedCount === this.rings.length;
+  }
+
+  /** Whether channel `i` has delivered end of input. */
+  isEnded(i: number): boolean {
+    return this.#ended[i]!;
+  }
+
+  /** Stops reading channel `i`; its data stays in its ring. */
+  pause(i: number): void {
+    this.#paused[i] = true;
+  }
+
+  /** Resumes reading channel `i`. */
+  resume(i: number): void {
+    this.#paused[i] = false;
+  }
+
+  /** Resumes every channel. */
+  resumeAll(): void {
+    this.#paused.fill(false);
+  }
+
+  /** Whether channel `i` is paused. */
+  isPaused(i: number): boolean {
+    return this.#paused[i]!;
+  }
+
+  /** The next event of any readable channel, fairly, or null when none has data now. */
+  poll(): GateEvent | null {
+    const n = this.rings.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.#next + k) % n;
+      if (this.#paused[i] || this.#ended[i]) continue;
+      const event = this.#read(i);
+      if (event !== null) {
+        this.#next = (i + 1) % n;
+        return { channel: i, event };
+      }
+    }
+    return null;
+  }
+
+  /** Whether some unpaused, unfinished channel has a frame to read. */
+  hasInput(): boolean {
+    for (let i = 0; i < this.rings.length; i++) {
+      if (!this.#paused[i] && !this.#ended[i] && this.rings[i]!.readable()) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Waits until some unpaused channel has data, a producer or control message rings the doorbell,
+   * or `timeoutMs` passes. Returns `undefined` (no await needed) when input is already there.
+   */
+  waitForInput(timeoutMs: number): Promise<void> | undefined {
+    return this.#doorbell.sleep(() => this.hasInput(), timeoutMs);
+  }
+
+  /** Wakes this gate's consumer from a control-message handler (cancel, trigger). */
+  wake(): void {
+    this.#doorbell.ring();
+  }
+
+  #read(i: number): ChannelEvent | null {
+    const ring = this.rings[i]!;
+    const kind = ring.peek();
+    if (kind < 0) return null;
+    const offset = ring.frameOffset;
+    const length = ring.frameLength;
+    let event: ChannelEvent;
+    switch (kind) {
+      case FrameKind.Records:
+        event = {
+          kind: 'records',
+          records: this.#decoder.decode(this.#views[i]!.subarray(offset, offset + length)),
+        };
+        break;
+      case FrameKind.Barrier:
+        event = { kind: 'barrier', barrier: decodeBarrier(ring.view, offset) };
+        break;
+      case FrameKind.CancelBarrier:
+        event = { kind: 'cancel-barrier', checkpointId: ring.view.getFloat64(offset, true) };
+        break;
+      case FrameKind.EndOfInput:
+        this.#ended[i] = true;
+        this.#endedCount++;
+        event = { kind: 'end-of-input' };
+        break;
+      case FrameKind.Watermark:
+        event = { kind: 'watermark', timestamp: ring.view.getFloat64(offset, true) };
+        break;
+      case FrameKind.LatencyMarker:
+        event = {
+          kind: 'latency-marker',
+          markedTime: ring.view.getFloat64(offset, true),
+          sourceSubtask: ring.view.getFloat64(offset + 8, true),
+        };
+        break;
+      default:
+        throw new ChannelCorruptError(ring.name, `unexpected frame kind ${kind}`);
+    }
+    ring.release();
+    return event;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Encoding of record batches with msgpackr's record extension. Every frame is self-describing
+ * (record structures are defined inline the first time they appear in a frame), so a frame can be
+ * decoded by any reader, persisted as channel state, or read back after a restart.
+ *
+ * msgpack cannot represent functions, symbols or cyclic objects; msgpackr would silently drop a
+ * function, so the encoder turns all three into a {@link RecordEncodeError} naming the channel and
+ * the value's type.
+ */
+import { Packr, Unpackr } from 'msgpackr';
+import { RecordEncodeError } from '../errors.ts';
+
+const CODEC_OPTIONS = { useRecords: true, moreTypes: true } as const;
+
+class UnencodableValue extends Error {
+  constructor(readonly valueType: string) {
+    super(`unencodable ${valueType}`);
+  }
+}
+
+/** Encodes arrays of records into msgpack bytes. One per producer thread and channel. */
+export class RecordEncoder {
+  readonly #channel: string;
+  readonly #packr = new Packr({
+    ...CODEC_OPTIONS,
+    writeFunction: () => {
+      throw new UnencodableValue('function');
+    },
+  });
+
+  constructor(channel: string) {
+    this.#channel = channel;
+  }
+
+  /**
+   * Encodes `records`. The returned bytes are only valid until the next call (they live in the
+   * encoder's reused buffer): copy them or write them out before encoding again.
+   * @throws RecordEncodeError naming the first record that cannot be encoded.
+   */
+  encode(records: readonly unknown[]): Uint8Array {
+    try {
+      return this.#packr.pack(records);
+    } catch (error) {
+      throw this.#explain(records, error);
+    }
+  }
+
+  /** Index of the first record that cannot be encoded, or -1 (slow path, after a failure). */
+  firstUnencodable(records: readonly unknown[]): number {
+    for (let i = 0; i < records.length; i++) {
+      try {
+        this.#packr.pack(records[i]);
+      } catch {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  #explain(records: readonly unknown[], error: unknown): RecordEncodeError {
+    const index = this.firstUnencodable(records);
+    const record = index >= 0 ? records[index] : records;
+    return new RecordEncodeError(this.#channel, classify(error), record, error);
+  }
+}
+
+function classify(error: unknown): string {
+  if (error instanceof UnencodableValue) return error.valueType;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'cyclic object';
+  if (error instanceof Error) {
+    const match = /Unknown type: (\w+)/.exec(error.message);
+    if (match?.[1]) return match[1];
+  }
+  return 'unknown';
+}
+
+/** Decodes record batches. One per consumer thread. */
+export class RecordDecoder {
+  readonly #unpackr = new Unpackr(CODEC_OPTIONS);
+
+  /** Decodes one frame's payload into a fresh array of records (copies out of the ring). */
+  decode(bytes: Uint8Array): unknown[] {
+    return this.#unpackr.unpack(bytes) as unknown[];
+  }
+}
