@@ -3,6 +3,29 @@
  * This module is the package's only public entry point.
  */
 
+export { type CollectHandle, DataStream } from './api/data-stream.ts';
+export { type ExecuteJobOptions, executeJob, startJob } from './api/execute-job.ts';
+export type {
+  Collector,
+  FilterFunction,
+  FlatMapFunction,
+  Key,
+  KeySelector,
+  MapFunction,
+  ReduceFunction,
+  RuntimeContext,
+} from './api/functions.ts';
+export { JobClient, type JobResult, type ProgressListener } from './api/job-client.ts';
+export { KeyExtractionError } from './api/key-selector.ts';
+export type {
+  KeyedContext,
+  KeyedProcessFunction,
+  StateDescriptorLike,
+} from './api/keyed-process-function.ts';
+export { KeyedStream } from './api/keyed-stream.ts';
+export type { StreamEnvironmentOptions } from './api/options.ts';
+// ── DataStream API ──
+export { StreamEnvironment } from './api/stream-environment.ts';
 export {
   ChannelWriter,
   type ChannelWriterOptions,
@@ -10,6 +33,7 @@ export {
   DEFAULT_BATCH_BYTES,
   DEFAULT_FLUSH_TIMEOUT_MS,
 } from './channel/channel-writer.ts';
+// ── channels (the data plane, usable on its own) ──
 export { type Barrier, type ChannelEvent, FrameKind } from './channel/frame.ts';
 export { type GateEvent, InputGate } from './channel/input-gate.ts';
 export {
@@ -19,6 +43,7 @@ export {
   RingBuffer,
   type RingDescriptor,
 } from './channel/ring-buffer.ts';
+// ── errors ──
 export {
   ChannelClosedError,
   ChannelCorruptError,
@@ -29,3 +54,13 @@ export {
   WeirError,
   type WeirErrorCode,
 } from './errors.ts';
+export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
+export { RemoteWeirError } from './runtime/error-transport.ts';
+export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
+export type { JobProgress, OperatorMetrics } from './runtime/job-master.ts';
+export { JobCancelledError, WorkerExitedError } from './runtime/job-master.ts';
+export { UserFunctionError } from './runtime/operators/user-function-error.ts';
+export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
+
+// ── time ──
+export { type Clock, ManualClock, systemClock } from './util/clock.ts';

@@ -1,0 +1,238 @@
+/**
+ * The DataStream API: a typed handle on the output of an operator (or of a union or partitioning)
+ * from which the next operators are declared. Declaring only records nodes in the environment's
+ * graph; nothing runs until `execute`.
+ */
+import { InvalidOptionError } from '../errors.ts';
+import type { PartitionerSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
+import type { OperatorFactory } from '../runtime/operators/operator.ts';
+import { filterOperator, flatMapOperator, mapOperator } from '../runtime/operators/stateless.ts';
+import { collectSink, discardSink, functionSink, printSink } from '../runtime/sinks/sinks.ts';
+import { textFileSink } from '../runtime/sinks/text-file-sink.ts';
+import type {
+  FilterFunction,
+  FlatMapFunction,
+  KeySelector,
+  MapFunction,
+  RuntimeContext,
+} from './functions.ts';
+import type { GraphBuilder } from './graph-builder.ts';
+import { keySelectorFunction } from './key-selector.ts';
+import { KeyedStream } from './keyed-stream.ts';
+import { checkInteger } from './options.ts';
+
+/** A handle on collected results: filled on the main thread once the job has run. */
+export interface CollectHandle<T> {
+  /** The collect sink's uid, also the key in `JobResult.collected`. */
+  readonly uid: string;
+  /** Records received so far (all of them once `execute` resolved); order across subtasks is arbitrary. */
+  readonly records: readonly T[];
+}
+
+/** A stream of records of type `T`. */
+export class DataStream<T> {
+  /** @internal */
+  protected readonly builder: GraphBuilder;
+  /** @internal The inputs a consumer of this stream gets. */
+  readonly inputs: readonly StreamInput[];
+  /** @internal The operator whose output this is, when it is one operator's output. */
+  readonly node: StreamNode | undefined;
+
+  /** @internal Use the environment's source methods and this class's operators instead. */
+  constructor(builder: GraphBuilder, inputs: readonly StreamInput[], node?: StreamNode) {
+    this.builder = builder;
+    this.inputs = inputs;
+    this.node = node;
+  }
+
+  // ── operator properties ─────────────────────────────────────────────────────────────────────
+
+  /** Sets this operator's parallelism (a positive integer). */
+  setParallelism(parallelism: number): this {
+    this.#own('setParallelism').parallelism = checkInteger('parallelism', parallelism, 1);
+    return this;
+  }
+
+  /** Sets this operator's name, used in errors, metrics and logs. */
+  name(name: string): this {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new InvalidOptionError('name', 'a non-empty string', name);
+    this.#own('name').name = name;
+    return this;
+  }
+
+  /**
+   * Sets this operator's stable id. State in checkpoints and savepoints is keyed by uid, so give
+   * one to every stateful operator whose job may change.
+   */
+  uid(uid: string): this {
+    if (typeof uid !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(uid)) {
+      throw new InvalidOptionError('uid', 'a string of 1-100 letters, digits, "_", "." or "-"', uid);
+    }
+    this.#own('uid').uid = uid;
+    return this;
+  }
+
+  /** Prevents this operator from being chained to its predecessor (it gets its own subtasks). */
+  disableChaining(): this {
+    this.#own('disableChaining').chainable = false;
+    return this;
+  }
+
+  #own(method: string): StreamNode {
+    if (!this.node) {
+      throw new InvalidOptionError(
+        method,
+        'called on an operator, not on a union or partitioning',
+        'a virtual stream',
+      );
+    }
+    return this.node;
+  }
+
+  // ── transformations ─────────────────────────────────────────────────────────────────────────
+
+  /** One record in, one record out. */
+  map<R>(fn: MapFunction<T, R>): DataStream<R> {
+    return this.#operator<R>(
+      'map',
+      checkFunction('map', fn),
+      mapOperator(fn as MapFunction<unknown, unknown>),
+    );
+  }
+
+  /** Keeps the records for which `fn` returns true. */
+  filter(fn: FilterFunction<T>): DataStream<T> {
+    return this.#operator<T>(
+      'filter',
+      checkFunction('filter', fn),
+      filterOperator(fn as FilterFunction<unknown>),
+    );
+  }
+
+  /** Any number of records per record: return an iterable or emit through `out`. */
+  flatMap<R>(fn: FlatMapFunction<T, R>): DataStream<R> {
+    return this.#operator<R>(
+      'flatMap',
+      checkFunction('flatMap', fn),
+      flatMapOperator(fn as FlatMapFunction<unknown, unknown>),
+    );
+  }
+
+  /**
+   * Partitions the stream by key (through key groups, as Flink does), for keyed aggregations and
+   * keyed state. `key` is a function of the record or the name of the field holding the key.
+   */
+  keyBy(key: KeySelector<T>): KeyedStream<T> {
+    const selector = keySelectorFunction('keyBy', key);
+    this.builder.checkKeyField(this.node, key);
+    const partitioner: PartitionerSpec = {
+      kind: 'hash',
+      key: selector.fn,
+      description: selector.description,
+    };
+    return new KeyedStream<T>(this.builder, this.#repartition(partitioner), selector);
+  }
+
+  /** Merges this stream with others of the same type; records interleave in arrival order. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const other of others) {
+      if (!(other instanceof DataStream) || other.builder !== this.builder) {
+        throw new InvalidOptionError('union', 'streams of the same environment', other);
+      }
+    }
+    return new DataStream<T>(
+      this.builder,
+      [this, ...others].flatMap((s) => s.inputs),
+    );
+  }
+
+  /** Distributes records round-robin over the next operator's subtasks. */
+  rebalance(): DataStream<T> {
+    return new DataStream<T>(this.builder, this.#repartition({ kind: 'rebalance' }));
+  }
+
+  /** Distributes records uniformly at random over the next operator's subtasks. */
+  shuffle(): DataStream<T> {
+    return new DataStream<T>(this.builder, this.#repartition({ kind: 'shuffle' }));
+  }
+
+  /** Sends every record to every subtask of the next operator. */
+  broadcast(): DataStream<T> {
+    return new DataStream<T>(this.builder, this.#repartition({ kind: 'broadcast' }));
+  }
+
+  /** Sends records to the subtask of the same index (equal parallelism required). */
+  forward(): DataStream<T> {
+    return new DataStream<T>(this.builder, this.#repartition({ kind: 'forward' }));
+  }
+
+  // ── sinks ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Collects every record for the caller: read `handle.records` once the job has run, or
+   * `result.collected(uid)`. Records are held in the main thread's memory.
+   */
+  collect(options: { uid?: string; name?: string; parallelism?: number } = {}): CollectHandle<T> {
+    const stream = this.#sink('collect', collectSink());
+    if (options.uid !== undefined) stream.uid(options.uid);
+    if (options.name !== undefined) stream.name(options.name);
+    if (options.parallelism !== undefined) stream.setParallelism(options.parallelism);
+    return this.builder.registerCollect<T>(stream.node!);
+  }
+
+  /** Prints every record to standard output, optionally prefixed. */
+  print(prefix?: string): DataStream<never> {
+    return this.#sink('print', printSink(prefix));
+  }
+
+  /** Writes one line per record: a file at parallelism 1, else a directory of `part-<i>` files. */
+  writeAsText(path: string): DataStream<never> {
+    if (typeof path !== 'string' || path.length === 0)
+      throw new InvalidOptionError('writeAsText path', 'a non-empty string', path);
+    return this.#sink('writeAsText', textFileSink(path));
+  }
+
+  /** Calls `fn` for every record: a custom sink. */
+  sinkTo(fn: (record: T, context: RuntimeContext) => void): DataStream<never> {
+    checkFunction('sinkTo', fn);
+    return this.#sink('sinkTo', functionSink(fn as (record: unknown, context: RuntimeContext) => void));
+  }
+
+  /** Drops every record (benchmarks, side-effecting pipelines). */
+  discard(): DataStream<never> {
+    return this.#sink('discard', discardSink());
+  }
+
+  #operator<R>(kind: string, name: string, factory: OperatorFactory): DataStream<R> {
+    const node = this.builder.addNode({
+      kind,
+      role: 'operator',
+      name,
+      inputs: this.inputs,
+      operator: factory,
+    });
+    return new DataStream<R>(this.builder, [{ node, partitioner: null }], node);
+  }
+
+  #sink(kind: string, factory: OperatorFactory): DataStream<never> {
+    const node = this.builder.addNode({
+      kind,
+      role: 'sink',
+      name: kind,
+      inputs: this.inputs,
+      operator: factory,
+    });
+    return new DataStream<never>(this.builder, [], node);
+  }
+
+  #repartition(partitioner: PartitionerSpec): StreamInput[] {
+    return this.inputs.map((input) => ({ node: input.node, partitioner }));
+  }
+}
+
+/** Throws unless `fn` is a function; returns the operator's default name. */
+export function checkFunction(method: string, fn: unknown): string {
+  if (typeof fn !== 'function') throw new InvalidOptionError(`${method} function`, 'a function', fn);
+  return fn.name && fn.name !== 'anonymous' ? `${method}(${fn.name})` : method;
+}

@@ -1,0 +1,60 @@
+/**
+ * Running a job module that exports a {@link JobDefinition}: the main thread imports the module,
+ * builds the pipeline with the given arguments, and deploys it; each worker does the same with
+ * the same arguments and options (see job-loader.ts).
+ */
+import { pathToFileURL } from 'node:url';
+import { InvalidOptionError } from '../errors.ts';
+import { isJobDefinition } from '../runtime/job-loader.ts';
+import type { JobClient, JobResult } from './job-client.ts';
+import type { StreamEnvironmentOptions } from './options.ts';
+import { StreamEnvironment } from './stream-environment.ts';
+
+/** Options of {@link executeJob} and {@link startJob}. */
+export interface ExecuteJobOptions<A> {
+  /** Arguments passed to the job's build function in every thread (structured-cloneable). */
+  readonly args?: A;
+  /** Environment options (parallelism, buffer timeout, ...), the same in every thread. */
+  readonly environment?: Omit<StreamEnvironmentOptions, 'module'>;
+  /** The job's name in results and errors. */
+  readonly jobName?: string;
+}
+
+/** Starts the job defined by the module at `module` (a path or file URL) and returns its client. */
+export async function startJob<A>(
+  module: string | URL,
+  options: ExecuteJobOptions<A> = {},
+): Promise<JobClient> {
+  const href = toModuleHref(module);
+  const imported = (await import(href)) as { default?: unknown };
+  const definition = imported.default;
+  if (!isJobDefinition(definition)) {
+    throw new InvalidOptionError('module', 'a module whose default export is defineJob(...)', href);
+  }
+  const environment = options.environment ?? {};
+  const env = new StreamEnvironment(environment);
+  env.jobRef = { module: href, args: options.args, options: { ...environment } };
+  await definition.build(env, options.args);
+  return env.executeAsync(options.jobName ?? jobNameOf(href));
+}
+
+/** Runs the job defined by the module at `module` to completion. */
+export async function executeJob<A>(
+  module: string | URL,
+  options: ExecuteJobOptions<A> = {},
+): Promise<JobResult> {
+  const client = await startJob(module, options);
+  return client.result;
+}
+
+function toModuleHref(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module.length === 0)
+    throw new InvalidOptionError('module', 'a path or file URL', module);
+  return /^[a-z]+:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(module).href;
+}
+
+function jobNameOf(href: string): string {
+  const file = href.slice(href.lastIndexOf('/') + 1);
+  return file.replace(/\.[cm]?[jt]s$/, '');
+}

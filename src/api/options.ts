@@ -1,0 +1,93 @@
+/**
+ * Options of a {@link StreamEnvironment}, their defaults and their validation: every option is
+ * checked once, here, with an error that names it.
+ */
+import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors.ts';
+
+/** Options of a stream environment. */
+export interface StreamEnvironmentOptions {
+  /** Default parallelism of every operator; default: the number of cores. */
+  readonly parallelism?: number;
+  /** Number of key groups, the upper bound of any keyed operator's parallelism; default 128. */
+  readonly maxParallelism?: number;
+  /** Longest time a record waits in a partly filled batch, in ms (Flink's buffer timeout); default 1. */
+  readonly bufferTimeoutMs?: number;
+  /** Bytes of each channel's ring, a power of two; default 512 KiB. */
+  readonly ringCapacity?: number;
+  /** Whether forward-connected operators of equal parallelism are chained; default true. */
+  readonly chaining?: boolean;
+  /**
+   * The job module, for jobs written as scripts (`import.meta.url`): every worker evaluates it.
+   * Default: the script Node.js was started with.
+   */
+  readonly module?: string | URL;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedEnvironmentOptions {
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly bufferTimeoutMs: number;
+  readonly ringCapacity: number;
+  readonly chaining: boolean;
+  readonly module: string | undefined;
+}
+
+export const DEFAULT_MAX_PARALLELISM = 128;
+export const DEFAULT_RING_CAPACITY = 512 * 1024;
+/** Upper bound of max parallelism, as in Flink (2^15). */
+export const UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
+
+/** Throws InvalidOptionError unless `value` is an integer in [min, max]. */
+export function checkInteger(
+  option: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER
+        ? min === 1
+          ? 'a positive integer'
+          : `an integer >= ${min}`
+        : `an integer between ${min} and ${max}`;
+    throw new InvalidOptionError(option, range, value);
+  }
+  return value;
+}
+
+/** Validates options and fills in defaults. */
+export function resolveEnvironmentOptions(
+  options: StreamEnvironmentOptions = {},
+): ResolvedEnvironmentOptions {
+  const maxParallelism = checkInteger(
+    'maxParallelism',
+    options.maxParallelism ?? DEFAULT_MAX_PARALLELISM,
+    1,
+    UPPER_BOUND_MAX_PARALLELISM,
+  );
+  const parallelism = checkInteger('parallelism', options.parallelism ?? availableParallelism(), 1);
+  const bufferTimeoutMs = options.bufferTimeoutMs ?? 1;
+  if (typeof bufferTimeoutMs !== 'number' || !(bufferTimeoutMs >= 0) || !Number.isFinite(bufferTimeoutMs)) {
+    throw new InvalidOptionError('bufferTimeoutMs', 'a finite number of milliseconds >= 0', bufferTimeoutMs);
+  }
+  const ringCapacity = options.ringCapacity ?? DEFAULT_RING_CAPACITY;
+  if (
+    !Number.isInteger(ringCapacity) ||
+    ringCapacity < 1024 ||
+    ringCapacity > 1 << 30 ||
+    (ringCapacity & (ringCapacity - 1)) !== 0
+  ) {
+    throw new InvalidOptionError(
+      'ringCapacity',
+      'a power of two between 1024 and 1073741824 bytes',
+      ringCapacity,
+    );
+  }
+  const chaining = options.chaining ?? true;
+  if (typeof chaining !== 'boolean') throw new InvalidOptionError('chaining', 'a boolean', chaining);
+  const module = options.module === undefined ? undefined : String(options.module);
+  return { parallelism, maxParallelism, bufferTimeoutMs, ringCapacity, chaining, module };
+}

@@ -1,0 +1,182 @@
+/**
+ * The entry point of the DataStream API: declares sources, holds the options, and executes the
+ * pipeline. The same job module is evaluated by the main thread and by every worker; in a worker,
+ * `execute()` only hands the declared graph to the runtime (see job-loader.ts) and never resolves,
+ * so code after `await env.execute()` runs once, on the main thread.
+ */
+import { pathToFileURL } from 'node:url';
+import { InvalidOptionError } from '../errors.ts';
+import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
+import type { StreamNode } from '../graph/stream-node.ts';
+import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
+import type { SourceFactory } from '../runtime/operators/operator.ts';
+import type { JobModuleRef } from '../runtime/protocol.ts';
+import { arraySource, iterableSource } from '../runtime/sources/array-source.ts';
+import { type SequenceOptions, sequenceSource } from '../runtime/sources/sequence-source.ts';
+import { textFileSource } from '../runtime/sources/text-file-source.ts';
+import { DataStream } from './data-stream.ts';
+import { GraphBuilder } from './graph-builder.ts';
+import { JobClient } from './job-client.ts';
+import {
+  type ResolvedEnvironmentOptions,
+  resolveEnvironmentOptions,
+  type StreamEnvironmentOptions,
+} from './options.ts';
+
+export class StreamEnvironment {
+  /** The resolved options. */
+  readonly options: ResolvedEnvironmentOptions;
+  readonly #builder = new GraphBuilder();
+  readonly #inWorker: boolean;
+  /** @internal Set by `executeJob` for job definitions. */
+  jobRef: JobModuleRef | undefined;
+
+  /** Creates an environment; options are validated here, each error naming its option. */
+  constructor(options: StreamEnvironmentOptions = {}) {
+    this.options = resolveEnvironmentOptions(options);
+    this.#inWorker = isCapturingJob();
+  }
+
+  /** @internal The environment a worker builds a job definition in. */
+  static forWorker(options: Partial<ResolvedEnvironmentOptions>): StreamEnvironment {
+    return new StreamEnvironment(stripUndefined(options) as StreamEnvironmentOptions);
+  }
+
+  /** @internal The declared operators, in declaration order. */
+  get nodes(): readonly StreamNode[] {
+    return this.#builder.nodes;
+  }
+
+  /** @internal Collect sinks' record arrays. */
+  get builder(): GraphBuilder {
+    return this.#builder;
+  }
+
+  /** @internal */
+  graphOptions(): JobGraphOptions {
+    return {
+      defaultParallelism: this.options.parallelism,
+      maxParallelism: this.options.maxParallelism,
+      chaining: this.options.chaining,
+    };
+  }
+
+  // ── sources ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A parallel source over an array; element i goes to subtask i mod parallelism. */
+  fromArray<T>(elements: readonly T[]): DataStream<T> {
+    if (!Array.isArray(elements)) throw new InvalidOptionError('fromArray elements', 'an array', elements);
+    const stream = this.#source<T>('fromArray', arraySource(elements));
+    this.#builder.rememberElements(stream.node!, elements);
+    return stream;
+  }
+
+  /** A parallel source over the given elements. */
+  fromElements<T>(...elements: T[]): DataStream<T> {
+    return this.fromArray(elements);
+  }
+
+  /** A non-parallel source over a re-iterable collection (iterated again after a restore). */
+  fromIterable<T>(iterable: Iterable<T>): DataStream<T> {
+    if (iterable == null || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function') {
+      throw new InvalidOptionError('fromIterable iterable', 'an iterable', iterable);
+    }
+    return this.#source<T>('fromIterable', iterableSource(iterable), 1);
+  }
+
+  /**
+   * The integers from `from` (inclusive) to `to` (exclusive; omit for an unbounded sequence),
+   * split over the subtasks; the position is checkpointable.
+   */
+  fromSequence(
+    from: number,
+    to: number = Number.POSITIVE_INFINITY,
+    options: SequenceOptions = {},
+  ): DataStream<number> {
+    checkSequence(from, to, options);
+    return this.#source<number>('fromSequence', sequenceSource(from, to, identity, options));
+  }
+
+  /**
+   * Records made by `generate(n)` for n = 0, 1, 2, ... (`count` of them, or unbounded), split over
+   * the subtasks; `generate` must be a pure function of n so that a rewound source repeats itself.
+   */
+  fromGenerator<T>(
+    generate: (n: number) => T,
+    options: SequenceOptions & { count?: number } = {},
+  ): DataStream<T> {
+    if (typeof generate !== 'function')
+      throw new InvalidOptionError('fromGenerator generate', 'a function', generate);
+    const to = options.count ?? Number.POSITIVE_INFINITY;
+    checkSequence(0, to, options);
+    return this.#source<T>('fromGenerator', sequenceSource(0, to, generate, options));
+  }
+
+  /** The lines of a UTF-8 text file, split by byte ranges over the subtasks. */
+  readTextFile(path: string): DataStream<string> {
+    if (typeof path !== 'string' || path.length === 0)
+      throw new InvalidOptionError('readTextFile path', 'a non-empty string', path);
+    return this.#source<string>('readTextFile', textFileSource(path));
+  }
+
+  #source<T>(kind: string, factory: SourceFactory, maxOwnParallelism?: number): DataStream<T> {
+    const node = this.#builder.addNode({
+      kind,
+      role: 'source',
+      name: kind,
+      inputs: [],
+      source: factory,
+      ...(maxOwnParallelism === undefined ? {} : { maxOwnParallelism }),
+    });
+    return new DataStream<T>(this.#builder, [{ node, partitioner: null }], node);
+  }
+
+  // ── execution ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs the job to completion and resolves with its result; rejects with the job's failure (a
+   * typed error) or when it is invalid. In a worker thread this never settles (see module doc).
+   */
+  async execute(jobName = 'weir job'): Promise<import('./job-client.ts').JobResult> {
+    const client = await this.executeAsync(jobName);
+    return client.result;
+  }
+
+  /** Starts the job and resolves with a client to watch or cancel it (unbounded jobs). */
+  async executeAsync(jobName = 'weir job'): Promise<JobClient> {
+    if (this.#inWorker) {
+      captureEnvironment(this);
+      return new Promise<never>(() => {});
+    }
+    const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
+    const job = this.jobRef ?? this.#scriptRef();
+    return JobClient.start({ name: jobName, graph, job, environment: this });
+  }
+
+  #scriptRef(): JobModuleRef {
+    const module = this.options.module ?? (process.argv[1] ? pathToFileURL(process.argv[1]).href : undefined);
+    if (module === undefined) {
+      throw new InvalidOptionError('module', 'the job module URL (pass import.meta.url)', undefined);
+    }
+    return { module, args: undefined, options: {} };
+  }
+}
+
+function identity(n: number): number {
+  return n;
+}
+
+function checkSequence(from: number, to: number, options: SequenceOptions): void {
+  if (!Number.isSafeInteger(from)) throw new InvalidOptionError('from', 'a safe integer', from);
+  if (!(to === Number.POSITIVE_INFINITY || (Number.isSafeInteger(to) && to >= from))) {
+    throw new InvalidOptionError('to', `a safe integer >= from (${from}), or omitted`, to);
+  }
+  const rate = options.ratePerSecond;
+  if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
+    throw new InvalidOptionError('ratePerSecond', 'a positive number', rate);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

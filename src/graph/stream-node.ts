@@ -1,0 +1,74 @@
+/**
+ * The logical graph a job module builds: one {@link StreamNode} per operator, in creation order,
+ * with its inputs and how each input is partitioned. The main thread and every worker build the
+ * identical graph from the same module, so a node's id and uid name the same operator everywhere.
+ */
+import type { Key } from '../api/functions.ts';
+import type { OperatorFactory, SourceFactory } from '../runtime/operators/operator.ts';
+
+/** How records of an input are distributed over the consumer's subtasks. */
+export type PartitionerSpec =
+  | { readonly kind: 'forward' }
+  | { readonly kind: 'rebalance' }
+  | { readonly kind: 'shuffle' }
+  | { readonly kind: 'broadcast' }
+  | { readonly kind: 'hash'; readonly key: (record: unknown) => Key; readonly description: string };
+
+/** An input of a node: the upstream node and its partitioner (`null`: the default, decided at build). */
+export interface StreamInput {
+  readonly node: StreamNode;
+  readonly partitioner: PartitionerSpec | null;
+}
+
+/** What a node does. */
+export type NodeRole = 'source' | 'operator' | 'sink';
+
+/** One operator of the logical graph. */
+export class StreamNode {
+  /** Position in creation order; stable across threads. */
+  readonly id: number;
+  /** The operator's kind, e.g. `map` or `keyed-reduce` (used for derived uids and names). */
+  readonly kind: string;
+  readonly role: NodeRole;
+  readonly inputs: readonly StreamInput[];
+  /** Creates the runtime operator of one subtask (absent for sources). */
+  readonly operator: OperatorFactory | undefined;
+  /** Creates the reader of one source subtask (sources only). */
+  readonly source: SourceFactory | undefined;
+  /** Whether the operator reads keyed state, and how its input is keyed. */
+  readonly keyed: boolean;
+  /** The largest parallelism allowed (e.g. 1 for a non-parallel source). */
+  readonly maxOwnParallelism: number;
+  name: string;
+  uid: string | undefined;
+  parallelism: number | undefined;
+  /** False when the user asked not to chain this operator to its predecessor. */
+  chainable = true;
+
+  constructor(init: {
+    id: number;
+    kind: string;
+    role: NodeRole;
+    name: string;
+    inputs: readonly StreamInput[];
+    operator?: OperatorFactory;
+    source?: SourceFactory;
+    keyed?: boolean;
+    maxOwnParallelism?: number;
+  }) {
+    this.id = init.id;
+    this.kind = init.kind;
+    this.role = init.role;
+    this.name = init.name;
+    this.inputs = init.inputs;
+    this.operator = init.operator;
+    this.source = init.source;
+    this.keyed = init.keyed ?? false;
+    this.maxOwnParallelism = init.maxOwnParallelism ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The uid, given or derived from kind and position (deterministic in every thread). */
+  get resolvedUid(): string {
+    return this.uid ?? `${this.kind}-${this.id}`;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * How any thread obtains a job's graph from its module. A job module either exports a
+ * {@link JobDefinition} (`export default defineJob((env, args) => ...)`), which is called with a
+ * fresh environment, or is a script that builds a pipeline and calls `env.execute()`; in a worker,
+ * that call hands the environment over through a capture hook instead of running the job.
+ */
+
+import type { StreamEnvironment } from '../api/stream-environment.ts';
+import { WeirError } from '../errors.ts';
+import type { JobModuleRef } from './protocol.ts';
+
+const CAPTURE = Symbol.for('weir.worker.capture-environment');
+
+/** A job as a function of an environment and plain-data arguments. */
+export interface JobDefinition<A = unknown> {
+  readonly kind: 'weir.job-definition';
+  readonly build: (env: StreamEnvironment, args: A) => void | Promise<void>;
+}
+
+/**
+ * Declares a job module's job: `export default defineJob((env, args) => { ... })`. The function
+ * runs in the main thread and in every worker with the same `args`, and must build the same
+ * pipeline each time (no randomness or clock reads that change the graph).
+ */
+export function defineJob<A = unknown>(
+  build: (env: StreamEnvironment, args: A) => void | Promise<void>,
+): JobDefinition<A> {
+  return { kind: 'weir.job-definition', build };
+}
+
+export function isJobDefinition(value: unknown): value is JobDefinition {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'weir.job-definition'
+  );
+}
+
+type CaptureHook = (env: StreamEnvironment) => void;
+
+/** True in a worker thread that is loading a job module. */
+export function isCapturingJob(): boolean {
+  return typeof (globalThis as Record<symbol, unknown>)[CAPTURE] === 'function';
+}
+
+/** Called by `execute()` in a worker: hands the environment to the loader. */
+export function captureEnvironment(env: StreamEnvironment): void {
+  (globalThis as Record<symbol, CaptureHook | undefined>)[CAPTURE]?.(env);
+}
+
+/**
+ * Imports the job module and returns the environment it builds. `create` makes the environment of
+ * a job definition; script modules create their own and are captured at `execute()`.
+ */
+export async function loadJobEnvironment(
+  ref: JobModuleRef,
+  create: (options: JobModuleRef['options']) => StreamEnvironment,
+): Promise<StreamEnvironment> {
+  const globals = globalThis as Record<symbol, CaptureHook | undefined>;
+  let captured: StreamEnvironment | undefined;
+  const done = new Promise<void>((resolve) => {
+    globals[CAPTURE] = (env) => {
+      captured ??= env;
+      resolve();
+    };
+  });
+  try {
+    const imported = (await Promise.race([import(ref.module), done])) as { default?: unknown } | undefined;
+    if (captured) return captured;
+    const definition = imported?.default;
+    if (isJobDefinition(definition)) {
+      const env = create(ref.options);
+      await definition.build(env, ref.args);
+      return env;
+    }
+    throw new WeirError(
+      'ERR_INVALID_JOB_GRAPH',
+      'configuration',
+      `job module ${ref.module} neither exports a defineJob(...) default nor calls env.execute()`,
+    );
+  } finally {
+    delete globals[CAPTURE];
+  }
+}

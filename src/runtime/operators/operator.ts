@@ -1,0 +1,50 @@
+/**
+ * The contract between a subtask's task loop and the operators it runs. An operator is created
+ * inside the worker thread, from a factory closure that the job module defined, and is called
+ * synchronously for every record: chained operators call each other directly.
+ */
+import type { Collector, RuntimeContext } from '../../api/functions.ts';
+
+/** What an operator or source gets when it is created in its subtask. */
+export interface OperatorContext extends RuntimeContext {
+  /** Max parallelism of the job (number of key groups). */
+  readonly maxParallelism: number;
+  /** Sends plain data to the job master (collect sinks use it); delivered in order. */
+  readonly sendToJobMaster: (payload: unknown) => void;
+}
+
+/** A running operator of one subtask. */
+export interface Operator {
+  /** Handles one record, emitting results through the collector it was created with. */
+  process(record: unknown): void;
+  /** All input has been read: emit or flush whatever is held back. */
+  finish?(): void | Promise<void>;
+  /** Releases resources; called once, on success, failure or cancel. */
+  close?(): void | Promise<void>;
+}
+
+/** Creates the operator of one subtask. */
+export type OperatorFactory = (context: OperatorContext, output: Collector<unknown>) => Operator;
+
+/** Outcome of one {@link SourceReader.poll}: a delay to wait before polling again, `MORE`, or `END`. */
+export const SOURCE_MORE = 0;
+export const SOURCE_END = -1;
+
+/** The reader of one source subtask: pulled by the task loop, so that it never blocks the loop. */
+export interface SourceReader {
+  /**
+   * Emits at most `max` records into `out`. Returns {@link SOURCE_MORE} to be polled again at once,
+   * {@link SOURCE_END} when the split is exhausted, or a positive number of milliseconds to wait
+   * before the next poll (rate limits, no data yet).
+   */
+  poll(out: Collector<unknown>, max: number): number;
+  /** The position to resume from after the last emitted record (a checkpointable offset). */
+  position(): unknown;
+  /** Rewinds or forwards the reader to a position returned by {@link position}. */
+  seek(position: unknown): void;
+  /** Releases resources (file handles). */
+  close?(): void;
+}
+
+/** Creates the reader of one source subtask. */
+export type SourceFactory = (context: OperatorContext) => SourceReader;

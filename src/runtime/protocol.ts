@@ -1,0 +1,61 @@
+/**
+ * The thread boundary: every message between the job master (main thread) and a subtask (worker
+ * thread), and the deployment a subtask receives. Everything here is plain data that survives
+ * `postMessage`; live objects (rings, operators) are built from it inside the worker.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ResolvedEnvironmentOptions } from '../api/options.ts';
+import type { RingDescriptor } from '../channel/ring-buffer.ts';
+import type { SerializedError } from './error-transport.ts';
+
+/** How a worker finds the job: the module every thread evaluates, and what to call in it. */
+export interface JobModuleRef {
+  /** File URL of the job module. */
+  readonly module: string;
+  /** Arguments of a `defineJob` job (structured-cloneable; may hold SharedArrayBuffers). */
+  readonly args: unknown;
+  /** Environment options fixed by the caller before the job's own code runs. */
+  readonly options: Partial<ResolvedEnvironmentOptions>;
+}
+
+/** The outgoing channels of one edge, indexed by consumer subtask (one ring for forward edges). */
+export interface OutputEdgeDeployment {
+  readonly edgeIndex: number;
+  readonly rings: readonly RingDescriptor[];
+}
+
+/** Everything one subtask needs to run (the piscina task payload). */
+export interface TaskDeployment {
+  readonly job: JobModuleRef;
+  readonly jobName: string;
+  readonly vertexIndex: number;
+  readonly vertexId: string;
+  readonly subtaskIndex: number;
+  /** Input channels, all ringing this subtask's doorbell; order is the gate's channel order. */
+  readonly inputs: readonly RingDescriptor[];
+  readonly outputs: readonly OutputEdgeDeployment[];
+  /** The control port (transferred). */
+  readonly control: MessagePort;
+  /** How often the subtask reports its counters (ms). */
+  readonly metricsIntervalMs: number;
+}
+
+/** Per-operator record counters of one subtask, in chain order. */
+export interface SubtaskCounters {
+  /** Records each chained operator received. */
+  readonly recordsIn: readonly number[];
+  /** Records the subtask wrote to its output channels. */
+  readonly recordsOut: number;
+}
+
+/** Main thread → subtask. */
+export type ControlToTask = { readonly type: 'cancel' };
+
+/** Subtask → main thread. */
+export type ControlFromTask =
+  | { readonly type: 'running' }
+  | { readonly type: 'metrics'; readonly counters: SubtaskCounters }
+  | { readonly type: 'to-job-master'; readonly payload: unknown }
+  | { readonly type: 'failed'; readonly error: SerializedError; readonly counters: SubtaskCounters }
+  | { readonly type: 'finished'; readonly counters: SubtaskCounters }
+  | { readonly type: 'cancelled'; readonly counters: SubtaskCounters };

@@ -1,0 +1,162 @@
+/**
+ * The outputs of a subtask: one {@link EdgeOutput} per outgoing edge, each choosing channels by its
+ * partitioner, and {@link TaskOutput}, which fans records out to all edges and sends control events
+ * (barriers, end of input) and flushes to every channel.
+ *
+ * Thread: the subtask's worker thread. Backpressure is reported through `blocked`, which the task
+ * loop checks after every record it feeds into the chain.
+ */
+import type { Collector, Key } from '../api/functions.ts';
+import type { ChannelWriter } from '../channel/channel-writer.ts';
+import type { Barrier } from '../channel/frame.ts';
+import type { PartitionerSpec } from '../graph/stream-node.ts';
+import { computeOperatorIndexForKeyGroup, keyGroupFor } from '../state/key-groups.ts';
+
+/** Shared flag: set by any edge output whose channel filled up. */
+export interface BlockedFlag {
+  blocked: boolean;
+}
+
+/** Routes records of one edge to the consumer subtasks' channels. */
+export function edgeOutput(
+  writers: readonly ChannelWriter[],
+  partitioner: PartitionerSpec,
+  maxParallelism: number,
+  subtaskIndex: number,
+  flag: BlockedFlag,
+): Collector<unknown> {
+  const n = writers.length;
+  switch (partitioner.kind) {
+    case 'forward': {
+      const w = writers[0]!;
+      return {
+        collect(record) {
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+    case 'rebalance': {
+      let next = subtaskIndex % n;
+      return {
+        collect(record) {
+          const w = writers[next]!;
+          next = next + 1 === n ? 0 : next + 1;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+    case 'shuffle':
+      return {
+        collect(record) {
+          const w = writers[Math.floor(Math.random() * n)]!;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    case 'broadcast':
+      return {
+        collect(record) {
+          for (const w of writers) {
+            w.emit(record);
+            if (w.blocked) flag.blocked = true;
+          }
+        },
+      };
+    case 'hash': {
+      const key = partitioner.key;
+      return {
+        collect(record) {
+          const k: Key = key(record);
+          const target = computeOperatorIndexForKeyGroup(maxParallelism, n, keyGroupFor(k, maxParallelism));
+          const w = writers[target]!;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+  }
+}
+
+/** All outputs of a subtask. */
+export class TaskOutput implements Collector<unknown> {
+  /** True when some channel is full: stop feeding records and await {@link waitForSpace}. */
+  readonly flag: BlockedFlag = { blocked: false };
+  readonly #edges: Collector<unknown>[] = [];
+  readonly #writers: ChannelWriter[] = [];
+
+  /** Adds an edge; returns nothing, records then go to every edge added. */
+  addEdge(
+    writers: readonly ChannelWriter[],
+    partitioner: PartitionerSpec,
+    maxParallelism: number,
+    subtask: number,
+  ): void {
+    this.#edges.push(edgeOutput(writers, partitioner, maxParallelism, subtask, this.flag));
+    this.#writers.push(...writers);
+  }
+
+  /** Every channel writer of this subtask. */
+  get writers(): readonly ChannelWriter[] {
+    return this.#writers;
+  }
+
+  collect(record: unknown): void {
+    const edges = this.#edges;
+    if (edges.length === 1) edges[0]!.collect(record);
+    else for (const edge of edges) edge.collect(record);
+  }
+
+  /** Flushes batches whose flush timeout passed; returns the earliest pending deadline. */
+  flushIfDue(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const w of this.#writers) {
+      const deadline = w.flushIfDue(now);
+      if (deadline < next) next = deadline;
+    }
+    return next;
+  }
+
+  /** Flushes every partial batch now. */
+  flushAll(): void {
+    for (const w of this.#writers) w.flush();
+    this.#updateFlag();
+  }
+
+  /** Sends a barrier down every channel (after flushing what precedes it). */
+  emitBarrier(barrier: Barrier): void {
+    for (const w of this.#writers) w.emitBarrier(barrier);
+    this.#updateFlag();
+  }
+
+  /** Sends a cancellation barrier down every channel. */
+  emitCancelBarrier(checkpointId: number): void {
+    for (const w of this.#writers) w.emitCancelBarrier(checkpointId);
+    this.#updateFlag();
+  }
+
+  /** Sends end of input down every channel. */
+  emitEndOfInput(): void {
+    for (const w of this.#writers) w.emitEndOfInput();
+    this.#updateFlag();
+  }
+
+  /** Waits until every channel has taken its backlog (or `shouldStop` says to give up). */
+  async waitForSpace(shouldStop: () => boolean): Promise<void> {
+    for (const w of this.#writers) {
+      if (w.blocked) await w.waitForSpace(shouldStop);
+      if (shouldStop()) return;
+    }
+    this.#updateFlag();
+  }
+
+  /** Closes every outgoing ring so that no consumer waits on this subtask any longer. */
+  closeAll(): void {
+    for (const w of this.#writers) w.ring.close();
+  }
+
+  #updateFlag(): void {
+    this.flag.blocked = this.#writers.some((w) => w.blocked);
+  }
+}
