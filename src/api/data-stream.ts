@@ -223,7 +223,8 @@ export class DataStream<T> {
       inputs: this.inputs,
       operator: factory,
     });
-    return new DataStream<never>(this.builder, [], node);
+    // Inputs point at the sink, so that using a sink as an input is refused with a clear error.
+    return new DataStream<never>(this.builder, [{ node, partitioner: null }], node);
   }
 
   #repartition(partitioner: PartitionerSpec): StreamInput[] {

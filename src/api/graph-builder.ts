@@ -24,6 +24,13 @@ export class GraphBuilder {
     keyed?: boolean;
     maxOwnParallelism?: number;
   }): StreamNode {
+    for (const input of init.inputs) {
+      if (input.node.role === 'sink') {
+        throw new InvalidJobGraphError(
+          `sink "${input.node.name}" cannot feed operator "${init.name}": a sink ends a pipeline`,
+        );
+      }
+    }
     const node = new StreamNode({ id: this.nodes.length, ...init });
     this.nodes.push(node);
     return node;
