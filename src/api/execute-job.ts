@@ -31,7 +31,7 @@ export async function startJob<A>(
   if (!isJobDefinition(definition)) {
     throw new InvalidOptionError('module', 'a module whose default export is defineJob(...)', href);
   }
-  const environment = options.environment ?? {};
+  const environment = { ...definition.environment, ...options.environment };
   const env = new StreamEnvironment(environment);
   env.jobRef = { module: href, args: options.args, options: { ...environment } };
   await definition.build(env, options.args);

@@ -19,6 +19,8 @@ export interface JobResult {
   readonly durationMs: number;
   /** Per-operator record counts (records each operator received; sources: records emitted). */
   readonly operators: readonly OperatorMetrics[];
+  /** Uids of the job's collect sinks. */
+  readonly collections: readonly string[];
   /** Records of the collect sink with this uid (see `DataStream.collect`). */
   collected<T = unknown>(uid: string): T[];
 }
@@ -29,13 +31,21 @@ export type ProgressListener = (progress: JobProgress) => void;
 export class JobClient {
   /** The job's name. */
   readonly jobName: string;
+  /** Uids of the job's source operators (their counts are the records read). */
+  readonly sourceUids: readonly string[];
   /** Settles when the job has ended and every worker thread is gone. */
   readonly result: Promise<JobResult>;
   readonly #master: JobMaster;
   readonly #listeners = new Set<ProgressListener>();
 
-  private constructor(name: string, master: JobMaster, result: (client: JobClient) => Promise<JobResult>) {
+  private constructor(
+    name: string,
+    sourceUids: readonly string[],
+    master: JobMaster,
+    result: (client: JobClient) => Promise<JobResult>,
+  ) {
     this.jobName = name;
+    this.sourceUids = sourceUids;
     this.#master = master;
     this.result = result(this);
     // The caller may only look at `result` later; never report an unhandled rejection for it.
@@ -65,7 +75,10 @@ export class JobClient {
         if (client) client.#emit(progress);
       },
     });
-    client = new JobClient(init.name, master, async (self) => {
+    const sourceUids = init.graph.vertices.flatMap((v) =>
+      v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
+    );
+    client = new JobClient(init.name, sourceUids, master, async (self) => {
       const outcome = await master.run();
       self.#emit(outcome.progress);
       if (outcome.status === 'failed') throw outcome.error;
@@ -74,6 +87,7 @@ export class JobClient {
         jobName: init.name,
         durationMs: outcome.progress.elapsedMs,
         operators: outcome.progress.operators,
+        collections: [...byUid.keys()],
         collected: <T>(uid: string): T[] => {
           const records = byUid.get(uid);
           if (!records) throw new RangeError(`no collect sink with uid "${uid}" in job "${init.name}"`);

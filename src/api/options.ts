@@ -18,11 +18,19 @@ export interface StreamEnvironmentOptions {
   /** Whether forward-connected operators of equal parallelism are chained; default true. */
   readonly chaining?: boolean;
   /**
+   * `streaming` (default): rolling aggregations emit an update per record. `batch` (bounded jobs,
+   * as Flink's BATCH execution mode): they emit one final value per key when input ends.
+   */
+  readonly runtimeMode?: RuntimeMode;
+  /**
    * The job module, for jobs written as scripts (`import.meta.url`): every worker evaluates it.
    * Default: the script Node.js was started with.
    */
   readonly module?: string | URL;
 }
+
+/** How rolling aggregations emit: per record, or once per key at the end of a bounded input. */
+export type RuntimeMode = 'streaming' | 'batch';
 
 /** Options with every default filled in. */
 export interface ResolvedEnvironmentOptions {
@@ -31,6 +39,7 @@ export interface ResolvedEnvironmentOptions {
   readonly bufferTimeoutMs: number;
   readonly ringCapacity: number;
   readonly chaining: boolean;
+  readonly runtimeMode: RuntimeMode;
   readonly module: string | undefined;
 }
 
@@ -88,6 +97,10 @@ export function resolveEnvironmentOptions(
   }
   const chaining = options.chaining ?? true;
   if (typeof chaining !== 'boolean') throw new InvalidOptionError('chaining', 'a boolean', chaining);
+  const runtimeMode = options.runtimeMode ?? 'streaming';
+  if (runtimeMode !== 'streaming' && runtimeMode !== 'batch') {
+    throw new InvalidOptionError('runtimeMode', '"streaming" or "batch"', runtimeMode);
+  }
   const module = options.module === undefined ? undefined : String(options.module);
-  return { parallelism, maxParallelism, bufferTimeoutMs, ringCapacity, chaining, module };
+  return { parallelism, maxParallelism, bufferTimeoutMs, ringCapacity, chaining, runtimeMode, module };
 }

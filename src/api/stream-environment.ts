@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors.ts';
 import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
+import { defaultJobModule, environmentDefaults, notifyJobStarted } from '../runtime/job-hooks.ts';
 import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
 import type { SourceFactory } from '../runtime/operators/operator.ts';
 import type { JobModuleRef } from '../runtime/protocol.ts';
@@ -33,7 +34,7 @@ export class StreamEnvironment {
 
   /** Creates an environment; options are validated here, each error naming its option. */
   constructor(options: StreamEnvironmentOptions = {}) {
-    this.options = resolveEnvironmentOptions(options);
+    this.options = resolveEnvironmentOptions({ ...environmentDefaults(), ...options });
     this.#inWorker = isCapturingJob();
   }
 
@@ -150,15 +151,20 @@ export class StreamEnvironment {
     }
     const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
     const job = this.jobRef ?? this.#scriptRef();
-    return JobClient.start({ name: jobName, graph, job, environment: this });
+    const client = JobClient.start({ name: jobName, graph, job, environment: this });
+    notifyJobStarted(client);
+    return client;
   }
 
   #scriptRef(): JobModuleRef {
-    const module = this.options.module ?? (process.argv[1] ? pathToFileURL(process.argv[1]).href : undefined);
+    const module =
+      this.options.module ??
+      defaultJobModule() ??
+      (process.argv[1] ? pathToFileURL(process.argv[1]).href : undefined);
     if (module === undefined) {
       throw new InvalidOptionError('module', 'the job module URL (pass import.meta.url)', undefined);
     }
-    return { module, args: undefined, options: {} };
+    return { module, args: undefined, options: environmentDefaults() };
   }
 }
 

@@ -5,8 +5,10 @@
  * that call hands the environment over through a capture hook instead of running the job.
  */
 
+import type { StreamEnvironmentOptions } from '../api/options.ts';
 import type { StreamEnvironment } from '../api/stream-environment.ts';
 import { WeirError } from '../errors.ts';
+import { setEnvironmentDefaults } from './job-hooks.ts';
 import type { JobModuleRef } from './protocol.ts';
 
 const CAPTURE = Symbol.for('weir.worker.capture-environment');
@@ -15,6 +17,8 @@ const CAPTURE = Symbol.for('weir.worker.capture-environment');
 export interface JobDefinition<A = unknown> {
   readonly kind: 'weir.job-definition';
   readonly build: (env: StreamEnvironment, args: A) => void | Promise<void>;
+  /** Environment options of the job; the caller's options (CLI flags, executeJob) override them. */
+  readonly environment: Omit<StreamEnvironmentOptions, 'module'>;
 }
 
 /**
@@ -24,8 +28,9 @@ export interface JobDefinition<A = unknown> {
  */
 export function defineJob<A = unknown>(
   build: (env: StreamEnvironment, args: A) => void | Promise<void>,
+  environment: Omit<StreamEnvironmentOptions, 'module'> = {},
 ): JobDefinition<A> {
-  return { kind: 'weir.job-definition', build };
+  return { kind: 'weir.job-definition', build, environment };
 }
 
 export function isJobDefinition(value: unknown): value is JobDefinition {
@@ -57,6 +62,8 @@ export async function loadJobEnvironment(
   create: (options: JobModuleRef['options']) => StreamEnvironment,
 ): Promise<StreamEnvironment> {
   const globals = globalThis as Record<symbol, CaptureHook | undefined>;
+  // A script's environment is built by the script itself: give it the defaults the main thread had.
+  setEnvironmentDefaults(ref.options);
   let captured: StreamEnvironment | undefined;
   const done = new Promise<void>((resolve) => {
     globals[CAPTURE] = (env) => {

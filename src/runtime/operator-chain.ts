@@ -3,6 +3,7 @@
  * a record counter in front of every operator (records in, for metrics and the job result).
  */
 import type { Collector } from '../api/functions.ts';
+import type { RuntimeMode } from '../api/options.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { Operator, OperatorContext, SourceReader } from './operators/operator.ts';
 
@@ -21,6 +22,7 @@ export interface OperatorChain {
 export interface ChainContext {
   readonly subtaskIndex: number;
   readonly maxParallelism: number;
+  readonly runtimeMode: RuntimeMode;
   readonly sendToJobMaster: (payload: unknown) => void;
 }
 
@@ -42,6 +44,7 @@ export function buildOperatorChain(
       subtaskIndex: base.subtaskIndex,
       parallelism: vertex.parallelism,
       maxParallelism: base.maxParallelism,
+      runtimeMode: base.runtimeMode,
       sendToJobMaster: base.sendToJobMaster,
     };
     const operator = node.operator!(context, next);
@@ -58,6 +61,7 @@ export function buildOperatorChain(
       subtaskIndex: base.subtaskIndex,
       parallelism: vertex.parallelism,
       maxParallelism: base.maxParallelism,
+      runtimeMode: base.runtimeMode,
       sendToJobMaster: base.sendToJobMaster,
     });
     const downstream = next;

@@ -58,6 +58,7 @@ export default async function runSubtask(deployment: TaskDeployment): Promise<vo
       {
         subtaskIndex: deployment.subtaskIndex,
         maxParallelism: graph.maxParallelism,
+        runtimeMode: env.options.runtimeMode,
         sendToJobMaster: (payload) => send({ type: 'to-job-master', payload }),
       },
       output,

@@ -22,6 +22,7 @@ export function keyedReduceOperator(
 ): OperatorFactory {
   return (context, output): Operator => {
     const values = new Map<unknown, unknown>();
+    const rolling = context.runtimeMode === 'streaming';
     return {
       process(record) {
         let result: unknown;
@@ -33,7 +34,10 @@ export function keyedReduceOperator(
         } catch (error) {
           throw userFunctionError(context, record, error);
         }
-        output.collect(result);
+        if (rolling) output.collect(result);
+      },
+      finish() {
+        if (!rolling) for (const value of values.values()) output.collect(value);
       },
     };
   };

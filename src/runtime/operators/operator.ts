@@ -4,11 +4,14 @@
  * synchronously for every record: chained operators call each other directly.
  */
 import type { Collector, RuntimeContext } from '../../api/functions.ts';
+import type { RuntimeMode } from '../../api/options.ts';
 
 /** What an operator or source gets when it is created in its subtask. */
 export interface OperatorContext extends RuntimeContext {
   /** Max parallelism of the job (number of key groups). */
   readonly maxParallelism: number;
+  /** `batch`: rolling aggregations emit only final values, when input ends. */
+  readonly runtimeMode: RuntimeMode;
   /** Sends plain data to the job master (collect sinks use it); delivered in order. */
   readonly sendToJobMaster: (payload: unknown) => void;
 }

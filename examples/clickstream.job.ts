@@ -1,0 +1,125 @@
+/**
+ * The main example job (`npm start`): a CPU-heavy pipeline in weir's spirit. A generator emits
+ * click events as JSON lines; each is parsed, enriched (tokenised, scored against a small
+ * sentiment lexicon, fingerprinted), and aggregated per country. Runs at the machine's parallelism.
+ *
+ *   npm start                                   # 1 million events
+ *   node bin/weir.mjs run examples/clickstream.job.ts --args '{"events": 10000000}'
+ */
+import { defineJob } from '../src/index.ts';
+
+/** Arguments of the job. */
+export interface ClickstreamArgs {
+  /** Number of events to generate. */
+  readonly events?: number;
+}
+
+const COUNTRIES = ['NL', 'DE', 'FR', 'BE', 'US', 'BR', 'JP', 'IN', 'KE', 'AU'] as const;
+const WORDS = [
+  'great',
+  'slow',
+  'love',
+  'broken',
+  'fast',
+  'cheap',
+  'awful',
+  'nice',
+  'refund',
+  'thanks',
+  'product',
+  'page',
+  'order',
+  'again',
+];
+const LEXICON = new Map<string, number>([
+  ['great', 2],
+  ['love', 3],
+  ['fast', 1],
+  ['nice', 1],
+  ['thanks', 1],
+  ['slow', -1],
+  ['broken', -2],
+  ['awful', -3],
+  ['refund', -1],
+]);
+
+/** A deterministic event line for event number n (the same in every thread and every run). */
+export function eventLine(n: number): string {
+  let x = (n * 2654435761) >>> 0;
+  const next = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+  const words: string[] = [];
+  const length = 8 + Math.floor(next() * 24);
+  for (let i = 0; i < length; i++) words.push(WORDS[Math.floor(next() * WORDS.length)]!);
+  return JSON.stringify({
+    id: n,
+    user: `user-${Math.floor(next() * 50_000)}`,
+    country: COUNTRIES[Math.floor(next() * COUNTRIES.length)],
+    amount: Math.round(next() * 10_000) / 100,
+    text: words.join(' '),
+  });
+}
+
+interface Click {
+  readonly id: number;
+  readonly user: string;
+  readonly country: string;
+  readonly amount: number;
+  readonly text: string;
+}
+
+/** Per-country aggregate. */
+export interface CountryStats {
+  readonly country: string;
+  readonly events: number;
+  readonly amount: number;
+  readonly sentiment: number;
+  readonly fingerprint: number;
+}
+
+/** Tokenises, scores and fingerprints a click (the CPU-heavy part). */
+export function enrich(click: Click): CountryStats {
+  let sentiment = 0;
+  let fingerprint = 0x811c9dc5;
+  for (const token of click.text.toLowerCase().split(' ')) {
+    sentiment += LEXICON.get(token) ?? 0;
+    for (let i = 0; i < token.length; i++)
+      fingerprint = Math.imul(fingerprint ^ token.charCodeAt(i), 0x01000193);
+  }
+  return {
+    country: click.country,
+    events: 1,
+    amount: click.amount,
+    sentiment,
+    fingerprint: fingerprint >>> 0,
+  };
+}
+
+export default defineJob<ClickstreamArgs | undefined>(
+  (env, args) => {
+    env
+      .fromGenerator(eventLine, { count: args?.events ?? 1_000_000 })
+      .name('events')
+      .uid('events')
+      .map((line) => JSON.parse(line) as Click)
+      .name('parse')
+      .map(enrich)
+      .name('enrich')
+      .keyBy('country')
+      .reduce((a, b) => ({
+        country: a.country,
+        events: a.events + b.events,
+        amount: Math.round((a.amount + b.amount) * 100) / 100,
+        sentiment: a.sentiment + b.sentiment,
+        fingerprint: (a.fingerprint ^ b.fingerprint) >>> 0,
+      }))
+      .name('per-country')
+      .uid('per-country')
+      .collect({ uid: 'countries', name: 'countries' });
+  },
+  { runtimeMode: 'batch' },
+);

@@ -1,0 +1,30 @@
+/**
+ * The `weir` command: dispatches to its subcommands.
+ */
+import { RUN_USAGE, runCommand } from './run-command.ts';
+
+const USAGE = `usage: weir <command> [options]
+
+commands:
+  run <job-file>    run a job module (see \`weir run --help\`)
+  help              show this help
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`weir: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+export { RUN_USAGE };

@@ -1,0 +1,98 @@
+/**
+ * What the CLI shows while a job runs: one status line per second (records/s of the sources and
+ * of the whole job), rewritten in place on a terminal, appended otherwise; and a summary table at
+ * the end.
+ */
+import type { JobProgress, OperatorMetrics } from '../runtime/job-master.ts';
+
+/** Where the display writes; a TTY gets in-place updates. */
+export interface DisplayTarget {
+  write(text: string): void;
+  readonly isTTY?: boolean;
+}
+
+export class ProgressDisplay {
+  readonly #out: DisplayTarget;
+  readonly #sourceUids: ReadonlySet<string>;
+  #last: { at: number; records: number } = { at: 0, records: 0 };
+  #lastPrinted = Number.NEGATIVE_INFINITY;
+  #pendingLine = false;
+
+  constructor(out: DisplayTarget, sourceUids: Iterable<string>) {
+    this.#out = out;
+    this.#sourceUids = new Set(sourceUids);
+  }
+
+  /** Takes a progress report; prints at most once a second. */
+  update(progress: JobProgress): void {
+    if (progress.elapsedMs - this.#lastPrinted < 1000) return;
+    this.#lastPrinted = progress.elapsedMs;
+    const records = this.#sourceRecords(progress.operators);
+    const dt = (progress.elapsedMs - this.#last.at) / 1000;
+    const rate = dt > 0 ? (records - this.#last.records) / dt : 0;
+    this.#last = { at: progress.elapsedMs, records };
+    const line = `[${formatDuration(progress.elapsedMs)}] ${formatCount(records)} records read, ${formatCount(rate)} records/s`;
+    this.line(line);
+  }
+
+  /** Prints a status line (in place on a TTY). */
+  line(text: string): void {
+    if (this.#out.isTTY) {
+      this.#out.write(`\r\x1b[2K${text}`);
+      this.#pendingLine = true;
+    } else {
+      this.#out.write(`${text}\n`);
+    }
+  }
+
+  /** Prints a permanent message, above the status line. */
+  message(text: string): void {
+    this.#endLine();
+    this.#out.write(`${text}\n`);
+  }
+
+  /** Prints the end-of-job summary. */
+  summary(title: string, progress: JobProgress): void {
+    this.#endLine();
+    const records = this.#sourceRecords(progress.operators);
+    const seconds = progress.elapsedMs / 1000;
+    this.#out.write(
+      `${title} in ${formatDuration(progress.elapsedMs)}: ${formatCount(records)} records read, ${formatCount(records / Math.max(seconds, 1e-9))} records/s\n`,
+    );
+    const rows = progress.operators.map((o) => [
+      o.name,
+      o.uid,
+      String(o.parallelism),
+      formatCount(o.records),
+    ]);
+    this.#out.write(table(['operator', 'uid', 'parallelism', 'records in'], rows));
+  }
+
+  #endLine(): void {
+    if (this.#pendingLine) this.#out.write('\n');
+    this.#pendingLine = false;
+  }
+
+  #sourceRecords(operators: readonly OperatorMetrics[]): number {
+    return operators.filter((o) => this.#sourceUids.has(o.uid)).reduce((sum, o) => sum + o.records, 0);
+  }
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  return String(Math.round(n));
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A plain-text table with aligned columns. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const render = (cells: readonly string[]): string =>
+    `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  return `${[render(header), render(widths.map((w) => '-'.repeat(w))), ...rows.map(render)].join('\n')}\n`;
+}

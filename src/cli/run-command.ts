@@ -1,0 +1,155 @@
+/**
+ * `weir run <job-file>`: runs a job module (TypeScript or JavaScript; a `defineJob` default export
+ * or a script that calls `env.execute()`), shows progress on the terminal, prints a summary, and
+ * cancels cleanly on Ctrl-C (a second Ctrl-C exits at once).
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startJob } from '../api/execute-job.ts';
+import type { JobClient } from '../api/job-client.ts';
+import type { StreamEnvironmentOptions } from '../api/options.ts';
+import { WeirError } from '../errors.ts';
+import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../runtime/job-hooks.ts';
+import { isJobDefinition } from '../runtime/job-loader.ts';
+import { ProgressDisplay } from './progress-display.ts';
+
+export const RUN_USAGE = `usage: weir run <job-file> [options]
+
+Runs a job module: either \`export default defineJob((env, args) => ...)\` or a script that
+builds a pipeline and calls \`env.execute()\`.
+
+options:
+  -p, --parallelism <n>       default parallelism (default: number of cores)
+      --max-parallelism <n>   number of key groups (default: 128)
+      --buffer-timeout <ms>   flush timeout of partly filled batches (default: 1)
+      --ring-capacity <bytes> bytes per channel ring, a power of two (default: 524288)
+      --no-chaining           run every operator in its own subtasks
+      --args <json>           arguments for a defineJob job, as JSON
+  -q, --quiet                 no progress display
+`;
+
+export async function runCommand(
+  argv: readonly string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      parallelism: { type: 'string', short: 'p' },
+      'max-parallelism': { type: 'string' },
+      'buffer-timeout': { type: 'string' },
+      'ring-capacity': { type: 'string' },
+      'no-chaining': { type: 'boolean' },
+      args: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    (values.help ? out : err).write(RUN_USAGE);
+    return values.help ? 0 : 2;
+  }
+  const file = resolve(positionals[0]!);
+  const moduleUrl = pathToFileURL(file).href;
+  const environment: Omit<StreamEnvironmentOptions, 'module'> = {
+    ...numberOption('parallelism', values.parallelism),
+    ...numberOption('maxParallelism', values['max-parallelism']),
+    ...numberOption('bufferTimeoutMs', values['buffer-timeout']),
+    ...numberOption('ringCapacity', values['ring-capacity']),
+    ...(values['no-chaining'] ? { chaining: false } : {}),
+  };
+  const args = values.args === undefined ? undefined : parseJson(values.args);
+  setDefaultJobModule(moduleUrl);
+  setEnvironmentDefaults(environment);
+
+  const clients: JobClient[] = [];
+  let interrupted = 0;
+  const onSigint = (): void => {
+    interrupted++;
+    if (interrupted > 1) process.exit(130);
+    err.write('\ncancelling (Ctrl-C again to exit at once)...\n');
+    for (const client of clients) void client.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  const stopListening = onJobStarted<JobClient>((client) => {
+    clients.push(client);
+    if (interrupted > 0) void client.cancel();
+    if (!values.quiet) attachDisplay(client, out);
+  });
+  try {
+    const imported = (await import(moduleUrl)) as { default?: unknown };
+    if (isJobDefinition(imported.default)) await startJob(moduleUrl, { args, environment });
+    if (clients.length === 0) {
+      err.write(`weir run: ${file} started no job (export default defineJob(...) or call env.execute())\n`);
+      return 2;
+    }
+    await Promise.all(clients.map((c) => c.result));
+    return 0;
+  } catch (error) {
+    if (error instanceof WeirError && error.code === 'ERR_JOB_CANCELLED') {
+      err.write('job cancelled\n');
+      return 130;
+    }
+    err.write(`weir run: job failed: ${describe(error)}\n`);
+    return 1;
+  } finally {
+    stopListening();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Collected results up to this many records are printed after the summary. */
+const MAX_PRINTED_RECORDS = 20;
+
+function attachDisplay(client: JobClient, out: NodeJS.WriteStream): void {
+  const display = new ProgressDisplay(out, client.sourceUids);
+  const stop = client.onProgress((p) => display.update(p));
+  client.result.then(
+    (result) => {
+      stop();
+      display.summary(`job "${client.jobName}" finished`, {
+        elapsedMs: result.durationMs,
+        operators: result.operators,
+      });
+      for (const uid of result.collections) {
+        const records = result.collected(uid);
+        display.message(`collected "${uid}": ${records.length} record${records.length === 1 ? '' : 's'}`);
+        if (records.length <= MAX_PRINTED_RECORDS)
+          for (const r of records) display.message(`  ${JSON.stringify(r)}`);
+      }
+    },
+    () => {
+      stop();
+      display.summary(`job "${client.jobName}" stopped`, client.progress());
+    },
+  );
+}
+
+function numberOption(
+  name: keyof StreamEnvironmentOptions,
+  text: string | undefined,
+): Record<string, number> {
+  if (text === undefined) return {};
+  const value = Number(text);
+  return { [name]: Number.isFinite(value) && text.trim() !== '' ? value : Number.NaN };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new WeirError(
+      'ERR_INVALID_OPTION',
+      'configuration',
+      `--args must be JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof WeirError) return `${error.message} [${error.code}]`;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

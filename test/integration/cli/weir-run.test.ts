@@ -1,0 +1,91 @@
+// `weir run` runs script and defineJob modules, reports failures with a non-zero exit code, and
+// cancels cleanly on Ctrl-C.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function weir(
+  args: string[],
+  options: { env?: Record<string, string>; interruptOn?: RegExp } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/weir.mjs', ...args], {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.interruptOn && !interrupted && options.interruptOn.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('weir run', () => {
+  it('runs a script job whose post-execute code runs once', async () => {
+    const run = await weir(['run', 'test/integration/jobs/script.job.ts', '-p', '2']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/after execute: main thread only/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(/final(:\d)?> \{"key":\d,"n":\d+\}/);
+    expect(run.stdout).toMatch(/job "script job" finished/);
+  });
+
+  it('runs a defineJob module with --args and prints its collected results', async () => {
+    const args = JSON.stringify({ lines: ['a b', 'b c c'] });
+    const run = await weir(['run', 'test/integration/jobs/word-count.job.ts', '-p', '2', '--args', args]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/collected "counts": 5 records/);
+  });
+
+  it('exits 1 with the typed error when the job fails', async () => {
+    const run = await weir([
+      'run',
+      'test/integration/jobs/failing.job.ts',
+      '-p',
+      '1',
+      '--args',
+      '{"failAt": 10}',
+      '-q',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /operator "explode" \(uid exploding-map, subtask 0\) failed on record .*ERR_USER_FUNCTION/,
+    );
+  });
+
+  it('cancels on Ctrl-C and exits 130', async () => {
+    const run = await weir(['run', 'test/integration/jobs/script.job.ts', '-p', '2'], {
+      env: { WEIR_TEST_UNBOUNDED: '1' },
+      interruptOn: /records read/,
+    });
+    expect(run.stderr).toMatch(/cancelling/);
+    expect(run.stderr).toMatch(/job cancelled/);
+    expect(run.code).toBe(130);
+  });
+
+  it('rejects bad options with a message naming the option', async () => {
+    const run = await weir(['run', 'test/integration/jobs/script.job.ts', '-p', '0', '-q']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/parallelism must be a positive integer, got 0/);
+  });
+});
