@@ -20,7 +20,6 @@ export { KeyExtractionError } from './api/key-selector.ts';
 export type {
   KeyedContext,
   KeyedProcessFunction,
-  StateDescriptorLike,
 } from './api/keyed-process-function.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
 export type { StreamEnvironmentOptions } from './api/options.ts';
@@ -61,6 +60,25 @@ export type { JobProgress, OperatorMetrics } from './runtime/job-master.ts';
 export { JobCancelledError, WorkerExitedError } from './runtime/job-master.ts';
 export { UserFunctionError } from './runtime/operators/user-function-error.ts';
 export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
-
+export {
+  type AggregateFunction,
+  type AggregatingState,
+  type AggregatingStateDescriptor,
+  aggregatingState,
+} from './state/aggregating-state.ts';
+export { InvalidKeyError, StateAccessError, StateRestoreError } from './state/errors.ts';
+export {
+  computeOperatorIndexForKeyGroup,
+  type KeyGroupRange,
+  keyGroupFor,
+  keyGroupRangeForOperator,
+} from './state/key-groups.ts';
+export type { KeyedStateBackend } from './state/keyed-state-backend.ts';
+export { type ListState, type ListStateDescriptor, listState } from './state/list-state.ts';
+export { type MapState, type MapStateDescriptor, mapState } from './state/map-state.ts';
+export { type ReducingState, type ReducingStateDescriptor, reducingState } from './state/reducing-state.ts';
+export type { StateDescriptor, StateKind } from './state/state-descriptor.ts';
+// ── keyed state ──
+export { type ValueState, type ValueStateDescriptor, valueState } from './state/value-state.ts';
 // ── time ──
 export { type Clock, ManualClock, systemClock } from './util/clock.ts';

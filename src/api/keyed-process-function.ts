@@ -2,6 +2,7 @@
  * The user function of `KeyedStream.process`: called for every record with a context that knows
  * the record's key and hands out keyed state scoped to that key.
  */
+import type { StateDescriptor } from '../state/state-descriptor.ts';
 import type { Collector, Key, RuntimeContext } from './functions.ts';
 
 /** What a keyed process function can use besides the record. */
@@ -13,14 +14,7 @@ export interface KeyedContext extends RuntimeContext {
    * e.g. at module level, with `valueState(...)`, `listState(...)`, `mapState(...)`,
    * `reducingState(...)`, `aggregatingState(...)`).
    */
-  state<S>(descriptor: StateDescriptorLike<S>): S;
-}
-
-/** A state descriptor: names a piece of keyed state and its kind (see the state module). */
-export interface StateDescriptorLike<S> {
-  readonly name: string;
-  /** Phantom: the handle type this descriptor yields. */
-  readonly __handle?: S;
+  state<S>(descriptor: StateDescriptor<S>): S;
 }
 
 /** A keyed process function: a plain function, or an object with optional `open`. */

@@ -1,10 +1,15 @@
 /**
  * Builds the operators of one subtask's chain, head to tail, each calling the next directly, with
- * a record counter in front of every operator (records in, for metrics and the job result).
+ * a record counter in front of every operator (records in, for metrics and the job result). Keyed
+ * operators get a keyed state backend that owns this subtask's key-group range.
  */
 import type { Collector } from '../api/functions.ts';
 import type { RuntimeMode } from '../api/options.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
+import type { StreamNode } from '../graph/stream-node.ts';
+import { HeapKeyedStateBackend } from '../state/heap/heap-keyed-state-backend.ts';
+import { keyGroupRangeForOperator } from '../state/key-groups.ts';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import type { Operator, OperatorContext, SourceReader } from './operators/operator.ts';
 
 /** The running chain of one subtask. */
@@ -17,6 +22,8 @@ export interface OperatorChain {
   readonly source: SourceReader | undefined;
   /** Records received by each node of the chain, source included (which counts what it emitted). */
   readonly counts: number[];
+  /** Keyed state backends by operator uid. */
+  readonly keyedBackends: ReadonlyMap<string, KeyedStateBackend>;
 }
 
 export interface ChainContext {
@@ -34,20 +41,33 @@ export function buildOperatorChain(
   const nodes = vertex.nodes;
   const counts = nodes.map(() => 0);
   const operators: Operator[] = [];
-  let next: Collector<unknown> = output;
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
-    if (node.role === 'source') continue;
-    const context: OperatorContext = {
+  const keyedBackends = new Map<string, KeyedStateBackend>();
+  const contextFor = (node: StreamNode): OperatorContext => {
+    let keyedState: KeyedStateBackend | undefined;
+    if (node.keyed) {
+      keyedState = new HeapKeyedStateBackend({
+        maxParallelism: base.maxParallelism,
+        keyGroupRange: keyGroupRangeForOperator(base.maxParallelism, vertex.parallelism, base.subtaskIndex),
+      });
+      keyedBackends.set(node.resolvedUid, keyedState);
+    }
+    return {
       operatorName: node.name,
       operatorUid: node.resolvedUid,
       subtaskIndex: base.subtaskIndex,
       parallelism: vertex.parallelism,
       maxParallelism: base.maxParallelism,
       runtimeMode: base.runtimeMode,
+      keyedState,
       sendToJobMaster: base.sendToJobMaster,
     };
-    const operator = node.operator!(context, next);
+  };
+
+  let next: Collector<unknown> = output;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (node.role === 'source') continue;
+    const operator = node.operator!(contextFor(node), next);
     operators.unshift(operator);
     next = counting(counts, i, operator);
   }
@@ -55,15 +75,7 @@ export function buildOperatorChain(
   let source: SourceReader | undefined;
   let head = next;
   if (first.role === 'source') {
-    source = first.source!({
-      operatorName: first.name,
-      operatorUid: first.resolvedUid,
-      subtaskIndex: base.subtaskIndex,
-      parallelism: vertex.parallelism,
-      maxParallelism: base.maxParallelism,
-      runtimeMode: base.runtimeMode,
-      sendToJobMaster: base.sendToJobMaster,
-    });
+    source = first.source!(contextFor(first));
     const downstream = next;
     head = {
       collect(record) {
@@ -72,7 +84,7 @@ export function buildOperatorChain(
       },
     };
   }
-  return { head, operators, source, counts };
+  return { head, operators, source, counts, keyedBackends };
 }
 
 function counting(counts: number[], index: number, operator: Operator): Collector<unknown> {

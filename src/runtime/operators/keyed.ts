@@ -1,43 +1,61 @@
 /**
- * Keyed operators: rolling reduce (also behind sum/min/max) and keyed process functions. Each sets
- * the current key on the subtask's keyed state backend before calling user code, so that state is
- * scoped to the record's key and stored in the key's key group.
+ * Keyed operators: rolling reduce (also behind sum/min/max) and keyed process functions. Each
+ * sets the current key on its subtask's keyed state backend before calling user code, so that
+ * state is scoped to the record's key and stored in the key's key group (checkpointable and
+ * redistributable by key group).
  */
 import type { Collector, Key, ReduceFunction } from '../../api/functions.ts';
 import type { ResolvedKeySelector } from '../../api/key-selector.ts';
-import type {
-  KeyedContext,
-  KeyedProcessFunction,
-  StateDescriptorLike,
-} from '../../api/keyed-process-function.ts';
+import type { KeyedContext, KeyedProcessFunction } from '../../api/keyed-process-function.ts';
 import { WeirError } from '../../errors.ts';
-import type { Operator, OperatorFactory } from './operator.ts';
+import type { KeyedStateBackend } from '../../state/keyed-state-backend.ts';
+import type { StateDescriptor } from '../../state/state-descriptor.ts';
+import { valueState } from '../../state/value-state.ts';
+import type { Operator, OperatorContext, OperatorFactory } from './operator.ts';
 import { userFunctionError } from './user-function-error.ts';
 
-/** Rolling reduce: emits the new aggregate of the record's key for every record. */
+/** The state under which a rolling aggregation keeps each key's aggregate. */
+const AGGREGATE = valueState<unknown>('aggregate');
+
+function backendOf(context: OperatorContext): KeyedStateBackend {
+  if (!context.keyedState) {
+    throw new WeirError(
+      'ERR_INTERNAL',
+      'internal',
+      `keyed operator "${context.operatorName}" has no keyed state backend`,
+    );
+  }
+  return context.keyedState;
+}
+
+/**
+ * Rolling reduce: for every record, the key's new aggregate (emitted per record when streaming, once
+ * per key at the end of input in batch mode).
+ */
 export function keyedReduceOperator(
   key: ResolvedKeySelector,
   reduce: ReduceFunction<unknown>,
   first: (record: unknown) => unknown = (record) => record,
 ): OperatorFactory {
   return (context, output): Operator => {
-    const values = new Map<unknown, unknown>();
+    const backend = backendOf(context);
+    const aggregate = backend.getState(AGGREGATE);
     const rolling = context.runtimeMode === 'streaming';
     return {
       process(record) {
         let result: unknown;
         try {
-          const k = normalise(key.fn(record));
-          const previous = values.get(k);
+          backend.setCurrentKey(key.fn(record));
+          const previous = aggregate.value();
           result = previous === undefined ? first(record) : reduce(previous, record);
-          values.set(k, result);
+          aggregate.update(result);
         } catch (error) {
           throw userFunctionError(context, record, error);
         }
         if (rolling) output.collect(result);
       },
       finish() {
-        if (!rolling) for (const value of values.values()) output.collect(value);
+        if (!rolling) backend.applyToAllKeys(AGGREGATE, (_key, state) => output.collect(state.value()));
       },
     };
   };
@@ -49,15 +67,18 @@ export function keyedProcessOperator(
   fn: KeyedProcessFunction<unknown, unknown>,
 ): OperatorFactory {
   return (context, output): Operator => {
+    const backend = backendOf(context);
     const element = typeof fn === 'function' ? fn : fn.processElement.bind(fn);
-    let currentKey: Key = '';
     const keyed: KeyedContext = {
-      ...context,
-      get currentKey() {
-        return currentKey;
+      operatorName: context.operatorName,
+      operatorUid: context.operatorUid,
+      subtaskIndex: context.subtaskIndex,
+      parallelism: context.parallelism,
+      get currentKey(): Key {
+        return backend.currentKey as Key;
       },
-      state<S>(_descriptor: StateDescriptorLike<S>): S {
-        throw new WeirError('ERR_STATE_ACCESS', 'internal', 'keyed state is not available yet');
+      state<S>(descriptor: StateDescriptor<S>): S {
+        return backend.getState(descriptor);
       },
     };
     let opened = false;
@@ -69,7 +90,7 @@ export function keyedProcessOperator(
             opened = true;
             if (typeof fn !== 'function') fn.open?.(context);
           }
-          currentKey = key.fn(record);
+          backend.setCurrentKey(key.fn(record));
           element(record, keyed, out);
         } catch (error) {
           throw userFunctionError(context, record, error);
@@ -77,8 +98,4 @@ export function keyedProcessOperator(
       },
     };
   };
-}
-
-function normalise(key: Key): unknown {
-  return typeof key === 'object' ? JSON.stringify(key) : key;
 }

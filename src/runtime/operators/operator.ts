@@ -5,6 +5,7 @@
  */
 import type { Collector, RuntimeContext } from '../../api/functions.ts';
 import type { RuntimeMode } from '../../api/options.ts';
+import type { KeyedStateBackend } from '../../state/keyed-state-backend.ts';
 
 /** What an operator or source gets when it is created in its subtask. */
 export interface OperatorContext extends RuntimeContext {
@@ -12,6 +13,8 @@ export interface OperatorContext extends RuntimeContext {
   readonly maxParallelism: number;
   /** `batch`: rolling aggregations emit only final values, when input ends. */
   readonly runtimeMode: RuntimeMode;
+  /** The keyed state backend of a keyed operator (undefined for others). */
+  readonly keyedState: KeyedStateBackend | undefined;
   /** Sends plain data to the job master (collect sinks use it); delivered in order. */
   readonly sendToJobMaster: (payload: unknown) => void;
 }

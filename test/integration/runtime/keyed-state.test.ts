@@ -1,0 +1,50 @@
+// Each keyed state type holds exactly the per-key history at parallelism 1, 2 and 4.
+import { describe, expect, it } from 'vitest';
+import { executeJob } from '../../../src/index.ts';
+import type { Purchase, UserSummary } from '../jobs/keyed-state.job.ts';
+
+const purchases: Purchase[] = Array.from({ length: 3000 }, (_, i) => ({
+  user: `u${(i * 7) % 23}`,
+  amount: (i * 13) % 101,
+}));
+
+function expected(): Map<string, UserSummary> {
+  const byUser = new Map<string, number[]>();
+  for (const p of purchases) byUser.set(p.user, [...(byUser.get(p.user) ?? []), p.amount]);
+  const out = new Map<string, UserSummary>();
+  for (const [user, amounts] of byUser) {
+    const byCategory: Record<string, number> = {};
+    for (const a of amounts) byCategory[`c${a % 3}`] = (byCategory[`c${a % 3}`] ?? 0) + 1;
+    out.set(user, {
+      user,
+      count: amounts.length,
+      amounts: [...amounts].sort((a, b) => a - b),
+      byCategory,
+      max: Math.max(...amounts),
+      mean: amounts.reduce((s, a) => s + a, 0) / amounts.length,
+    });
+  }
+  return out;
+}
+
+describe.each([1, 2, 4])('keyed state at parallelism %i', (parallelism) => {
+  it('value, list, map, reducing and aggregating state are exact per key', async () => {
+    const result = await executeJob(new URL('../jobs/keyed-state.job.ts', import.meta.url), {
+      args: { purchases },
+      environment: { parallelism },
+    });
+    const last = new Map<string, UserSummary>();
+    for (const s of result.collected<UserSummary>('summaries')) {
+      if ((last.get(s.user)?.count ?? 0) < s.count) last.set(s.user, s);
+    }
+    const want = expected();
+    expect(last.size).toBe(want.size);
+    for (const [user, summary] of want) {
+      const got = last.get(user)!;
+      expect({ ...got, mean: Math.round(got.mean * 1e9) }).toEqual({
+        ...summary,
+        mean: Math.round(summary.mean * 1e9),
+      });
+    }
+  });
+});
