@@ -180,6 +180,7 @@ export class JobMaster {
       outputs: plan.outputs,
       control: port2,
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
+      checkpointing: undefined,
     };
     try {
       await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });

@@ -6,6 +6,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ResolvedEnvironmentOptions } from '../api/options.ts';
 import type { RingDescriptor } from '../channel/ring-buffer.ts';
+import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
+import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import type { SerializedError } from './error-transport.ts';
 
 /** How a worker finds the job: the module every thread evaluates, and what to call in it. */
@@ -38,6 +40,8 @@ export interface TaskDeployment {
   readonly control: MessagePort;
   /** How often the subtask reports its counters (ms). */
   readonly metricsIntervalMs: number;
+  /** Checkpointing settings; absent when checkpointing is off. */
+  readonly checkpointing: CheckpointingDeployment | undefined;
 }
 
 /** Per-operator record counters of one subtask, in chain order. */
@@ -49,7 +53,7 @@ export interface SubtaskCounters {
 }
 
 /** Main thread → subtask. */
-export type ControlToTask = { readonly type: 'cancel' };
+export type ControlToTask = { readonly type: 'cancel' } | CheckpointControl;
 
 /** Subtask → main thread. */
 export type ControlFromTask =
@@ -58,4 +62,5 @@ export type ControlFromTask =
   | { readonly type: 'to-job-master'; readonly payload: unknown }
   | { readonly type: 'failed'; readonly error: SerializedError; readonly counters: SubtaskCounters }
   | { readonly type: 'finished'; readonly counters: SubtaskCounters }
-  | { readonly type: 'cancelled'; readonly counters: SubtaskCounters };
+  | { readonly type: 'cancelled'; readonly counters: SubtaskCounters }
+  | CheckpointReport;

@@ -10,6 +10,7 @@
  * its rings is what a single record produced.
  */
 import type { InputGate } from '../channel/input-gate.ts';
+import type { BarrierHandler } from '../task/barrier/barrier-handler.ts';
 import { MAX_PARK_MS } from '../channel/park.ts';
 import type { OperatorChain } from './operator-chain.ts';
 import { SOURCE_END } from './operators/operator.ts';
@@ -28,18 +29,46 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** How checkpointing plugs into the loop; {@link NO_CHECKPOINTING} when it is off. */
+export interface RunnerHooks {
+  /** Source tasks: whether the coordinator's triggers are waiting to be handled. */
+  triggersPending(): boolean;
+  /** Source tasks: snapshots for the waiting triggers (called between two polls). */
+  handleTriggers(): void;
+  /** Tasks with inputs: decides on barriers, cancellation barriers and end of input. */
+  readonly barriers: BarrierHandler | undefined;
+  /** The input is exhausted (before operators finish and end of input goes downstream). */
+  onInputEnd?(): void;
+  /** Unaligned checkpoints: sees every record batch read, with its channel, before it is processed. */
+  onRecords?(channel: number, records: readonly unknown[]): void;
+}
+
+export const NO_CHECKPOINTING: RunnerHooks = {
+  triggersPending: () => false,
+  handleTriggers: () => {},
+  barriers: undefined,
+};
+
 export class TaskRunner {
   readonly #chain: OperatorChain;
   readonly #gate: InputGate | undefined;
   readonly #output: TaskOutput;
+  readonly #hooks: RunnerHooks;
   #cancelled = false;
   #lastYield = performance.now();
   readonly #stop = (): boolean => this.#cancelled;
+  readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
-  constructor(chain: OperatorChain, gate: InputGate | undefined, output: TaskOutput) {
+  constructor(chain: OperatorChain, gate: InputGate | undefined, output: TaskOutput, hooks: RunnerHooks = NO_CHECKPOINTING) {
     this.#chain = chain;
     this.#gate = gate;
     this.#output = output;
+    this.#hooks = hooks;
+  }
+
+  /** Wakes the loop if it waits for input (a control message needs attention). */
+  wake(): void {
+    this.#gate?.wake();
   }
 
   /** Whether {@link cancel} was called. */
@@ -58,6 +87,7 @@ export class TaskRunner {
     if (this.#chain.source) await this.#runSource();
     else await this.#runInputs();
     if (this.#cancelled) return;
+    this.#hooks.onInputEnd?.();
     for (const operator of this.#chain.operators) {
       await operator.finish?.();
       await this.#drain();
@@ -75,10 +105,14 @@ export class TaskRunner {
     const source = this.#chain.source!;
     const head = this.#chain.head;
     const output = this.#output;
+    const hooks = this.#hooks;
     for (;;) {
       if (this.#cancelled) return;
+      // Checkpoint triggers are taken between two polls, also while the output is blocked: the
+      // barrier then waits in the backlog behind the records before it, in order.
+      if (hooks.triggersPending()) hooks.handleTriggers();
       if (output.flag.blocked) {
-        await output.waitForSpace(this.#stop);
+        await output.waitForSpace(this.#stopOrTrigger);
         continue;
       }
       const result = source.poll(head, SOURCE_BATCH);
@@ -130,10 +164,12 @@ export class TaskRunner {
         this.#lastYield = performance.now();
         continue;
       }
+      const barriers = this.#hooks.barriers;
+      if (barriers !== undefined && now >= barriers.alignmentDeadline) barriers.onAlignmentTimer();
       const polled = gate.poll();
       if (polled === null) {
         if (gate.finished) return;
-        const deadline = output.flushIfDue(now);
+        const deadline = Math.min(output.flushIfDue(now), barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY);
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {
           await waiting;
@@ -141,17 +177,25 @@ export class TaskRunner {
         }
         continue;
       }
-      const event = polled.event;
+      const { channel, event } = polled;
       switch (event.kind) {
         case 'records':
+          this.#hooks.onRecords?.(channel, event.records);
           pending = event.records;
           next = 0;
           break;
+        case 'barrier':
+          barriers?.onBarrier(channel, event.barrier);
+          break;
+        case 'cancel-barrier':
+          barriers?.onCancelBarrier(channel, event.checkpointId);
+          break;
         case 'end-of-input':
+          barriers?.onEndOfInput(channel);
           if (gate.finished) return;
           break;
         default:
-          // Barriers, watermarks and latency markers are handled once checkpointing is wired in.
+          // Watermarks and latency markers: no operator uses them yet.
           break;
       }
     }

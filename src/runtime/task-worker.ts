@@ -14,6 +14,7 @@ import { buildOperatorChain, type OperatorChain } from './operator-chain.ts';
 import type { ControlFromTask, ControlToTask, SubtaskCounters, TaskDeployment } from './protocol.ts';
 import { TaskOutput } from './task-output.ts';
 import { TaskRunner } from './task-runner.ts';
+import { type CheckpointControl, TaskCheckpointing } from './checkpointing/task-checkpointing.ts';
 
 export default async function runSubtask(deployment: TaskDeployment): Promise<void> {
   const port = deployment.control;
@@ -25,11 +26,18 @@ export default async function runSubtask(deployment: TaskDeployment): Promise<vo
     recordsOut: output ? output.writers.reduce((sum, w) => sum + w.stats.records + w.pendingRecords, 0) : 0,
   });
   let runner: TaskRunner | undefined;
+  let checkpointing: TaskCheckpointing | undefined;
   let cancelRequested = false;
+  const early: CheckpointControl[] = [];
   port.on('message', (message: ControlToTask) => {
     if (message.type === 'cancel') {
       cancelRequested = true;
       runner?.cancel();
+    } else if (checkpointing) {
+      checkpointing.onControl(message);
+      runner?.wake();
+    } else if (early.length < 64) {
+      early.push(message); // arrived while the task was being set up
     }
   });
   const metrics = setInterval(
@@ -64,12 +72,29 @@ export default async function runSubtask(deployment: TaskDeployment): Promise<vo
       output,
     );
     const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
-    runner = new TaskRunner(chain, gate, output);
+    if (deployment.checkpointing) {
+      checkpointing = new TaskCheckpointing({
+        deployment: deployment.checkpointing,
+        vertexId: deployment.vertexId,
+        subtaskIndex: deployment.subtaskIndex,
+        chain,
+        sourceUid: vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined,
+        operatorUids: vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid),
+        output,
+        gate,
+        report: send,
+      });
+      for (const message of early.splice(0)) checkpointing.onControl(message);
+    }
+    runner = new TaskRunner(chain, gate, output, checkpointing?.hooks);
     if (cancelRequested) runner.cancel();
     send({ type: 'running' });
     try {
       await runner.run();
+      // Acknowledge what was snapshotted before reporting the end (in-flight writes finish first).
+      if (!runner.cancelled) await checkpointing?.idle();
     } finally {
+      checkpointing?.dispose();
       await closeAll(chain);
     }
     if (runner.cancelled) {

@@ -27,6 +27,17 @@ export interface Operator {
   finish?(): void | Promise<void>;
   /** Releases resources; called once, on success, failure or cancel. */
   close?(): void | Promise<void>;
+  /**
+   * Operator state (not keyed) at a checkpoint barrier: plain, msgpack-encodable data, captured
+   * synchronously (return a copy of anything that later records would change).
+   */
+  snapshotState?(checkpointId: number): unknown;
+  /** Restores the operator states of the subtasks that this subtask takes over (before any record). */
+  restoreState?(states: readonly unknown[]): void | Promise<void>;
+  /** Checkpoint `checkpointId` is committed (two-phase-commit sinks commit here). */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  /** Checkpoint `checkpointId` will never complete. */
+  notifyCheckpointAborted?(checkpointId: number): void;
 }
 
 /** Creates the operator of one subtask. */

@@ -22,6 +22,8 @@ function context(subtaskIndex: number, parallelism: number): OperatorContext {
     subtaskIndex,
     parallelism,
     maxParallelism: 128,
+    runtimeMode: 'streaming',
+    keyedState: undefined,
     sendToJobMaster: () => {},
   };
 }

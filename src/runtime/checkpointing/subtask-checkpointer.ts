@@ -1,0 +1,215 @@
+/**
+ * A subtask's part of a checkpoint, on its worker thread. At the barrier (sources: when the
+ * coordinator's trigger is handled between two polls) the synchronous part captures the source
+ * position, operator states and the keyed backends' copy-on-write snapshots, then forwards the
+ * barrier to every output; the asynchronous part encodes and writes the state while records keep
+ * flowing, and acknowledges with state handles and metrics, or declines.
+ */
+import { Packr } from 'msgpackr';
+import type { Barrier } from '../../channel/frame.ts';
+import type { CheckpointAck, CheckpointDecline, DeclineReason, OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
+import type { StateHandle } from '../../checkpoint/storage/state-handle.ts';
+import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
+import { WeirError } from '../../errors.ts';
+import type { KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
+import type { OperatorChain } from '../operator-chain.ts';
+import type { TaskOutput } from '../task-output.ts';
+
+/** What the barrier handler measured for a checkpoint. */
+export interface AlignmentMetrics {
+  readonly alignmentDurationMs: number;
+  readonly startDelayMs: number;
+}
+
+/** Messages the checkpointer sends to the coordinator. */
+export type CheckpointReport = { readonly type: 'ack'; readonly ack: CheckpointAck } | { readonly type: 'decline'; readonly decline: CheckpointDecline };
+
+interface Captured {
+  readonly uid: string;
+  operatorState?: unknown;
+  keyed?: KeyedStateSnapshot;
+}
+
+/** Encodes operator state and keyed-state envelopes (plain data, Uint8Arrays as binary). */
+const packr = new Packr({ useRecords: false, moreTypes: true });
+
+export class SubtaskCheckpointer {
+  readonly #task: TaskId;
+  readonly #chain: OperatorChain;
+  readonly #sourceUid: string | undefined;
+  readonly #operatorUids: readonly string[];
+  readonly #output: TaskOutput;
+  readonly #writer: StateWriter;
+  readonly #report: (report: CheckpointReport) => void;
+  /** Snapshots whose asynchronous part is running, by checkpoint id. */
+  readonly #inFlight = new Map<number, Captured[]>();
+  /** The asynchronous parts still running. */
+  readonly #work = new Set<Promise<void>>();
+
+  constructor(init: {
+    task: TaskId;
+    chain: OperatorChain;
+    sourceUid: string | undefined;
+    operatorUids: readonly string[];
+    output: TaskOutput;
+    writer: StateWriter;
+    report: (report: CheckpointReport) => void;
+  }) {
+    this.#task = init.task;
+    this.#chain = init.chain;
+    this.#sourceUid = init.sourceUid;
+    this.#operatorUids = init.operatorUids;
+    this.#output = init.output;
+    this.#writer = init.writer;
+    this.#report = init.report;
+  }
+
+  /** Number of checkpoints whose asynchronous part has not finished. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * Takes checkpoint `barrier.checkpointId` now: the synchronous part, then the barrier goes
+   * downstream, then the asynchronous part runs in the background.
+   */
+  snapshot(barrier: Barrier, metrics: AlignmentMetrics): void {
+    const started = performance.now();
+    let captured: Captured[];
+    try {
+      captured = this.#capture(barrier.checkpointId);
+    } catch (error) {
+      this.abort(barrier.checkpointId, 'snapshot-failed', error);
+      return;
+    }
+    const syncDurationMs = performance.now() - started;
+    this.#output.emitBarrier(barrier);
+    this.#inFlight.set(barrier.checkpointId, captured);
+    const work = this.#complete(barrier.checkpointId, captured, syncDurationMs, metrics);
+    this.#work.add(work);
+    void work.finally(() => this.#work.delete(work));
+  }
+
+  /** Resolves when every asynchronous part started so far has acknowledged or declined. */
+  async idle(): Promise<void> {
+    while (this.#work.size > 0) await Promise.all([...this.#work]);
+  }
+
+  /** Gives up on a checkpoint: cancellation barrier downstream, decline upstream. */
+  abort(checkpointId: number, reason: DeclineReason, error?: unknown): void {
+    this.#release(checkpointId);
+    this.#output.emitCancelBarrier(checkpointId);
+    this.#decline(checkpointId, reason, error);
+  }
+
+  /** Declines a checkpoint this subtask cannot take part in (it never saw or forwarded its barrier). */
+  decline(checkpointId: number, reason: DeclineReason, error?: unknown): void {
+    this.#decline(checkpointId, reason, error);
+  }
+
+  /** The coordinator aborted a checkpoint: drop what is still being written for it. */
+  notifyAborted(checkpointId: number): void {
+    this.#release(checkpointId);
+    for (const operator of this.#chain.operators) operator.notifyCheckpointAborted?.(checkpointId);
+  }
+
+  /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit. */
+  notifyComplete(checkpointId: number): void {
+    for (const operator of this.#chain.operators) operator.notifyCheckpointComplete?.(checkpointId);
+  }
+
+  /** Releases every in-flight snapshot (the task is going away). */
+  dispose(): void {
+    for (const id of [...this.#inFlight.keys()]) this.#release(id);
+  }
+
+  #capture(checkpointId: number): Captured[] {
+    const captured: Captured[] = [];
+    if (this.#chain.source && this.#sourceUid !== undefined) {
+      captured.push({ uid: this.#sourceUid, operatorState: { position: this.#chain.source.position() } });
+    }
+    this.#chain.operators.forEach((operator, i) => {
+      const uid = this.#operatorUids[i]!;
+      const entry: Captured = { uid };
+      if (operator.snapshotState) entry.operatorState = operator.snapshotState(checkpointId);
+      const backend = this.#chain.keyedBackends.get(uid);
+      if (backend) entry.keyed = backend.snapshot();
+      if (entry.operatorState !== undefined || entry.keyed) captured.push(entry);
+    });
+    return captured;
+  }
+
+  async #complete(checkpointId: number, captured: Captured[], syncDurationMs: number, metrics: AlignmentMetrics): Promise<void> {
+    const started = performance.now();
+    try {
+      const operators: OperatorSnapshot[] = [];
+      let stateBytes = 0;
+      for (const entry of captured) {
+        let keyed: StateHandle | undefined;
+        let operator: StateHandle | undefined;
+        if (entry.keyed) {
+          const encoded = await entry.keyed.encode();
+          keyed = await this.#write(checkpointId, entry.uid, 'keyed', packr.pack(encoded));
+          stateBytes += keyed.bytes;
+        }
+        if (entry.operatorState !== undefined) {
+          operator = await this.#write(checkpointId, entry.uid, 'operator', packr.pack(entry.operatorState));
+          stateBytes += operator.bytes;
+        }
+        if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
+        operators.push({ operatorUid: entry.uid, ...(keyed ? { keyed } : {}), ...(operator ? { operator } : {}) });
+      }
+      if (!this.#inFlight.delete(checkpointId)) return;
+      this.#report({
+        type: 'ack',
+        ack: {
+          checkpointId,
+          task: this.#task,
+          operators,
+          metrics: {
+            syncDurationMs,
+            asyncDurationMs: performance.now() - started,
+            alignmentDurationMs: metrics.alignmentDurationMs,
+            startDelayMs: metrics.startDelayMs,
+            stateBytes,
+          },
+        },
+      });
+    } catch (error) {
+      if (!this.#inFlight.has(checkpointId)) return;
+      this.#release(checkpointId);
+      this.#decline(checkpointId, 'snapshot-failed', error);
+    }
+  }
+
+  #write(checkpointId: number, operatorUid: string, kind: 'keyed' | 'operator', bytes: Uint8Array): Promise<StateHandle> {
+    return this.#writer.write({ checkpointId, operatorUid, subtask: this.#task.subtask, kind }, bytes);
+  }
+
+  #release(checkpointId: number): void {
+    const captured = this.#inFlight.get(checkpointId);
+    this.#inFlight.delete(checkpointId);
+    if (captured) for (const entry of captured) entry.keyed?.release();
+  }
+
+  #decline(checkpointId: number, reason: DeclineReason, error: unknown): void {
+    const e = error instanceof Error ? error : new Error(error === undefined ? reason : String(error));
+    this.#report({
+      type: 'decline',
+      decline: {
+        checkpointId,
+        task: this.#task,
+        reason,
+        error: {
+          message: e.message,
+          ...(e instanceof WeirError ? { code: e.code, classification: e.classification } : {}),
+        },
+      },
+    });
+  }
+}
+
+/** Decodes what {@link SubtaskCheckpointer} wrote (operator state and keyed envelopes). */
+export function decodeSnapshotBytes(bytes: Uint8Array): unknown {
+  return packr.unpack(bytes);
+}

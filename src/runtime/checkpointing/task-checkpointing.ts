@@ -1,0 +1,125 @@
+/**
+ * Wires checkpointing into one subtask (worker thread): the barrier handler for tasks with inputs,
+ * the trigger queue for sources, the {@link SubtaskCheckpointer}, and the control messages
+ * (trigger, complete, aborted). The task loop sees only {@link RunnerHooks}.
+ */
+import type { Barrier } from '../../channel/frame.ts';
+import type { InputGate } from '../../channel/input-gate.ts';
+import type { CheckpointingMode } from '../../checkpoint/config.ts';
+import { createStateWriter, type StateWriterDescriptor } from '../../checkpoint/storage/state-writer.ts';
+import type { BarrierHandler } from '../../task/barrier/barrier-handler.ts';
+import { createBarrierHandler } from '../../task/barrier/create-barrier-handler.ts';
+import type { OperatorChain } from '../operator-chain.ts';
+import type { TaskOutput } from '../task-output.ts';
+import type { RunnerHooks } from '../task-runner.ts';
+import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpointer.ts';
+
+/** Checkpointing settings a subtask receives at deployment. */
+export interface CheckpointingDeployment {
+  readonly mode: CheckpointingMode;
+  readonly storage: StateWriterDescriptor;
+}
+
+/** Control messages about checkpoints, main thread → subtask. */
+export type CheckpointControl =
+  | { readonly type: 'trigger-checkpoint'; readonly barrier: Barrier }
+  | { readonly type: 'checkpoint-complete'; readonly checkpointId: number }
+  | { readonly type: 'checkpoint-aborted'; readonly checkpointId: number };
+
+/** Most triggers a source holds before it declines new ones (the coordinator's max concurrent is smaller). */
+const MAX_QUEUED_TRIGGERS = 16;
+
+export class TaskCheckpointing {
+  readonly hooks: RunnerHooks;
+  readonly #checkpointer: SubtaskCheckpointer;
+  readonly #triggers: Barrier[] = [];
+  #closing = false;
+
+  constructor(init: {
+    deployment: CheckpointingDeployment;
+    vertexId: string;
+    subtaskIndex: number;
+    chain: OperatorChain;
+    sourceUid: string | undefined;
+    operatorUids: readonly string[];
+    output: TaskOutput;
+    gate: InputGate | undefined;
+    report: (report: CheckpointReport) => void;
+  }) {
+    const checkpointer = new SubtaskCheckpointer({
+      task: { vertexId: init.vertexId, subtask: init.subtaskIndex },
+      chain: init.chain,
+      sourceUid: init.sourceUid,
+      operatorUids: init.operatorUids,
+      output: init.output,
+      writer: createStateWriter(init.deployment.storage),
+      report: init.report,
+    });
+    this.#checkpointer = checkpointer;
+    const gate = init.gate;
+    let barriers: BarrierHandler | undefined;
+    if (gate) {
+      barriers = createBarrierHandler(init.deployment.mode, {
+        channels: gate.size,
+        context: {
+          pause: (channel) => gate.pause(channel),
+          resumeAll: () => gate.resumeAll(),
+          triggerSnapshot: (barrier, metrics) => checkpointer.snapshot(barrier, metrics),
+          abortCheckpoint: (checkpointId) => checkpointer.abort(checkpointId, 'cancellation-barrier'),
+          startCapture: unsupportedUnaligned,
+          stopCapture: unsupportedUnaligned,
+          captureComplete: unsupportedUnaligned,
+        },
+      });
+    }
+    const triggers = this.#triggers;
+    this.hooks = {
+      barriers,
+      onInputEnd: () => this.close(),
+      triggersPending: () => triggers.length > 0,
+      handleTriggers: () => {
+        while (triggers.length > 0) {
+          const barrier = triggers.shift()!;
+          checkpointer.snapshot(barrier, { alignmentDurationMs: 0, startDelayMs: Math.max(0, Date.now() - barrier.timestamp) });
+        }
+      },
+    };
+  }
+
+  /** Handles a checkpoint control message; the caller wakes the task loop afterwards. */
+  onControl(message: CheckpointControl): void {
+    switch (message.type) {
+      case 'trigger-checkpoint':
+        if (this.#closing) this.#checkpointer.decline(message.barrier.checkpointId, 'task-closing');
+        else if (this.#triggers.length >= MAX_QUEUED_TRIGGERS) this.#checkpointer.decline(message.barrier.checkpointId, 'task-not-ready');
+        else this.#triggers.push(message.barrier);
+        break;
+      case 'checkpoint-complete':
+        this.#checkpointer.notifyComplete(message.checkpointId);
+        break;
+      case 'checkpoint-aborted':
+        this.#checkpointer.notifyAborted(message.checkpointId);
+        break;
+    }
+  }
+
+  /** Input is exhausted: later triggers are declined; queued ones are declined now. */
+  close(): void {
+    this.#closing = true;
+    for (const barrier of this.#triggers.splice(0)) this.#checkpointer.decline(barrier.checkpointId, 'task-closing');
+  }
+
+  /** Resolves once every snapshot in progress has been acknowledged or declined. */
+  idle(): Promise<void> {
+    return this.#checkpointer.idle();
+  }
+
+  /** Releases in-flight snapshots (cancel or failure). */
+  dispose(): void {
+    this.#checkpointer.dispose();
+  }
+}
+
+function unsupportedUnaligned(): never {
+  throw new Error('unaligned checkpoints are not supported by this runtime yet');
+}
