@@ -1,0 +1,119 @@
+/**
+ * State handles: how an acknowledgement and the metadata point at one snapshot of one operator
+ * subtask's state. A handle is plain data (it crosses `postMessage`): either the bytes themselves
+ * (`inline`, memory storage) or a file in checkpoint storage (`file`), always with its size and a
+ * checksum so that a reader can prove the bytes are the ones written.
+ *
+ * Checksums are SHA-256 (node:crypto), written `sha256:<hex>`. CRC-32 would be about three times
+ * faster (measured here: ~1.3 GB/s for SHA-256, ~3.8 GB/s for `zlib.crc32`), but `zlib.crc32` only
+ * exists from Node 20.15 while weir supports 20.0, and at 1.3 GB/s hashing costs far less than the
+ * fsync that follows every state file. The prefix leaves room for another algorithm later.
+ *
+ * File paths are relative to the checkpoint's directory (the one holding `_metadata`): a file the
+ * checkpoint wrote itself is a bare name; `../chk-<m>/<name>` reuses a file of the earlier
+ * checkpoint m (for incremental snapshots), which then must not be deleted while this checkpoint is
+ * retained or pending. Nothing else is accepted, so a handle can never point outside storage.
+ */
+import { createHash } from 'node:crypto';
+
+/** The kinds of state an operator subtask snapshots. */
+export type StateKind = 'keyed' | 'operator' | 'channel';
+
+/** Every {@link StateKind}. */
+export const STATE_KINDS: readonly StateKind[] = ['keyed', 'operator', 'channel'];
+
+/** State bytes carried inside the acknowledgement (memory storage). */
+export interface InlineStateHandle {
+  readonly kind: 'inline';
+  readonly data: Uint8Array;
+  readonly bytes: number;
+  /** `sha256:<hex>` of `data`. */
+  readonly checksum: string;
+}
+
+/** A state file in checkpoint storage (filesystem storage). */
+export interface FileStateHandle {
+  readonly kind: 'file';
+  /** Relative to the checkpoint's directory; see the module comment. */
+  readonly path: string;
+  readonly bytes: number;
+  /** `sha256:<hex>` of the file's content. */
+  readonly checksum: string;
+}
+
+/** One snapshot of one kind of state of one operator subtask. */
+export type StateHandle = InlineStateHandle | FileStateHandle;
+
+/** The state one operator of a subtask snapshotted; a stateless operator has none. */
+export interface OperatorSubtaskState {
+  readonly keyed?: StateHandle;
+  readonly operator?: StateHandle;
+  /** In-flight records persisted by an unaligned checkpoint. */
+  readonly channel?: StateHandle;
+}
+
+const CHECKSUM_PREFIX = 'sha256:';
+const CHECKSUM_PATTERN = /^sha256:[0-9a-f]{64}$/;
+const OWN_FILE = /^[^/\\]+$/;
+const REUSED_FILE = /^\.\.\/chk-([1-9][0-9]*)\/([^/\\]+)$/;
+
+/** The checksum of `data`, as handles carry it. */
+export function checksumOf(data: Uint8Array): string {
+  return CHECKSUM_PREFIX + createHash('sha256').update(data).digest('hex');
+}
+
+/** A hash that can be fed incrementally (for streaming a file) and yields a handle checksum. */
+export function createChecksum(): { update(chunk: Uint8Array): void; digest(): string } {
+  const hash = createHash('sha256');
+  return {
+    update: (chunk) => void hash.update(chunk),
+    digest: () => CHECKSUM_PREFIX + hash.digest('hex'),
+  };
+}
+
+/** Whether `text` has the form of a handle checksum. */
+export function isChecksum(text: unknown): text is string {
+  return typeof text === 'string' && CHECKSUM_PATTERN.test(text);
+}
+
+/** Whether `path` is an acceptable handle path (a bare name, or `../chk-<m>/<name>`). */
+export function isHandlePath(path: unknown): path is string {
+  if (typeof path !== 'string') return false;
+  const name = OWN_FILE.test(path) ? path : REUSED_FILE.exec(path)?.[2];
+  return name !== undefined && name !== '.' && name !== '..' && !name.includes('\0');
+}
+
+/**
+ * The checkpoint whose directory holds the handle's file, for a handle listed by checkpoint
+ * `checkpointId`: that checkpoint itself, or the earlier one a `../chk-<m>/` path reuses.
+ */
+export function ownerOf(handle: StateHandle, checkpointId: number): number {
+  if (handle.kind === 'inline') return checkpointId;
+  const reused = REUSED_FILE.exec(handle.path);
+  return reused === null ? checkpointId : Number(reused[1]);
+}
+
+/** The handles of an operator subtask's state, with their kinds. */
+export function handlesOf(state: OperatorSubtaskState): Array<[StateKind, StateHandle]> {
+  const out: Array<[StateKind, StateHandle]> = [];
+  for (const kind of STATE_KINDS) {
+    const handle = state[kind];
+    if (handle !== undefined) out.push([kind, handle]);
+  }
+  return out;
+}
+
+/**
+ * The file name of a state file: `<operator>-<subtask>-<kind>.state`, where the operator uid is
+ * percent-encoded (every byte outside `[A-Za-z0-9_-]`), so that any uid gives a safe, distinct name.
+ * Uids too long for a file name fall back to a hash of the uid.
+ */
+export function stateFileName(operatorUid: string, subtask: number, kind: StateKind): string {
+  let encoded = '';
+  for (const byte of new TextEncoder().encode(operatorUid)) {
+    const ch = String.fromCharCode(byte);
+    encoded += /[A-Za-z0-9_-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (encoded.length > 160) encoded = `uid%${createHash('sha256').update(operatorUid).digest('hex')}`;
+  return `${encoded}-${subtask}-${kind}.state`;
+}

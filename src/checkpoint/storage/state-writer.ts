@@ -1,0 +1,78 @@
+/**
+ * The worker side of checkpoint storage: a subtask writes each snapshot through a
+ * {@link StateWriter} and puts the returned handle into its acknowledgement. A writer is built
+ * inside the worker from plain data (the storage's `writerDescriptor`, sent at deploy), since live
+ * objects cannot cross `postMessage`.
+ *
+ * - `memory`: the handle carries a copy of the bytes (`inline`); they travel in the ack.
+ * - `filesystem`: the bytes go to `<dir>/chk-<id>/<operator>-<subtask>-<kind>.state`, fsync'd
+ *   before the handle is returned; the coordinator fsyncs the directory before it commits the
+ *   checkpoint's metadata. Savepoints are written to `chk-<id>` too (a barrier does not carry a
+ *   target directory); the coordinator moves the files when it commits the savepoint.
+ *
+ * Thread: the subtask's worker thread (or any thread: writers share nothing).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CheckpointStorageOptions } from '../config.ts';
+import { CheckpointStorageError } from '../errors.ts';
+import { writeFileDurably } from './fs-util.ts';
+import { checkpointDir } from './layout.ts';
+import { checksumOf, type StateHandle, type StateKind, stateFileName } from './state-handle.ts';
+
+/** Plain data from which a worker builds its {@link StateWriter}: the storage options themselves. */
+export type StateWriterDescriptor = CheckpointStorageOptions;
+
+/** Which snapshot is being written. */
+export interface StateWriteTarget {
+  readonly checkpointId: number;
+  readonly operatorUid: string;
+  readonly subtask: number;
+  readonly kind: StateKind;
+}
+
+/** Writes snapshots of operator state to checkpoint storage. */
+export interface StateWriter {
+  /** Persists `data` (the caller may reuse the buffer once this resolves) and returns its handle. */
+  write(target: StateWriteTarget, data: Uint8Array): Promise<StateHandle>;
+}
+
+/** Builds the writer `descriptor` describes; call it inside the worker. */
+export function createStateWriter(descriptor: StateWriterDescriptor): StateWriter {
+  return descriptor.kind === 'memory' ? memoryWriter : new FilesystemStateWriter(descriptor.dir);
+}
+
+const memoryWriter: StateWriter = {
+  async write(_target, data) {
+    const copy = data.slice();
+    return { kind: 'inline', data: copy, bytes: copy.length, checksum: checksumOf(copy) };
+  },
+};
+
+class FilesystemStateWriter implements StateWriter {
+  readonly #dir: string;
+  /**
+   * The checkpoint whose directory this writer last made: later writes for it skip mkdir, so a late
+   * write for a checkpoint aborted (and deleted) meanwhile fails instead of leaving an orphan.
+   */
+  #made: number | undefined;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async write(target: StateWriteTarget, data: Uint8Array): Promise<StateHandle> {
+    const dir = checkpointDir(this.#dir, target.checkpointId);
+    if (this.#made !== target.checkpointId) {
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (error) {
+        throw new CheckpointStorageError('create checkpoint directory', dir, error);
+      }
+      this.#made = target.checkpointId;
+    }
+    const name = stateFileName(target.operatorUid, target.subtask, target.kind);
+    await writeFileDurably(join(dir, name), data);
+    return { kind: 'file', path: name, bytes: data.length, checksum: checksumOf(data) };
+  }
+}
