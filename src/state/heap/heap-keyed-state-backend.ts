@@ -1,0 +1,246 @@
+/**
+ * The heap keyed-state backend (the default, as in Flink): state lives in JS `Map`s, one table per
+ * state and owned key group, with copy-on-write at key-group granularity so that snapshots take a
+ * synchronous part of O(key groups) and encode asynchronously while records keep updating state (see
+ * `state-table.ts`, `heap-snapshot.ts`). The runtime sets the current key once per record; handles
+ * from `getState` then cost a `Map` lookup per access and allocate nothing in the steady state.
+ *
+ * What users must not mutate (the backend keeps references, not copies, and an asynchronous
+ * snapshot may still be encoding them): objects passed to `ValueState.update`, `ListState.add`,
+ * `MapState.put` and friends after the call; objects returned by `value()`, `get()` and the
+ * iterators; a descriptor's default value. Reduce and aggregate functions may mutate their
+ * accumulator: they always receive a private one. Keys must not be mutated while current.
+ *
+ * Thread: the owning subtask's worker thread only.
+ */
+import { describeValue, InvalidOptionError } from '../../errors.ts';
+import { StateAccessError } from '../errors.ts';
+import { fromMapKey } from '../key-decoding.ts';
+import { encodeKey } from '../key-encoding.ts';
+import {
+  checkKeyGroupRange,
+  DEFAULT_MAX_PARALLELISM,
+  type KeyGroupRange,
+  keyGroupRangeContains,
+} from '../key-groups.ts';
+import type { KeyedStateBackend } from '../keyed-state-backend.ts';
+import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
+import {
+  type AnyStateDescriptor,
+  STATE_KINDS,
+  type StateDescriptor,
+  type StateKind,
+} from '../state-descriptor.ts';
+import { heapKind } from './heap-kinds.ts';
+import { decodeKeyGroups } from './heap-restore.ts';
+import { HeapSnapshot } from './heap-snapshot.ts';
+import { KeyContext } from './key-context.ts';
+import { Epochs, StateTables } from './state-table.ts';
+
+/** Options of {@link HeapKeyedStateBackend}. */
+export interface HeapKeyedStateBackendOptions {
+  /** Number of key groups of the operator (default {@link DEFAULT_MAX_PARALLELISM}). */
+  readonly maxParallelism?: number;
+  /** The key groups this subtask owns (default: all); see `keyGroupRangeForOperator`. */
+  readonly keyGroupRange?: KeyGroupRange;
+}
+
+/** A registered state: its tables and the handles made for its descriptors. */
+interface Registration {
+  readonly tables: StateTables<unknown>;
+  readonly handles: Map<AnyStateDescriptor, unknown>;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Keyed state on the JS heap of one operator subtask. */
+export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> {
+  readonly #maxParallelism: number;
+  readonly #range: KeyGroupRange;
+  readonly #groupCount: number;
+  readonly #ctx = new KeyContext();
+  readonly #states = new Map<string, Registration>();
+  readonly #epochs = new Epochs();
+  readonly #restored = new Set<number>();
+
+  /** @throws InvalidOptionError for a bad max parallelism or key-group range. */
+  constructor(options: HeapKeyedStateBackendOptions = {}) {
+    const maxParallelism = options.maxParallelism ?? DEFAULT_MAX_PARALLELISM;
+    const range = options.keyGroupRange ?? { start: 0, end: maxParallelism - 1 };
+    checkKeyGroupRange(range, maxParallelism, 'keyGroupRange');
+    this.#maxParallelism = maxParallelism;
+    this.#range = Object.freeze({ start: range.start, end: range.end });
+    this.#groupCount = range.end - range.start + 1;
+  }
+
+  get maxParallelism(): number {
+    return this.#maxParallelism;
+  }
+
+  get keyGroupRange(): KeyGroupRange {
+    return this.#range;
+  }
+
+  get currentKey(): K | undefined {
+    return this.#ctx.key as K | undefined;
+  }
+
+  get currentKeyGroup(): number {
+    return this.#ctx.keyGroup;
+  }
+
+  setCurrentKey(key: K): void {
+    const ctx = this.#ctx;
+    // Consecutive records often share a key: skip re-hashing a primitive key.
+    if (ctx.group >= 0 && key === ctx.key && typeof key !== 'object') return;
+    if (ctx.disposed) ctx.fail();
+    ctx.reset();
+    encodeKey(key, ctx.encoded);
+    const keyGroup = ctx.encoded.hash % this.#maxParallelism;
+    const group = keyGroup - this.#range.start;
+    if (group < 0 || group >= this.#groupCount)
+      throw new StateAccessError(
+        'key-group-not-owned',
+        `key ${describeValue(key)} is in key group ${keyGroup}, outside this backend's ` +
+          `key groups [${this.#range.start}, ${this.#range.end}]: the record reached the wrong subtask`,
+      );
+    ctx.key = key;
+    ctx.mapKey = ctx.encoded.mapKey;
+    ctx.keyGroup = keyGroup;
+    ctx.group = group;
+  }
+
+  getState<S>(descriptor: StateDescriptor<S>): S {
+    const d = checkDescriptor(descriptor);
+    const registration = this.#register(d.name, d.kind);
+    let handle = registration.handles.get(d);
+    if (handle === undefined) {
+      handle = heapKind(d.kind).create(this.#ctx, registration.tables, d);
+      registration.handles.set(d, handle);
+    }
+    return handle as S;
+  }
+
+  *keys(stateName: string): IterableIterator<K> {
+    for (let keyGroup = this.#range.start; keyGroup <= this.#range.end; keyGroup++)
+      yield* this.keysInKeyGroup(stateName, keyGroup);
+  }
+
+  *keysInKeyGroup(stateName: string, keyGroup: number): IterableIterator<K> {
+    this.#checkOpen();
+    if (!keyGroupRangeContains(this.#range, keyGroup))
+      throw new StateAccessError(
+        'key-group-not-owned',
+        `key group ${keyGroup} is outside this backend's key groups [${this.#range.start}, ${this.#range.end}]`,
+      );
+    const table = this.#states.get(stateName)?.tables.byGroup[keyGroup - this.#range.start];
+    if (table !== undefined) for (const mapKey of table.map.keys()) yield fromMapKey(mapKey) as K;
+  }
+
+  applyToAllKeys<S>(descriptor: StateDescriptor<S>, fn: (key: K, state: S) => void): void {
+    const state = this.getState(descriptor);
+    const tables = this.#states.get(descriptor.name)!.tables;
+    const ctx = this.#ctx;
+    const { key, mapKey, group, keyGroup } = ctx;
+    try {
+      for (let g = 0; g < this.#groupCount; g++) {
+        const table = tables.byGroup[g];
+        if (table === undefined) continue;
+        // Copy the keys first: fn may write, clear, and so replace or change the table.
+        for (const current of Array.from(table.map.keys())) {
+          if (!tables.byGroup[g]?.map.has(current)) continue;
+          ctx.key = fromMapKey(current);
+          ctx.mapKey = current;
+          ctx.group = g;
+          ctx.keyGroup = this.#range.start + g;
+          fn(ctx.key as K, state);
+        }
+      }
+    } finally {
+      if (!ctx.disposed) {
+        ctx.key = key;
+        ctx.mapKey = mapKey;
+        ctx.group = group;
+        ctx.keyGroup = keyGroup;
+      }
+    }
+  }
+
+  snapshot(): KeyedStateSnapshot {
+    this.#checkOpen();
+    const states = Array.from(this.#states.values(), (registration) => registration.tables);
+    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism);
+  }
+
+  async restore(keyGroups: Iterable<KeyGroupStateHandle>): Promise<void> {
+    this.#checkOpen();
+    const restored = await decodeKeyGroups(
+      keyGroups,
+      {
+        keyGroupRange: this.#range,
+        maxParallelism: this.#maxParallelism,
+        epochs: this.#epochs,
+        kindOf: (name) => this.#states.get(name)?.tables.kind,
+        occupied: (keyGroup) => this.#occupied(keyGroup),
+      },
+      yieldToEventLoop,
+    );
+    // Installing is synchronous: no record can see a half-restored backend.
+    this.#checkOpen();
+    for (const { name, kind, group, table } of restored) {
+      const tables = this.#register(name, kind).tables;
+      if (tables.hasEntries(group)) throw new Error(`internal: key group ${group} filled during restore`);
+      tables.byGroup[group] = table;
+    }
+    for (const { group } of restored) this.#restored.add(this.#range.start + group);
+  }
+
+  dispose(): void {
+    if (this.#ctx.disposed) return;
+    this.#ctx.disposed = true;
+    this.#ctx.reset();
+    // Pending snapshots hold their tables directly and still complete.
+    for (const { tables } of this.#states.values()) tables.byGroup.fill(undefined);
+    this.#states.clear();
+  }
+
+  #register(name: string, kind: StateKind): Registration {
+    this.#checkOpen();
+    let registration = this.#states.get(name);
+    if (registration === undefined) {
+      registration = {
+        tables: new StateTables(name, kind, this.#groupCount, this.#epochs),
+        handles: new Map(),
+      };
+      this.#states.set(name, registration);
+    } else if (registration.tables.kind !== kind) {
+      throw new StateAccessError(
+        'kind-conflict',
+        `state ${JSON.stringify(name)} is ${registration.tables.kind} state; it cannot also be ${kind} state`,
+      );
+    }
+    return registration;
+  }
+
+  #occupied(keyGroup: number): boolean {
+    if (this.#restored.has(keyGroup)) return true;
+    const group = keyGroup - this.#range.start;
+    for (const { tables } of this.#states.values()) if (tables.hasEntries(group)) return true;
+    return false;
+  }
+
+  #checkOpen(): void {
+    if (this.#ctx.disposed) this.#ctx.fail();
+  }
+}
+
+function checkDescriptor(descriptor: StateDescriptor<unknown>): AnyStateDescriptor {
+  const d = descriptor as AnyStateDescriptor | null | undefined;
+  if (typeof d !== 'object' || d === null || !STATE_KINDS.includes(d.kind) || typeof d.name !== 'string')
+    throw new InvalidOptionError(
+      'state descriptor',
+      'a descriptor made by valueState, listState, mapState, reducingState or aggregatingState',
+      descriptor,
+    );
+  return d;
+}

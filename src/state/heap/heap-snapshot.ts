@@ -1,0 +1,165 @@
+/**
+ * A snapshot of a heap backend. The synchronous part (`HeapSnapshot.capture`, called by
+ * `backend.snapshot()`) pins the current table of every state in every owned key group: O(key
+ * groups x states), whatever the state's size. The asynchronous part (`encode`) walks the pinned
+ * tables key group by key group into the key-group snapshot format, yielding to the event loop
+ * between batches so that records keep being processed; the backend's copy-on-write (see
+ * `state-table.ts`) guarantees that those records' writes land in copies, never in what is being
+ * encoded. Each key group is unpinned as soon as it is encoded, so later writes to it stop copying.
+ *
+ * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
+ */
+import { InvalidOptionError } from '../../errors.ts';
+import { StateAccessError } from '../errors.ts';
+import { fromMapKey } from '../key-decoding.ts';
+import { createStatePackr, KeyGroupWriter } from '../key-group-codec.ts';
+import type { KeyGroupRange } from '../key-groups.ts';
+import type {
+  EncodedKeyedState,
+  KeyedStateSnapshot,
+  KeyGroupStateHandle,
+  SnapshotEncodeOptions,
+} from '../keyed-state-snapshot.ts';
+import { heapKind } from './heap-kinds.ts';
+import type { StateTable, StateTables } from './state-table.ts';
+
+const DEFAULT_BATCH_ENTRIES = 512;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The pinned tables, flat so that the synchronous part allocates no object per table: group `g`
+ * holds tables `[groupStart[g], groupStart[g + 1])` of `tables`, of states `states`.
+ */
+interface Pinned {
+  readonly keyGroups: number[];
+  readonly groupStart: number[];
+  readonly states: StateTables<unknown>[];
+  readonly tables: StateTable<unknown>[];
+}
+
+/** A heap backend's state as of one snapshot point. */
+export class HeapSnapshot implements KeyedStateSnapshot {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly #maxParallelism: number;
+  readonly #pinned: Pinned;
+  /** Groups before this index are encoded and unpinned. */
+  #next = 0;
+  #phase: 'captured' | 'encoding' | 'released' = 'captured';
+
+  private constructor(range: KeyGroupRange, maxParallelism: number, pinned: Pinned) {
+    this.keyGroupRange = range;
+    this.#maxParallelism = maxParallelism;
+    this.#pinned = pinned;
+  }
+
+  /** The synchronous part: pins every non-empty table of `states`. */
+  static capture(
+    states: readonly StateTables<unknown>[],
+    range: KeyGroupRange,
+    maxParallelism: number,
+  ): HeapSnapshot {
+    const pinned: Pinned = { keyGroups: [], groupStart: [0], states: [], tables: [] };
+    const groupCount = range.end - range.start + 1;
+    for (let group = 0; group < groupCount; group++) {
+      for (const state of states) {
+        const table = state.byGroup[group];
+        if (table === undefined || table.map.size === 0) continue;
+        table.pins++;
+        pinned.states.push(state);
+        pinned.tables.push(table);
+      }
+      if (pinned.tables.length === pinned.groupStart[pinned.groupStart.length - 1]) continue;
+      pinned.keyGroups.push(range.start + group);
+      pinned.groupStart.push(pinned.tables.length);
+    }
+    return new HeapSnapshot(range, maxParallelism, pinned);
+  }
+
+  async encode(options: SnapshotEncodeOptions = {}): Promise<EncodedKeyedState> {
+    if (this.#phase !== 'captured')
+      throw new StateAccessError(
+        'snapshot-released',
+        'a snapshot can be encoded once, before it is released',
+      );
+    const batchEntries = options.batchEntries ?? DEFAULT_BATCH_ENTRIES;
+    if (!Number.isInteger(batchEntries) || batchEntries < 1)
+      throw new InvalidOptionError('batchEntries', 'a positive integer', batchEntries);
+    const pause = options.yieldControl ?? yieldToEventLoop;
+    this.#phase = 'encoding';
+    try {
+      const packr = createStatePackr();
+      const keyGroups: KeyGroupStateHandle[] = [];
+      let sizeBytes = 0;
+      let entries = 0;
+      let sinceYield = 0;
+      const batch: unknown[] = [];
+      const { keyGroups: groupKeys, groupStart, states, tables } = this.#pinned;
+      while (this.#next < groupKeys.length) {
+        const keyGroup = groupKeys[this.#next]!;
+        const first = groupStart[this.#next]!;
+        const end = groupStart[this.#next + 1]!;
+        const writer = new KeyGroupWriter(packr, keyGroup, this.#maxParallelism, end - first);
+        for (let i = first; i < end; i++) {
+          const state = states[i]!;
+          const table = tables[i]!;
+          const toPlain = heapKind(state.kind).toPlain;
+          writer.beginState(state.name, state.kind, table.map.size);
+          for (const [mapKey, stored] of table.map) {
+            batch.push(fromMapKey(mapKey), toPlain(stored));
+            if (batch.length < batchEntries * 2) continue;
+            writer.writeBatch(batch);
+            batch.length = 0;
+            entries += batchEntries;
+            sinceYield = 0;
+            // The table stays pinned across the pause: writes meanwhile go to copies.
+            await this.#pause(pause);
+          }
+          if (batch.length > 0) {
+            writer.writeBatch(batch);
+            entries += batch.length / 2;
+            sinceYield += batch.length / 2;
+            batch.length = 0;
+          }
+        }
+        const bytes = writer.finish();
+        keyGroups.push({ keyGroup, bytes });
+        sizeBytes += bytes.length;
+        this.#unpin(this.#next++);
+        if (sinceYield >= batchEntries) {
+          sinceYield = 0;
+          await this.#pause(pause);
+        }
+      }
+      return {
+        maxParallelism: this.#maxParallelism,
+        keyGroupRange: this.keyGroupRange,
+        keyGroups,
+        sizeBytes,
+        entries,
+      };
+    } finally {
+      this.release();
+    }
+  }
+
+  release(): void {
+    if (this.#phase === 'released') return;
+    this.#phase = 'released';
+    const groups = this.#pinned.keyGroups.length;
+    while (this.#next < groups) this.#unpin(this.#next++);
+  }
+
+  /** Unpins the tables of pinned group `index`, so that writes to them stop copying. */
+  #unpin(index: number): void {
+    const { groupStart, tables } = this.#pinned;
+    for (let i = groupStart[index]!; i < groupStart[index + 1]!; i++) tables[i]!.pins--;
+  }
+
+  /** Lets other work run, then stops if the snapshot was released meanwhile. */
+  async #pause(pause: () => Promise<void>): Promise<void> {
+    await pause();
+    if (this.#phase === 'released')
+      throw new StateAccessError('snapshot-released', 'the snapshot was released while it was being encoded');
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The shapes of keyed-state snapshots, shared by every backend. A snapshot is taken in two parts, as
+ * in Flink: `backend.snapshot()` is the short synchronous part, run between two records at the
+ * checkpoint barrier, that fixes what the snapshot will contain; `encode()` is the asynchronous part
+ * that turns that state into bytes while records keep being processed. The bytes are one
+ * self-contained, checksummed blob per key group, so that on restore at another parallelism each
+ * new subtask receives exactly the key groups of its new range, whichever old subtask wrote them.
+ */
+import type { KeyGroupRange } from './key-groups.ts';
+
+/** The encoded state of one key group. Plain data: it may cross `postMessage` or go to storage. */
+export interface KeyGroupStateHandle {
+  /** The key group. */
+  readonly keyGroup: number;
+  /** The key group's state in the key-group snapshot format (see `key-group-codec.ts`). */
+  readonly bytes: Uint8Array;
+}
+
+/** A completed keyed-state snapshot of one subtask. */
+export interface EncodedKeyedState {
+  /** The max parallelism the state was written with; restore requires the same. */
+  readonly maxParallelism: number;
+  /** The key groups the writing subtask owned. */
+  readonly keyGroupRange: KeyGroupRange;
+  /** One handle per key group that held state, in ascending key-group order. */
+  readonly keyGroups: readonly KeyGroupStateHandle[];
+  /** Total size of the encoded bytes. */
+  readonly sizeBytes: number;
+  /** Number of (state, key) entries encoded. */
+  readonly entries: number;
+}
+
+/** Options of {@link KeyedStateSnapshot.encode}. */
+export interface SnapshotEncodeOptions {
+  /** Entries encoded between two yields to the event loop (default 512). */
+  readonly batchEntries?: number;
+  /**
+   * How to let other work run between batches; defaults to waiting for `setImmediate`, so that
+   * records and control messages are processed while a large state is encoded. Tests inject a
+   * function that writes to the backend here, deterministically.
+   */
+  readonly yieldControl?: () => Promise<void>;
+}
+
+/** The state of one subtask as of a snapshot point, not yet encoded. */
+export interface KeyedStateSnapshot {
+  /** The key groups the snapshot covers. */
+  readonly keyGroupRange: KeyGroupRange;
+  /**
+   * Encodes the state as it was when the snapshot was taken, key group by key group, yielding to
+   * the event loop between batches. May be called once; it releases the snapshot when done, so
+   * that writes stop copying. Rejects with a StateAccessError (reason `snapshot-released`) if the
+   * snapshot is released meanwhile, or `unencodable-value` if a value cannot be encoded.
+   */
+  encode(options?: SnapshotEncodeOptions): Promise<EncodedKeyedState>;
+  /** Gives up the snapshot (checkpoint aborted): frees what it holds. Idempotent. */
+  release(): void;
+}

@@ -1,0 +1,86 @@
+/**
+ * MurmurHash3 (x86, 32-bit, Austin Appleby's public-domain algorithm) fed with UTF-16 code units,
+ * which it hashes as their little-endian bytes: hashing the units of a string gives the same value
+ * as hashing the string's UTF-16LE bytes with any byte-oriented murmur3. The hasher is streaming so
+ * that keys are hashed without building their encoding first (no allocation per record).
+ *
+ * Thread: any; an instance is not reentrant, so each thread uses its own (module singletons are
+ * per thread under worker_threads).
+ */
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** Streaming murmur3_32 over UTF-16 code units: `reset`, feed `unit`/`units`, then `digest`. */
+export class Murmur3Utf16 {
+  #h = 0;
+  /** The first unit of an incomplete 4-byte block, valid when `#odd`. */
+  #pending = 0;
+  #odd = false;
+  #units = 0;
+
+  /** Starts a new hash with `seed`. */
+  reset(seed = 0): void {
+    this.#h = seed | 0;
+    this.#pending = 0;
+    this.#odd = false;
+    this.#units = 0;
+  }
+
+  /** Feeds one code unit (0..0xffff). */
+  unit(u: number): void {
+    if (this.#odd) {
+      this.#mix(this.#pending | (u << 16));
+      this.#odd = false;
+    } else {
+      this.#pending = u;
+      this.#odd = true;
+    }
+    this.#units++;
+  }
+
+  /** Feeds every code unit of `s`. */
+  units(s: string): void {
+    const n = s.length;
+    if (n === 0) return;
+    let i = 0;
+    if (this.#odd) {
+      this.#mix(this.#pending | (s.charCodeAt(0) << 16));
+      this.#odd = false;
+      i = 1;
+    }
+    // Aligned: two units per block, no branch on the half-block state.
+    for (; i + 1 < n; i += 2) this.#mix(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
+    if (i < n) {
+      this.#pending = s.charCodeAt(i);
+      this.#odd = true;
+    }
+    this.#units += n;
+  }
+
+  /** The hash of everything fed since `reset`, as an unsigned 32-bit integer. */
+  digest(): number {
+    let h = this.#h;
+    if (this.#odd) {
+      let k = Math.imul(this.#pending, C1);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, C2);
+    }
+    h ^= this.#units * 2;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+
+  #mix(block: number): void {
+    let k = Math.imul(block, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    let h = this.#h ^ k;
+    h = (h << 13) | (h >>> 19);
+    this.#h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+}
