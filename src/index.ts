@@ -55,9 +55,10 @@ export {
 } from './errors.ts';
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
+export { WorkerExitedError } from './runtime/execution-attempt.ts';
 export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
 export type { JobProgress, OperatorMetrics } from './runtime/job-master.ts';
-export { JobCancelledError, WorkerExitedError } from './runtime/job-master.ts';
+export { JobCancelledError } from './runtime/job-master.ts';
 export { UserFunctionError } from './runtime/operators/user-function-error.ts';
 export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
 export {

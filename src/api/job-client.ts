@@ -1,32 +1,54 @@
 /**
- * The handle on a running job: its result, progress events, and cancellation. `execute()` is
- * `executeAsync()` followed by `client.result`.
+ * The handle on a running job: its result, status and progress events, checkpoints and savepoints
+ * on demand, checkpoint statistics, and cancellation. `execute()` is `executeAsync()` followed by
+ * `client.result`.
  */
-import type { JobGraph } from '../graph/job-graph.ts';
+import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
+import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
+import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
+import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
+import { InvalidOptionError } from '../errors.ts';
+import type { JobStatus } from '../job/job-status.ts';
 import {
   JobCancelledError,
-  JobMaster,
+  type JobMaster,
   type JobProgress,
   type OperatorMetrics,
 } from '../runtime/job-master.ts';
-import type { JobModuleRef } from '../runtime/protocol.ts';
-import type { StreamEnvironment } from './stream-environment.ts';
 
 /** What a finished job reports. */
 export interface JobResult {
   readonly jobName: string;
-  /** Wall-clock duration from deployment to the last subtask's end (ms). */
+  /** Wall-clock duration from the first deployment to the end (ms). */
   readonly durationMs: number;
-  /** Per-operator record counts (records each operator received; sources: records emitted). */
+  /** Number of execution attempts (1 + restarts). */
+  readonly attempts: number;
+  /** Per-operator record counts of the last attempt (sources: records emitted). */
   readonly operators: readonly OperatorMetrics[];
   /** Uids of the job's collect sinks. */
   readonly collections: readonly string[];
   /** Records of the collect sink with this uid (see `DataStream.collect`). */
   collected<T = unknown>(uid: string): T[];
+  /** Checkpoint statistics at the end. */
+  readonly checkpoints: CheckpointStatsSnapshot;
 }
 
-/** A listener for progress reports (about four a second). */
-export type ProgressListener = (progress: JobProgress) => void;
+/** Listeners a job client calls. */
+export interface JobListeners {
+  /** About four times a second while the job runs. */
+  progress: (progress: JobProgress) => void;
+  /** Every lifecycle transition (running, failing, restarting, finished, ...). */
+  status: (from: JobStatus, to: JobStatus, cause: Error | undefined) => void;
+  /** Every completed checkpoint or savepoint. */
+  checkpoint: (checkpoint: CompletedCheckpoint) => void;
+  /** Every restart, with the checkpoint it restored (undefined: started from scratch). */
+  restored: (checkpoint: CompletedCheckpoint | undefined, attempt: number) => void;
+}
+
+/** A listener for progress reports. */
+export type ProgressListener = JobListeners['progress'];
+
+type ListenerSets = { [E in keyof JobListeners]: Set<JobListeners[E]> };
 
 export class JobClient {
   /** The job's name. */
@@ -36,66 +58,37 @@ export class JobClient {
   /** Settles when the job has ended and every worker thread is gone. */
   readonly result: Promise<JobResult>;
   readonly #master: JobMaster;
-  readonly #listeners = new Set<ProgressListener>();
+  readonly #listeners: ListenerSets = {
+    progress: new Set(),
+    status: new Set(),
+    checkpoint: new Set(),
+    restored: new Set(),
+  };
 
-  private constructor(
-    name: string,
-    sourceUids: readonly string[],
-    master: JobMaster,
-    result: (client: JobClient) => Promise<JobResult>,
-  ) {
-    this.jobName = name;
-    this.sourceUids = sourceUids;
-    this.#master = master;
-    this.result = result(this);
+  /** @internal Use `env.executeAsync()` or `startJob()`. */
+  constructor(init: {
+    jobName: string;
+    sourceUids: readonly string[];
+    master: JobMaster;
+    collections: ReadonlyMap<string, unknown[]>;
+  }) {
+    this.jobName = init.jobName;
+    this.sourceUids = init.sourceUids;
+    this.#master = init.master;
+    this.result = this.#run(init.collections);
     // The caller may only look at `result` later; never report an unhandled rejection for it.
     this.result.catch(() => {});
   }
 
-  /** @internal */
-  static start(init: {
-    name: string;
-    graph: JobGraph;
-    job: JobModuleRef;
-    environment: StreamEnvironment;
-  }): JobClient {
-    const byUid = new Map<string, unknown[]>();
-    for (const [node, records] of init.environment.builder.collected) byUid.set(node.resolvedUid, records);
-    let client: JobClient | undefined;
-    const master = new JobMaster({
-      name: init.name,
-      graph: init.graph,
-      job: init.job,
-      ringCapacity: init.environment.options.ringCapacity,
-      collect: (uid, records) => {
-        const target = byUid.get(uid);
-        if (target) for (const r of records) target.push(r);
-      },
-      onProgress: (progress) => {
-        if (client) client.#emit(progress);
-      },
-    });
-    const sourceUids = init.graph.vertices.flatMap((v) =>
-      v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
-    );
-    client = new JobClient(init.name, sourceUids, master, async (self) => {
-      const outcome = await master.run();
-      self.#emit(outcome.progress);
-      if (outcome.status === 'failed') throw outcome.error;
-      if (outcome.status === 'cancelled') throw new JobCancelledError(init.name);
-      return {
-        jobName: init.name,
-        durationMs: outcome.progress.elapsedMs,
-        operators: outcome.progress.operators,
-        collections: [...byUid.keys()],
-        collected: <T>(uid: string): T[] => {
-          const records = byUid.get(uid);
-          if (!records) throw new RangeError(`no collect sink with uid "${uid}" in job "${init.name}"`);
-          return records as T[];
-        },
-      };
-    });
-    return client;
+  /** @internal Forwards the job master's events to listeners. */
+  emit<E extends keyof JobListeners>(event: E, ...args: Parameters<JobListeners[E]>): void {
+    for (const listener of this.#listeners[event])
+      (listener as (...a: Parameters<JobListeners[E]>) => void)(...args);
+  }
+
+  /** The job's current status. */
+  get status(): JobStatus {
+    return this.#master.status;
   }
 
   /** Current per-operator counts. */
@@ -103,10 +96,49 @@ export class JobClient {
     return this.#master.progress();
   }
 
-  /** Calls `listener` with progress reports until the job ends; returns a function that stops it. */
+  /** Calls `listener` on `event` until the job ends; returns a function that removes it. */
+  on<E extends keyof JobListeners>(event: E, listener: JobListeners[E]): () => void {
+    const set = this.#listeners[event] as Set<JobListeners[E]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Shorthand for `on('progress', listener)`. */
   onProgress(listener: ProgressListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.on('progress', listener);
+  }
+
+  /** Takes a checkpoint now and resolves with its outcome (`completed` or `failed`, never a rejection). */
+  triggerCheckpoint(): Promise<CheckpointOutcome> {
+    return this.#master.triggerCheckpoint({});
+  }
+
+  /**
+   * Takes a savepoint (always aligned, never deleted by retention) into `targetDir`, or into the
+   * checkpoint storage when omitted, and resolves with its outcome.
+   */
+  triggerSavepoint(targetDir?: string): Promise<CheckpointOutcome> {
+    if (targetDir !== undefined && (typeof targetDir !== 'string' || targetDir.length === 0)) {
+      return Promise.reject(new InvalidOptionError('targetDir', 'a non-empty directory path', targetDir));
+    }
+    const request: TriggerRequest =
+      targetDir === undefined ? { savepoint: true } : { savepoint: true, targetDir };
+    return this.#master.triggerCheckpoint(request);
+  }
+
+  /**
+   * Takes a savepoint and, once it completed, cancels the job (Flink's stop-with-savepoint). Resolves
+   * with the savepoint's outcome; when it failed, the job keeps running.
+   */
+  async stopWithSavepoint(targetDir?: string): Promise<CheckpointOutcome> {
+    const outcome = await this.triggerSavepoint(targetDir);
+    if (outcome.status === 'completed') await this.cancel();
+    return outcome;
+  }
+
+  /** Checkpoint statistics: counts, latest completed, history, percentiles. */
+  checkpointStats(): CheckpointStatsSnapshot {
+    return this.#master.checkpointStats();
   }
 
   /**
@@ -118,7 +150,25 @@ export class JobClient {
     await this.result.catch(() => {});
   }
 
-  #emit(progress: JobProgress): void {
-    for (const listener of this.#listeners) listener(progress);
+  async #run(collections: ReadonlyMap<string, unknown[]>): Promise<JobResult> {
+    const outcome = await this.#master.run();
+    this.emit('progress', outcome.progress);
+    if (outcome.status === 'failed') throw outcome.error;
+    if (outcome.status === 'cancelled') throw new JobCancelledError(this.jobName);
+    const checkpoints = this.#master.checkpointStats();
+    const jobName = this.jobName;
+    return {
+      jobName,
+      durationMs: outcome.progress.elapsedMs,
+      attempts: outcome.progress.attempt,
+      operators: outcome.progress.operators,
+      collections: [...collections.keys()],
+      checkpoints,
+      collected: <T>(uid: string): T[] => {
+        const records = collections.get(uid);
+        if (!records) throw new RangeError(`no collect sink with uid "${uid}" in job "${jobName}"`);
+        return records as T[];
+      },
+    };
   }
 }

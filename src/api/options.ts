@@ -3,7 +3,11 @@
  * checked once, here, with an error that names it.
  */
 import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import { type CheckpointingOptions, resolveCheckpointConfig } from '../checkpoint/config.ts';
 import { InvalidOptionError } from '../errors.ts';
+import type { RestartOptions } from '../restart/config.ts';
+import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
 
 /** Options of a stream environment. */
 export interface StreamEnvironmentOptions {
@@ -23,10 +27,34 @@ export interface StreamEnvironmentOptions {
    */
   readonly runtimeMode?: RuntimeMode;
   /**
+   * Checkpointing (off unless `intervalMs` is set, as in Flink; manual checkpoints and savepoints
+   * work either way). See `enableCheckpointing`.
+   */
+  readonly checkpointing?: CheckpointingOptions;
+  /**
+   * Restart strategy after a failure. Default: none without periodic checkpoints, exponential-delay
+   * with them; `{ strategy: 'fallback' }` defers to the engine configuration (docs/restart.md).
+   */
+  readonly restart?: RestartOptions;
+  /** Resume from a savepoint or retained checkpoint (a `_metadata` directory or a checkpoint base directory). */
+  readonly resume?: ResumeFrom;
+  /** Resource limits of every worker thread (heap sizes); a worker that exceeds them fails the job. */
+  readonly workerResourceLimits?: ResourceLimits;
+  /**
    * The job module, for jobs written as scripts (`import.meta.url`): every worker evaluates it.
    * Default: the script Node.js was started with.
    */
   readonly module?: string | URL;
+}
+
+/** Where a job resumes from. */
+export interface ResumeFrom {
+  /** A savepoint or checkpoint directory (holding `_metadata`), or a checkpoint base directory. */
+  readonly path: string;
+  /** Drop state of operators the job no longer has instead of failing; default false. */
+  readonly allowNonRestoredState?: boolean;
+  /** In a base directory, fall back to an older intact checkpoint if the newest is damaged; default false. */
+  readonly fallBackToOlder?: boolean;
 }
 
 /** How rolling aggregations emit: per record, or once per key at the end of a bounded input. */
@@ -40,6 +68,10 @@ export interface ResolvedEnvironmentOptions {
   readonly ringCapacity: number;
   readonly chaining: boolean;
   readonly runtimeMode: RuntimeMode;
+  readonly checkpointing: CheckpointingOptions | undefined;
+  readonly restart: RestartOptions | undefined;
+  readonly resume: ResumeFrom | undefined;
+  readonly workerResourceLimits: ResourceLimits | undefined;
   readonly module: string | undefined;
 }
 
@@ -101,6 +133,31 @@ export function resolveEnvironmentOptions(
   if (runtimeMode !== 'streaming' && runtimeMode !== 'batch') {
     throw new InvalidOptionError('runtimeMode', '"streaming" or "batch"', runtimeMode);
   }
+  const checkpointing = options.checkpointing;
+  const checkpointConfig = resolveCheckpointConfig(checkpointing ?? {}); // validates, naming the option
+  const restart = options.restart;
+  if (restart !== undefined)
+    resolveRestartConfig(restart, { checkpointingEnabled: checkpointConfig.intervalMs !== null });
+  const resume = options.resume;
+  if (
+    resume !== undefined &&
+    (typeof resume !== 'object' || typeof resume.path !== 'string' || resume.path.length === 0)
+  ) {
+    throw new InvalidOptionError('resume.path', 'a non-empty directory path', resume?.path);
+  }
+  const workerResourceLimits = options.workerResourceLimits;
   const module = options.module === undefined ? undefined : String(options.module);
-  return { parallelism, maxParallelism, bufferTimeoutMs, ringCapacity, chaining, runtimeMode, module };
+  return {
+    parallelism,
+    maxParallelism,
+    bufferTimeoutMs,
+    ringCapacity,
+    chaining,
+    runtimeMode,
+    checkpointing,
+    restart,
+    resume,
+    workerResourceLimits,
+    module,
+  };
 }

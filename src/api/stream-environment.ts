@@ -5,9 +5,11 @@
  * so code after `await env.execute()` runs once, on the main thread.
  */
 import { pathToFileURL } from 'node:url';
+import type { CheckpointingMode, CheckpointingOptions } from '../checkpoint/config.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
+import type { RestartOptions } from '../restart/config.ts';
 import { defaultJobModule, environmentDefaults, notifyJobStarted } from '../runtime/job-hooks.ts';
 import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
 import type { SourceFactory } from '../runtime/operators/operator.ts';
@@ -17,7 +19,8 @@ import { type SequenceOptions, sequenceSource } from '../runtime/sources/sequenc
 import { textFileSource } from '../runtime/sources/text-file-source.ts';
 import { DataStream } from './data-stream.ts';
 import { GraphBuilder } from './graph-builder.ts';
-import { JobClient } from './job-client.ts';
+import type { JobClient } from './job-client.ts';
+import { launchJob } from './job-launcher.ts';
 import {
   type ResolvedEnvironmentOptions,
   resolveEnvironmentOptions,
@@ -25,8 +28,8 @@ import {
 } from './options.ts';
 
 export class StreamEnvironment {
-  /** The resolved options. */
-  readonly options: ResolvedEnvironmentOptions;
+  #given: StreamEnvironmentOptions;
+  #options: ResolvedEnvironmentOptions;
   readonly #builder = new GraphBuilder();
   readonly #inWorker: boolean;
   /** @internal Set by `executeJob` for job definitions. */
@@ -34,13 +37,44 @@ export class StreamEnvironment {
 
   /** Creates an environment; options are validated here, each error naming its option. */
   constructor(options: StreamEnvironmentOptions = {}) {
-    this.options = resolveEnvironmentOptions({ ...environmentDefaults(), ...options });
+    this.#given = { ...environmentDefaults(), ...options };
+    this.#options = resolveEnvironmentOptions(this.#given);
     this.#inWorker = isCapturingJob();
   }
 
   /** @internal The environment a worker builds a job definition in. */
-  static forWorker(options: Partial<ResolvedEnvironmentOptions>): StreamEnvironment {
-    return new StreamEnvironment(stripUndefined(options) as StreamEnvironmentOptions);
+  static forWorker(options: Omit<StreamEnvironmentOptions, 'module'>): StreamEnvironment {
+    return new StreamEnvironment(options);
+  }
+
+  /** The validated options, defaults filled in. */
+  get options(): ResolvedEnvironmentOptions {
+    return this.#options;
+  }
+
+  /**
+   * Enables periodic checkpoints every `intervalMs` (at least 10 ms) in `mode`, with further
+   * checkpoint options (timeout, min pause, max concurrent, tolerable failures, retained, storage).
+   * Options are validated here; errors name the option.
+   */
+  enableCheckpointing(
+    intervalMs: number,
+    mode: CheckpointingMode = 'exactly-once',
+    options: Omit<CheckpointingOptions, 'intervalMs' | 'mode'> = {},
+  ): this {
+    return this.#update({ checkpointing: { ...this.#given.checkpointing, ...options, intervalMs, mode } });
+  }
+
+  /** Sets the restart strategy (validated here; errors name the option). */
+  setRestartStrategy(restart: RestartOptions): this {
+    return this.#update({ restart });
+  }
+
+  #update(change: Partial<StreamEnvironmentOptions>): this {
+    const given = { ...this.#given, ...change };
+    this.#options = resolveEnvironmentOptions(given);
+    this.#given = given;
+    return this;
   }
 
   /** @internal The declared operators, in declaration order. */
@@ -151,7 +185,7 @@ export class StreamEnvironment {
     }
     const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
     const job = this.jobRef ?? this.#scriptRef();
-    const client = JobClient.start({ name: jobName, graph, job, environment: this });
+    const client = await launchJob({ name: jobName, graph, job, environment: this });
     notifyJobStarted(client);
     return client;
   }
@@ -181,8 +215,4 @@ function checkSequence(from: number, to: number, options: SequenceOptions): void
   if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
     throw new InvalidOptionError('ratePerSecond', 'a positive number', rate);
   }
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

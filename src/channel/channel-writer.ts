@@ -237,7 +237,8 @@ export class ChannelWriter {
       ring.tryWrite(FrameKind.Records, bytes, bytes.length); // throws FrameTooLargeError
     }
     this.stats.records += records.length;
-    this.#enqueue(FrameKind.Records, bytes.slice());
+    // A copy: the encoder reuses its buffer (and Buffer#slice would only make a view of it).
+    this.#enqueue(FrameKind.Records, new Uint8Array(bytes));
   }
 
   /** Writes the records before the bad one, then fails the channel for good. */

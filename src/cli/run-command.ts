@@ -1,14 +1,16 @@
 /**
  * `weir run <job-file>`: runs a job module (TypeScript or JavaScript; a `defineJob` default export
- * or a script that calls `env.execute()`), shows progress on the terminal, prints a summary, and
- * cancels cleanly on Ctrl-C (a second Ctrl-C exits at once).
+ * or a script that calls `env.execute()`), shows progress, status changes and completed checkpoints
+ * on the terminal, prints a summary, and cancels cleanly on Ctrl-C (a second Ctrl-C exits at once).
+ * Checkpoints of jobs run from the CLI go to a filesystem directory by default.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startJob } from '../api/execute-job.ts';
 import type { JobClient } from '../api/job-client.ts';
 import type { StreamEnvironmentOptions } from '../api/options.ts';
+import type { CheckpointingMode } from '../checkpoint/config.ts';
 import { WeirError } from '../errors.ts';
 import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../runtime/job-hooks.ts';
 import { isJobDefinition } from '../runtime/job-loader.ts';
@@ -20,13 +22,18 @@ Runs a job module: either \`export default defineJob((env, args) => ...)\` or a 
 builds a pipeline and calls \`env.execute()\`.
 
 options:
-  -p, --parallelism <n>       default parallelism (default: number of cores)
-      --max-parallelism <n>   number of key groups (default: 128)
-      --buffer-timeout <ms>   flush timeout of partly filled batches (default: 1)
-      --ring-capacity <bytes> bytes per channel ring, a power of two (default: 524288)
-      --no-chaining           run every operator in its own subtasks
-      --args <json>           arguments for a defineJob job, as JSON
-  -q, --quiet                 no progress display
+  -p, --parallelism <n>         default parallelism (default: number of cores)
+      --max-parallelism <n>     number of key groups (default: 128)
+      --buffer-timeout <ms>     flush timeout of partly filled batches (default: 1)
+      --ring-capacity <bytes>   bytes per channel ring, a power of two (default: 524288)
+      --no-chaining             run every operator in its own subtasks
+      --checkpoint-interval <ms>  take a checkpoint every <ms> (at least 10)
+      --checkpoint-mode <mode>  exactly-once (default) or at-least-once
+      --checkpoint-dir <dir>    checkpoint directory (default: ./weir-checkpoints/<job file name>)
+      --from <dir>              resume from a savepoint or checkpoint (or the newest in a directory)
+      --allow-non-restored-state  drop state of operators the job no longer has
+      --args <json>             arguments for a defineJob job, as JSON
+  -q, --quiet                   no progress display
 `;
 
 export async function runCommand(
@@ -43,6 +50,11 @@ export async function runCommand(
       'buffer-timeout': { type: 'string' },
       'ring-capacity': { type: 'string' },
       'no-chaining': { type: 'boolean' },
+      'checkpoint-interval': { type: 'string' },
+      'checkpoint-mode': { type: 'string' },
+      'checkpoint-dir': { type: 'string' },
+      from: { type: 'string' },
+      'allow-non-restored-state': { type: 'boolean' },
       args: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -54,17 +66,53 @@ export async function runCommand(
   }
   const file = resolve(positionals[0]!);
   const moduleUrl = pathToFileURL(file).href;
-  const environment: Omit<StreamEnvironmentOptions, 'module'> = {
-    ...numberOption('parallelism', values.parallelism),
-    ...numberOption('maxParallelism', values['max-parallelism']),
-    ...numberOption('bufferTimeoutMs', values['buffer-timeout']),
-    ...numberOption('ringCapacity', values['ring-capacity']),
-    ...(values['no-chaining'] ? { chaining: false } : {}),
-  };
-  const args = values.args === undefined ? undefined : parseJson(values.args);
-  setDefaultJobModule(moduleUrl);
-  setEnvironmentDefaults(environment);
+  try {
+    const interval = values['checkpoint-interval'];
+    const environment: Omit<StreamEnvironmentOptions, 'module'> = {
+      ...numberOption('parallelism', values.parallelism),
+      ...numberOption('maxParallelism', values['max-parallelism']),
+      ...numberOption('bufferTimeoutMs', values['buffer-timeout']),
+      ...numberOption('ringCapacity', values['ring-capacity']),
+      ...(values['no-chaining'] ? { chaining: false } : {}),
+      checkpointing: {
+        storage: {
+          kind: 'filesystem',
+          dir:
+            values['checkpoint-dir'] ?? resolve('weir-checkpoints', basename(file).replace(/\.[^.]+$/, '')),
+        },
+        ...(interval === undefined ? {} : { intervalMs: Number(interval) }),
+        ...(values['checkpoint-mode'] === undefined
+          ? {}
+          : { mode: values['checkpoint-mode'] as CheckpointingMode }),
+      },
+      ...(values.from === undefined
+        ? {}
+        : {
+            resume: {
+              path: resolve(values.from),
+              allowNonRestoredState: values['allow-non-restored-state'] ?? false,
+            },
+          }),
+    };
+    const args = values.args === undefined ? undefined : parseJson(values.args);
+    setDefaultJobModule(moduleUrl);
+    setEnvironmentDefaults(environment);
+    return await runModule(moduleUrl, file, args, environment, values.quiet ?? false, out, err);
+  } catch (error) {
+    err.write(`weir run: ${describe(error)}\n`);
+    return 1;
+  }
+}
 
+async function runModule(
+  moduleUrl: string,
+  file: string,
+  args: unknown,
+  environment: Omit<StreamEnvironmentOptions, 'module'>,
+  quiet: boolean,
+  out: NodeJS.WriteStream,
+  err: NodeJS.WriteStream,
+): Promise<number> {
   const clients: JobClient[] = [];
   let interrupted = 0;
   const onSigint = (): void => {
@@ -77,7 +125,7 @@ export async function runCommand(
   const stopListening = onJobStarted<JobClient>((client) => {
     clients.push(client);
     if (interrupted > 0) void client.cancel();
-    if (!values.quiet) attachDisplay(client, out);
+    if (!quiet) attachDisplay(client, out);
   });
   try {
     const imported = (await import(moduleUrl)) as { default?: unknown };
@@ -106,13 +154,39 @@ const MAX_PRINTED_RECORDS = 20;
 
 function attachDisplay(client: JobClient, out: NodeJS.WriteStream): void {
   const display = new ProgressDisplay(out, client.sourceUids);
-  const stop = client.onProgress((p) => display.update(p));
+  const stops = [
+    client.onProgress((p) => display.update(p)),
+    client.on('status', (from, to, cause) => {
+      if (to === 'failing') display.message(`job failing: ${cause?.message ?? 'unknown cause'}`);
+      else if (to === 'restarting') display.message('job restarting');
+      else if (from === 'restarting' && to === 'running') display.message('job running again');
+    }),
+    client.on('restored', (checkpoint, attempt) => {
+      display.message(
+        checkpoint
+          ? `attempt ${attempt}: restored checkpoint ${checkpoint.checkpointId} (${checkpoint.pointer})`
+          : `attempt ${attempt}: no completed checkpoint, starting from scratch`,
+      );
+    }),
+    client.on('checkpoint', (checkpoint) => {
+      const latest = client.checkpointStats().latestCompleted;
+      const duration =
+        latest?.checkpointId === checkpoint.checkpointId ? ` in ${latest.durationMs.toFixed(0)} ms` : '';
+      display.message(
+        `${checkpoint.savepoint ? 'savepoint' : 'checkpoint'} ${checkpoint.checkpointId} completed${duration}, ` +
+          `${formatBytes(checkpoint.stateBytes)}, ${checkpoint.pointer}`,
+      );
+    }),
+  ];
+  const stopAll = (): void => {
+    for (const stop of stops) stop();
+  };
   client.result.then(
     (result) => {
-      stop();
+      stopAll();
       display.summary(`job "${client.jobName}" finished`, {
+        ...client.progress(),
         elapsedMs: result.durationMs,
-        operators: result.operators,
       });
       for (const uid of result.collections) {
         const records = result.collected(uid);
@@ -122,10 +196,16 @@ function attachDisplay(client: JobClient, out: NodeJS.WriteStream): void {
       }
     },
     () => {
-      stop();
+      stopAll();
       display.summary(`job "${client.jobName}" stopped`, client.progress());
     },
   );
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
 }
 
 function numberOption(

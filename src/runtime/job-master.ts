@@ -1,47 +1,30 @@
 /**
- * The job master, on the main thread: deploys every subtask of a job graph into its own worker
- * thread (hosted and watched by piscina), relays control messages, aggregates counters, and ends
- * the job: finished when every subtask finished, failed when one fails (every other is cancelled
- * first), cancelled on request. Whatever happens, the worker pool is destroyed before the result
- * settles, so no thread outlives the job.
+ * The job master, on the main thread: runs a job as a sequence of execution attempts. It owns the
+ * job's lifecycle (created → running → finished, or failing → restarting → running again, or
+ * failed, or cancelling → cancelled), the restart strategy, and the checkpoint coordinator, which
+ * lives across attempts so that checkpoint ids keep increasing. After a failure the strategy
+ * decides; a restart redeploys every subtask over fresh rings and restores each from the latest
+ * completed checkpoint (or, without one, from the state the job started from).
  */
-
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import { WeirError } from '../errors.ts';
+import type { CheckpointConfig } from '../checkpoint/config.ts';
+import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
+import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
+import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
+import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
+import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
-import { planDeployment, type SubtaskPlan } from './deployment.ts';
-import { deserializeError } from './error-transport.ts';
-import type { ControlFromTask, JobModuleRef, SubtaskCounters, TaskDeployment } from './protocol.ts';
-import type { CollectedBatch } from './sinks/sinks.ts';
-
-const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
-/** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
-const TASK_WORKER = new URL(
-  `./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
-  import.meta.url,
-).href;
-
-/** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
-const CANCEL_GRACE_MS = 5000;
-
-/** A worker thread died (crash, `process.exit`, resource limits) instead of failing cleanly. */
-export class WorkerExitedError extends WeirError {
-  constructor(subtask: string, cause: unknown) {
-    super(
-      'ERR_WORKER_EXITED',
-      'internal',
-      `the worker thread of subtask ${subtask} exited unexpectedly: ${String((cause as Error)?.message ?? cause)}`,
-      {
-        cause,
-      },
-    );
-  }
-}
+import { JobLifecycle } from '../job/job-lifecycle.ts';
+import type { JobStatus } from '../job/job-status.ts';
+import { decideRestart } from '../restart/decide-restart.ts';
+import { NoRestartStrategy } from '../restart/no-restart.ts';
+import type { RestartStrategy } from '../restart/strategy.ts';
+import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
+import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
+import { ExecutionAttempt } from './execution-attempt.ts';
+import type { JobModuleRef } from './protocol.ts';
 
 /** The job was cancelled before it finished. */
-export class JobCancelledError extends WeirError {
+export class JobCancelledError extends WeirErrorClass {
   constructor(job: string) {
     super('ERR_JOB_CANCELLED', 'external', `job "${job}" was cancelled`);
   }
@@ -52,14 +35,25 @@ export interface OperatorMetrics {
   readonly name: string;
   readonly uid: string;
   readonly parallelism: number;
-  /** Records the operator received (for a source: records it emitted). */
+  /** Records the operator received in the current attempt (for a source: records it emitted). */
   readonly records: number;
 }
 
 /** Progress of a running job. */
 export interface JobProgress {
   readonly elapsedMs: number;
+  /** 1 for the first deployment, +1 per restart. */
+  readonly attempt: number;
+  readonly status: JobStatus;
   readonly operators: readonly OperatorMetrics[];
+}
+
+/** Events of a job, for progress displays and tests. */
+export interface JobEvents {
+  onProgress(progress: JobProgress): void;
+  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
+  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
+  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
 }
 
 export interface JobMasterInit {
@@ -67,22 +61,20 @@ export interface JobMasterInit {
   readonly graph: JobGraph;
   readonly job: JobModuleRef;
   readonly ringCapacity: number;
+  readonly checkpointConfig: CheckpointConfig;
+  readonly storage: CheckpointStorage;
+  readonly restartStrategy: RestartStrategy;
+  /** State the job starts from (a savepoint or retained checkpoint), if any. */
+  readonly initialState: CompletedCheckpoint | undefined;
+  readonly restoreOptions: RestorePlanOptions;
+  readonly firstCheckpointId: number | undefined;
+  readonly resourceLimits: import('node:worker_threads').ResourceLimits | undefined;
   readonly collect: (uid: string, records: unknown[]) => void;
-  readonly onProgress: (progress: JobProgress) => void;
+  readonly events: JobEvents;
   readonly metricsIntervalMs?: number;
 }
 
-interface RunningSubtask {
-  readonly plan: SubtaskPlan;
-  readonly port: MessagePort;
-  readonly abort: AbortController;
-  counters: SubtaskCounters;
-  state: 'deploying' | 'running' | 'finished' | 'failed' | 'cancelled';
-  /** Resolves when the subtask's last report (finished, failed, cancelled) has arrived. */
-  reported: () => void;
-}
-
-/** Outcome of a job run, as a value. */
+/** How the job ended, as a value. */
 export type JobOutcome =
   | { readonly status: 'finished'; readonly progress: JobProgress }
   | { readonly status: 'failed'; readonly error: Error; readonly progress: JobProgress }
@@ -90,165 +82,178 @@ export type JobOutcome =
 
 export class JobMaster {
   readonly #init: JobMasterInit;
-  readonly #subtasks: RunningSubtask[] = [];
+  readonly #lifecycle: JobLifecycle;
+  readonly #checkpointing: JobCheckpointing;
   readonly #started = performance.now();
-  #pool: Piscina | undefined;
-  #failure: Error | undefined;
+  #attempt: ExecutionAttempt | undefined;
+  #attemptNumber = 0;
   #cancelRequested = false;
-  #cancelling = false;
+  #wakeBackoff: (() => void) | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
+    this.#lifecycle = new JobLifecycle();
+    this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));
+    this.#checkpointing = new JobCheckpointing({
+      jobName: init.name,
+      graph: init.graph,
+      config: init.checkpointConfig,
+      storage: init.storage,
+      ...(init.firstCheckpointId === undefined ? {} : { firstCheckpointId: init.firstCheckpointId }),
+      messenger: {
+        send: (message, filter) => this.#attempt?.send(message, filter),
+        fail: (error: WeirError) => this.#attempt?.fail(error),
+      },
+      onCompleted: (checkpoint) => init.events.onCheckpointCompleted(checkpoint),
+    });
   }
 
-  /** Deploys every subtask and resolves when the job has ended and all threads are gone. */
+  /** The job's current status. */
+  get status(): JobStatus {
+    return this.#lifecycle.status;
+  }
+
+  /** Runs attempts until the job finishes, fails for good, or is cancelled. */
   async run(): Promise<JobOutcome> {
-    const plans = planDeployment(this.#init.graph, this.#init.ringCapacity);
-    const threads = plans.length;
-    const pool = new Piscina({
-      filename: BOOTSTRAP,
-      workerData: { entry: TASK_WORKER },
-      minThreads: threads,
-      maxThreads: threads,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      atomics: 'disabled',
-      maxQueue: threads,
-    });
-    this.#pool = pool;
-    const progressTimer = setInterval(
-      () => this.#init.onProgress(this.progress()),
+    const timer = setInterval(
+      () => this.#init.events.onProgress(this.progress()),
       this.#init.metricsIntervalMs ?? 250,
     );
-    progressTimer.unref();
+    timer.unref();
+    let restoreFrom = this.#init.initialState;
     try {
-      const runs = plans.map((plan) => this.#deploy(pool, plan));
-      await Promise.all(runs);
+      this.#lifecycle.transition('running');
+      for (;;) {
+        this.#attemptNumber++;
+        if (this.#attemptNumber > 1) this.#init.events.onRestored(restoreFrom, this.#attemptNumber);
+        const outcome = await this.#runAttempt(restoreFrom);
+        if (outcome.status === 'finished') {
+          this.#lifecycle.transition('finished');
+          return { status: 'finished', progress: this.progress() };
+        }
+        if (outcome.status === 'cancelled' || this.#cancelRequested) {
+          this.#toCancelled();
+          return { status: 'cancelled', progress: this.progress() };
+        }
+        if (this.#lifecycle.status === 'running') this.#lifecycle.transition('failing', outcome.error);
+        const decision = decideRestart(this.#init.restartStrategy, outcome.error, performance.now());
+        if (!decision.restart) {
+          // Without a restart strategy the job fails with its failure itself, as in Flink; an
+          // exhausted strategy reports itself, with the failure as the cause.
+          const error =
+            this.#init.restartStrategy instanceof NoRestartStrategy ? outcome.error : decision.error;
+          this.#lifecycle.transition('failed', error);
+          return { status: 'failed', error, progress: this.progress() };
+        }
+        this.#lifecycle.transition('restarting');
+        await this.#backoff(decision.backoffMs);
+        if (this.#cancelRequested) {
+          this.#lifecycle.transition('cancelled');
+          return { status: 'cancelled', progress: this.progress() };
+        }
+        restoreFrom = this.#checkpointing.latestCompleted() ?? this.#init.initialState;
+        this.#lifecycle.transition('running');
+      }
     } finally {
-      clearInterval(progressTimer);
-      await pool.destroy();
+      clearInterval(timer);
+      await this.#checkpointing.shutdown();
     }
-    const progress = this.progress();
-    if (this.#failure) return { status: 'failed', error: this.#failure, progress };
-    if (this.#cancelRequested) return { status: 'cancelled', progress };
-    return { status: 'finished', progress };
   }
 
-  /** Asks every subtask to stop; their threads are terminated if they do not within the grace period. */
+  /** Cancels the job: stops the running attempt, or the wait before a restart. */
   cancel(): void {
+    if (this.#cancelRequested) return;
     this.#cancelRequested = true;
-    this.#cancelAll();
+    const status = this.#lifecycle.status;
+    if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
+    this.#attempt?.cancel();
+    this.#wakeBackoff?.();
   }
 
-  /** Counters of every operator, summed over subtasks. */
+  /** Triggers a checkpoint (or a savepoint) and resolves with its outcome. */
+  triggerCheckpoint(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
+    return this.#checkpointing.trigger(request);
+  }
+
+  /** Checkpoint statistics. */
+  checkpointStats(): CheckpointStatsSnapshot {
+    return this.#checkpointing.stats();
+  }
+
+  /** Counters of every operator in the current attempt, summed over subtasks. */
   progress(): JobProgress {
+    const counts = this.#attempt?.counts();
     const operators: OperatorMetrics[] = [];
     for (const vertex of this.#init.graph.vertices) {
-      const subtasks = this.#subtasks.filter((s) => s.plan.vertex === vertex);
       vertex.nodes.forEach((node, i) => {
-        const records = subtasks.reduce((sum, s) => sum + (s.counters.recordsIn[i] ?? 0), 0);
-        operators.push({ name: node.name, uid: node.resolvedUid, parallelism: vertex.parallelism, records });
+        operators.push({
+          name: node.name,
+          uid: node.resolvedUid,
+          parallelism: vertex.parallelism,
+          records: counts?.[vertex.index]?.[i] ?? 0,
+        });
       });
     }
-    return { elapsedMs: performance.now() - this.#started, operators };
+    return {
+      elapsedMs: performance.now() - this.#started,
+      attempt: this.#attemptNumber,
+      status: this.#lifecycle.status,
+      operators,
+    };
   }
 
-  async #deploy(pool: Piscina, plan: SubtaskPlan): Promise<void> {
-    const { port1, port2 } = new MessageChannel();
-    const subtask: RunningSubtask = {
-      plan,
-      port: port1,
-      abort: new AbortController(),
-      counters: { recordsIn: [], recordsOut: 0 },
-      state: 'deploying',
-      reported: () => {},
-    };
-    // Reports travel on the control port, the task's completion on piscina's: wait for both, so
-    // that no collected record or final counter is lost when the port closes.
-    const reported = new Promise<void>((resolve) => {
-      subtask.reported = resolve;
-    });
-    this.#subtasks.push(subtask);
-    port1.on('message', (message: ControlFromTask) => this.#onMessage(subtask, message));
-    const deployment: TaskDeployment = {
+  async #runAttempt(restoreFrom: CompletedCheckpoint | undefined) {
+    const checkpointing = this.#checkpointing;
+    const lifecycle = this.#lifecycle;
+    const attempt = new ExecutionAttempt({
+      name: this.#init.name,
+      graph: this.#init.graph,
       job: this.#init.job,
-      jobName: this.#init.name,
-      vertexIndex: plan.vertex.index,
-      vertexId: plan.vertex.id,
-      subtaskIndex: plan.subtaskIndex,
-      inputs: plan.inputs,
-      outputs: plan.outputs,
-      control: port2,
+      ringCapacity: this.#init.ringCapacity,
+      checkpointing: checkpointing.deployment,
+      restore: restoreFrom
+        ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
+        : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
-      checkpointing: undefined,
-    };
+      resourceLimits: this.#init.resourceLimits,
+      listener: {
+        onAllRunning: () => checkpointing.onAllRunning(),
+        onSubtaskFinished: () => checkpointing.onSubtaskFinished(),
+        onFailure: (error) => {
+          checkpointing.onJobFailing(error);
+          if (lifecycle.status === 'running') lifecycle.transition('failing', error);
+        },
+        onCheckpointReport: (report) => checkpointing.onReport(report),
+        onCollected: (uid, records) => this.#init.collect(uid, records),
+      },
+    });
+    this.#attempt = attempt;
+    if (this.#cancelRequested) attempt.cancel();
     try {
-      await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
-      await reported;
+      return await attempt.run();
     } catch (error) {
-      if (subtask.state === 'deploying' || subtask.state === 'running') {
-        subtask.state = 'failed';
-        if (!this.#cancelling)
-          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
-      }
+      return { status: 'failed' as const, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {
-      port1.close();
+      checkpointing.onAttemptEnded();
     }
   }
 
-  #onMessage(subtask: RunningSubtask, message: ControlFromTask): void {
-    switch (message.type) {
-      case 'running':
-        if (subtask.state === 'deploying') subtask.state = 'running';
-        if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
-        break;
-      case 'metrics':
-        subtask.counters = message.counters;
-        break;
-      case 'to-job-master': {
-        const batch = message.payload as CollectedBatch;
-        this.#init.collect(batch.collect, batch.records);
-        break;
+  #toCancelled(): void {
+    const status = this.#lifecycle.status;
+    if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
+    if (this.#lifecycle.canTransitionTo('cancelled')) this.#lifecycle.transition('cancelled');
+  }
+
+  #backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.#wakeBackoff = undefined;
+        resolve();
       }
-      case 'finished':
-        subtask.counters = message.counters;
-        subtask.state = 'finished';
-        subtask.reported();
-        break;
-      case 'cancelled':
-        subtask.counters = message.counters;
-        subtask.state = 'cancelled';
-        subtask.reported();
-        break;
-      case 'failed':
-        subtask.counters = message.counters;
-        subtask.state = 'failed';
-        if (!this.#cancelling || this.#failure === undefined) this.#fail(deserializeError(message.error));
-        subtask.reported();
-        break;
-    }
-  }
-
-  #fail(error: Error): void {
-    this.#failure ??= error;
-    this.#cancelAll();
-  }
-
-  #cancelAll(): void {
-    if (this.#cancelling) return;
-    this.#cancelling = true;
-    for (const subtask of this.#subtasks) {
-      if (subtask.state === 'running' || subtask.state === 'deploying')
-        subtask.port.postMessage({ type: 'cancel' });
-    }
-    const timer = setTimeout(() => {
-      for (const subtask of this.#subtasks) {
-        if (subtask.state === 'running' || subtask.state === 'deploying') {
-          subtask.state = 'cancelled';
-          subtask.abort.abort();
-        }
-      }
-    }, CANCEL_GRACE_MS);
-    timer.unref();
+      this.#wakeBackoff = done;
+    });
   }
 }

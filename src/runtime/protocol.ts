@@ -4,8 +4,9 @@
  * `postMessage`; live objects (rings, operators) are built from it inside the worker.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ResolvedEnvironmentOptions } from '../api/options.ts';
+import type { StreamEnvironmentOptions } from '../api/options.ts';
 import type { RingDescriptor } from '../channel/ring-buffer.ts';
+import type { StateHandle } from '../checkpoint/storage/state-handle.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import type { SerializedError } from './error-transport.ts';
@@ -17,7 +18,7 @@ export interface JobModuleRef {
   /** Arguments of a `defineJob` job (structured-cloneable; may hold SharedArrayBuffers). */
   readonly args: unknown;
   /** Environment options fixed by the caller before the job's own code runs. */
-  readonly options: Partial<ResolvedEnvironmentOptions>;
+  readonly options: Omit<StreamEnvironmentOptions, 'module'>;
 }
 
 /** The outgoing channels of one edge, indexed by consumer subtask (one ring for forward edges). */
@@ -42,6 +43,25 @@ export interface TaskDeployment {
   readonly metricsIntervalMs: number;
   /** Checkpointing settings; absent when checkpointing is off. */
   readonly checkpointing: CheckpointingDeployment | undefined;
+  /** State to start from (a restart or a resumed job); absent for a fresh start. */
+  readonly restore: SubtaskRestore | undefined;
+}
+
+/** The state one operator of a restoring subtask starts from. */
+export interface OperatorRestore {
+  readonly operatorUid: string;
+  /** Keyed state of every old subtask whose key groups overlap this subtask's. */
+  readonly keyed: readonly StateHandle[];
+  /** Operator state (source splits, sink transactions) dealt to this subtask. */
+  readonly operator: readonly StateHandle[];
+}
+
+/** What a subtask restores before it processes anything. */
+export interface SubtaskRestore {
+  readonly checkpointId: number;
+  /** The checkpoint's directory (file handles are relative to it) or memory pointer. */
+  readonly pointer: string;
+  readonly operators: readonly OperatorRestore[];
 }
 
 /** Per-operator record counters of one subtask, in chain order. */

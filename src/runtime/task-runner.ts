@@ -10,8 +10,8 @@
  * its rings is what a single record produced.
  */
 import type { InputGate } from '../channel/input-gate.ts';
-import type { BarrierHandler } from '../task/barrier/barrier-handler.ts';
 import { MAX_PARK_MS } from '../channel/park.ts';
+import type { BarrierHandler } from '../task/barrier/barrier-handler.ts';
 import type { OperatorChain } from './operator-chain.ts';
 import { SOURCE_END } from './operators/operator.ts';
 import type { TaskOutput } from './task-output.ts';
@@ -59,7 +59,12 @@ export class TaskRunner {
   readonly #stop = (): boolean => this.#cancelled;
   readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
-  constructor(chain: OperatorChain, gate: InputGate | undefined, output: TaskOutput, hooks: RunnerHooks = NO_CHECKPOINTING) {
+  constructor(
+    chain: OperatorChain,
+    gate: InputGate | undefined,
+    output: TaskOutput,
+    hooks: RunnerHooks = NO_CHECKPOINTING,
+  ) {
     this.#chain = chain;
     this.#gate = gate;
     this.#output = output;
@@ -169,7 +174,10 @@ export class TaskRunner {
       const polled = gate.poll();
       if (polled === null) {
         if (gate.finished) return;
-        const deadline = Math.min(output.flushIfDue(now), barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY);
+        const deadline = Math.min(
+          output.flushIfDue(now),
+          barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY,
+        );
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {
           await waiting;

@@ -8,13 +8,14 @@ import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
 import { buildJobGraph } from '../graph/job-graph.ts';
+import { restoreSubtask } from './checkpointing/restore-state.ts';
+import { type CheckpointControl, TaskCheckpointing } from './checkpointing/task-checkpointing.ts';
 import { serializeError } from './error-transport.ts';
 import { loadJobEnvironment } from './job-loader.ts';
 import { buildOperatorChain, type OperatorChain } from './operator-chain.ts';
 import type { ControlFromTask, ControlToTask, SubtaskCounters, TaskDeployment } from './protocol.ts';
 import { TaskOutput } from './task-output.ts';
 import { TaskRunner } from './task-runner.ts';
-import { type CheckpointControl, TaskCheckpointing } from './checkpointing/task-checkpointing.ts';
 
 export default async function runSubtask(deployment: TaskDeployment): Promise<void> {
   const port = deployment.control;
@@ -71,6 +72,9 @@ export default async function runSubtask(deployment: TaskDeployment): Promise<vo
       },
       output,
     );
+    const sourceUid = vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined;
+    const operatorUids = vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid);
+    if (deployment.restore) await restoreSubtask(deployment.restore, chain, sourceUid, operatorUids);
     const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
     if (deployment.checkpointing) {
       checkpointing = new TaskCheckpointing({
@@ -78,8 +82,8 @@ export default async function runSubtask(deployment: TaskDeployment): Promise<vo
         vertexId: deployment.vertexId,
         subtaskIndex: deployment.subtaskIndex,
         chain,
-        sourceUid: vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined,
-        operatorUids: vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid),
+        sourceUid,
+        operatorUids,
         output,
         gate,
         report: send,

@@ -7,7 +7,13 @@
  */
 import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
-import type { CheckpointAck, CheckpointDecline, DeclineReason, OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
+import type {
+  CheckpointAck,
+  CheckpointDecline,
+  DeclineReason,
+  OperatorSnapshot,
+  TaskId,
+} from '../../checkpoint/messages.ts';
 import type { StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
 import { WeirError } from '../../errors.ts';
@@ -22,7 +28,9 @@ export interface AlignmentMetrics {
 }
 
 /** Messages the checkpointer sends to the coordinator. */
-export type CheckpointReport = { readonly type: 'ack'; readonly ack: CheckpointAck } | { readonly type: 'decline'; readonly decline: CheckpointDecline };
+export type CheckpointReport =
+  | { readonly type: 'ack'; readonly ack: CheckpointAck }
+  | { readonly type: 'decline'; readonly decline: CheckpointDecline };
 
 interface Captured {
   readonly uid: string;
@@ -126,7 +134,7 @@ export class SubtaskCheckpointer {
   #capture(checkpointId: number): Captured[] {
     const captured: Captured[] = [];
     if (this.#chain.source && this.#sourceUid !== undefined) {
-      captured.push({ uid: this.#sourceUid, operatorState: { position: this.#chain.source.position() } });
+      captured.push({ uid: this.#sourceUid, operatorState: { splits: this.#chain.source.snapshotSplits() } });
     }
     this.#chain.operators.forEach((operator, i) => {
       const uid = this.#operatorUids[i]!;
@@ -139,7 +147,12 @@ export class SubtaskCheckpointer {
     return captured;
   }
 
-  async #complete(checkpointId: number, captured: Captured[], syncDurationMs: number, metrics: AlignmentMetrics): Promise<void> {
+  async #complete(
+    checkpointId: number,
+    captured: Captured[],
+    syncDurationMs: number,
+    metrics: AlignmentMetrics,
+  ): Promise<void> {
     const started = performance.now();
     try {
       const operators: OperatorSnapshot[] = [];
@@ -157,7 +170,11 @@ export class SubtaskCheckpointer {
           stateBytes += operator.bytes;
         }
         if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
-        operators.push({ operatorUid: entry.uid, ...(keyed ? { keyed } : {}), ...(operator ? { operator } : {}) });
+        operators.push({
+          operatorUid: entry.uid,
+          ...(keyed ? { keyed } : {}),
+          ...(operator ? { operator } : {}),
+        });
       }
       if (!this.#inFlight.delete(checkpointId)) return;
       this.#report({
@@ -182,7 +199,12 @@ export class SubtaskCheckpointer {
     }
   }
 
-  #write(checkpointId: number, operatorUid: string, kind: 'keyed' | 'operator', bytes: Uint8Array): Promise<StateHandle> {
+  #write(
+    checkpointId: number,
+    operatorUid: string,
+    kind: 'keyed' | 'operator',
+    bytes: Uint8Array,
+  ): Promise<StateHandle> {
     return this.#writer.write({ checkpointId, operatorUid, subtask: this.#task.subtask, kind }, bytes);
   }
 

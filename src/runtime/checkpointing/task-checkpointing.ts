@@ -80,7 +80,10 @@ export class TaskCheckpointing {
       handleTriggers: () => {
         while (triggers.length > 0) {
           const barrier = triggers.shift()!;
-          checkpointer.snapshot(barrier, { alignmentDurationMs: 0, startDelayMs: Math.max(0, Date.now() - barrier.timestamp) });
+          checkpointer.snapshot(barrier, {
+            alignmentDurationMs: 0,
+            startDelayMs: Math.max(0, Date.now() - barrier.timestamp),
+          });
         }
       },
     };
@@ -91,7 +94,8 @@ export class TaskCheckpointing {
     switch (message.type) {
       case 'trigger-checkpoint':
         if (this.#closing) this.#checkpointer.decline(message.barrier.checkpointId, 'task-closing');
-        else if (this.#triggers.length >= MAX_QUEUED_TRIGGERS) this.#checkpointer.decline(message.barrier.checkpointId, 'task-not-ready');
+        else if (this.#triggers.length >= MAX_QUEUED_TRIGGERS)
+          this.#checkpointer.decline(message.barrier.checkpointId, 'task-not-ready');
         else this.#triggers.push(message.barrier);
         break;
       case 'checkpoint-complete':
@@ -106,7 +110,8 @@ export class TaskCheckpointing {
   /** Input is exhausted: later triggers are declined; queued ones are declined now. */
   close(): void {
     this.#closing = true;
-    for (const barrier of this.#triggers.splice(0)) this.#checkpointer.decline(barrier.checkpointId, 'task-closing');
+    for (const barrier of this.#triggers.splice(0))
+      this.#checkpointer.decline(barrier.checkpointId, 'task-closing');
   }
 
   /** Resolves once every snapshot in progress has been acknowledged or declined. */

@@ -55,10 +55,14 @@ export interface SourceReader {
    * before the next poll (rate limits, no data yet).
    */
   poll(out: Collector<unknown>, max: number): number;
-  /** The position to resume from after the last emitted record (a checkpointable offset). */
-  position(): unknown;
-  /** Rewinds or forwards the reader to a position returned by {@link position}. */
-  seek(position: unknown): void;
+  /**
+   * What remains to be read, as a list of plain-data splits (the source's checkpointed operator
+   * state): restoring them, in this subtask or spread over others, resumes exactly after the last
+   * emitted record.
+   */
+  snapshotSplits(): unknown[];
+  /** Replaces what this reader reads by `splits` (from {@link snapshotSplits} of one or more readers). */
+  restoreSplits(splits: readonly unknown[]): void;
   /** Releases resources (file handles). */
   close?(): void;
 }

@@ -1,85 +1,88 @@
 /**
- * Source over an in-memory array: element i goes to subtask i mod parallelism, and the position is
- * the index of the next element, so the reader can be rewound after a restart.
+ * Sources over in-memory collections. An array is split by stride: subtask s of p reads elements
+ * s, s + p, ...; a split's state is its next index and stride. A general iterable cannot be split,
+ * so its source is non-parallel and its state is the number of elements consumed (re-iterating and
+ * skipping them on restore).
  */
 import type { Collector } from '../../api/functions.ts';
-import {
-  type OperatorContext,
-  SOURCE_END,
-  SOURCE_MORE,
-  type SourceFactory,
-  type SourceReader,
-} from '../operators/operator.ts';
+import type { SourceFactory } from '../operators/operator.ts';
+import { MultiSplitReader, type Split } from './split-reader.ts';
 
-class ArraySourceReader implements SourceReader {
+interface ArraySplit {
+  readonly next: number;
+  readonly stride: number;
+}
+
+class ArraySplitReader implements Split {
   readonly #elements: readonly unknown[];
   readonly #stride: number;
   #next: number;
 
-  constructor(elements: readonly unknown[], context: OperatorContext) {
+  constructor(elements: readonly unknown[], split: ArraySplit) {
     this.#elements = elements;
-    this.#stride = context.parallelism;
-    this.#next = context.subtaskIndex;
+    this.#next = split.next;
+    this.#stride = split.stride;
   }
 
-  poll(out: Collector<unknown>, max: number): number {
+  read(out: Collector<unknown>, max: number): number {
     const elements = this.#elements;
-    for (let n = 0; n < max; n++) {
-      if (this.#next >= elements.length) return SOURCE_END;
+    if (this.#next >= elements.length) return -1;
+    let n = 0;
+    while (n < max && this.#next < elements.length) {
       const element = elements[this.#next];
       this.#next += this.#stride;
+      n++;
       out.collect(element);
     }
-    return this.#next >= elements.length ? SOURCE_END : SOURCE_MORE;
+    return n;
   }
 
-  position(): number {
-    return this.#next;
-  }
-
-  seek(position: unknown): void {
-    this.#next = position as number;
+  state(): ArraySplit {
+    return { next: this.#next, stride: this.#stride };
   }
 }
 
 /** A parallel source over `elements`. */
 export function arraySource(elements: readonly unknown[]): SourceFactory {
-  return (context) => new ArraySourceReader(elements, context);
+  return (context) =>
+    new MultiSplitReader(
+      [{ next: context.subtaskIndex, stride: context.parallelism }],
+      (state) => new ArraySplitReader(elements, state as ArraySplit),
+    );
 }
 
-class IterableSourceReader implements SourceReader {
-  readonly #iterable: Iterable<unknown>;
-  #iterator: Iterator<unknown>;
+class IterableSplitReader implements Split {
+  readonly #iterator: Iterator<unknown>;
   #consumed = 0;
+  #done = false;
 
-  constructor(iterable: Iterable<unknown>) {
-    this.#iterable = iterable;
+  constructor(iterable: Iterable<unknown>, skip: number) {
     this.#iterator = iterable[Symbol.iterator]();
+    while (this.#consumed < skip && !this.#iterator.next().done) this.#consumed++;
   }
 
-  poll(out: Collector<unknown>, max: number): number {
-    for (let n = 0; n < max; n++) {
+  read(out: Collector<unknown>, max: number): number {
+    if (this.#done) return -1;
+    let n = 0;
+    while (n < max) {
       const step = this.#iterator.next();
-      if (step.done) return SOURCE_END;
+      if (step.done) {
+        this.#done = true;
+        return n === 0 ? -1 : n;
+      }
       this.#consumed++;
+      n++;
       out.collect(step.value);
     }
-    return SOURCE_MORE;
+    return n;
   }
 
-  position(): number {
+  state(): number {
     return this.#consumed;
-  }
-
-  seek(position: unknown): void {
-    this.#iterator = this.#iterable[Symbol.iterator]();
-    this.#consumed = 0;
-    const target = position as number;
-    while (this.#consumed < target && !this.#iterator.next().done) this.#consumed++;
   }
 }
 
 /** A non-parallel source over any re-iterable collection (arrays, Sets, Maps, custom iterables). */
 export function iterableSource(iterable: Iterable<unknown>): SourceFactory {
-  return () => new IterableSourceReader(iterable);
+  return () => new MultiSplitReader([0], (skip) => new IterableSplitReader(iterable, skip as number));
 }

@@ -1,17 +1,14 @@
 /**
  * Numbered sources: a sequence of integers, or records generated from their number. Subtask s of p
- * takes the numbers s, s + p, s + 2p, ... of the range, and its position is the next number to
- * emit, so a checkpoint can rewind it exactly. An optional rate limit (records per second over all
- * subtasks) makes an unbounded source usable as a steady load.
+ * starts with one split, the numbers s, s + p, s + 2p, ... of the range; a split's state is the next
+ * number, the stride and the end, so a checkpoint rewinds it exactly, also at another parallelism.
+ * An optional rate limit (records per second over all subtasks) makes an unbounded source a steady
+ * load.
  */
 import type { Collector } from '../../api/functions.ts';
-import {
-  type OperatorContext,
-  SOURCE_END,
-  SOURCE_MORE,
-  type SourceFactory,
-  type SourceReader,
-} from '../operators/operator.ts';
+import type { SourceFactory } from '../operators/operator.ts';
+import { RateLimitedReader } from './rate-limited-reader.ts';
+import { MultiSplitReader, type Split } from './split-reader.ts';
 
 /** Options of numbered sources. */
 export interface SequenceOptions {
@@ -19,59 +16,42 @@ export interface SequenceOptions {
   readonly ratePerSecond?: number;
 }
 
-class SequenceReader implements SourceReader {
-  readonly #make: (n: number) => unknown;
-  readonly #end: number;
-  readonly #stride: number;
-  readonly #ratePerMs: number;
-  #next: number;
-  #startedAt = -1;
-  #emitted = 0;
+/** What remains of a numbered split. */
+export interface SequenceSplit {
+  readonly next: number;
+  readonly stride: number;
+  /** Exclusive; `null` for unbounded (Infinity does not survive msgpack). */
+  readonly end: number | null;
+}
 
-  constructor(
-    make: (n: number) => unknown,
-    from: number,
-    end: number,
-    rate: number | undefined,
-    ctx: OperatorContext,
-  ) {
+class SequenceSplitReader implements Split {
+  readonly #make: (n: number) => unknown;
+  readonly #stride: number;
+  readonly #end: number;
+  #next: number;
+
+  constructor(make: (n: number) => unknown, split: SequenceSplit) {
     this.#make = make;
-    this.#end = end;
-    this.#stride = ctx.parallelism;
-    this.#next = from + ctx.subtaskIndex;
-    this.#ratePerMs = rate === undefined ? 0 : rate / ctx.parallelism / 1000;
+    this.#next = split.next;
+    this.#stride = split.stride;
+    this.#end = split.end ?? Number.POSITIVE_INFINITY;
   }
 
-  poll(out: Collector<unknown>, max: number): number {
-    let budget = max;
-    if (this.#ratePerMs > 0) {
-      const now = performance.now();
-      if (this.#startedAt < 0) this.#startedAt = now;
-      const allowed = Math.floor((now - this.#startedAt) * this.#ratePerMs) + 1 - this.#emitted;
-      if (allowed <= 0)
-        return Math.max(
-          1,
-          Math.ceil((this.#emitted + 1 - (now - this.#startedAt) * this.#ratePerMs) / this.#ratePerMs),
-        );
-      budget = Math.min(budget, allowed);
-    }
+  read(out: Collector<unknown>, max: number): number {
+    if (this.#next >= this.#end) return -1;
     const make = this.#make;
-    for (let n = 0; n < budget; n++) {
-      if (this.#next >= this.#end) return SOURCE_END;
+    let n = 0;
+    while (n < max && this.#next < this.#end) {
       const value = this.#next;
       this.#next += this.#stride;
-      this.#emitted++;
+      n++;
       out.collect(make(value));
     }
-    return this.#next >= this.#end ? SOURCE_END : SOURCE_MORE;
+    return n;
   }
 
-  position(): number {
-    return this.#next;
-  }
-
-  seek(position: unknown): void {
-    this.#next = position as number;
+  state(): SequenceSplit {
+    return { next: this.#next, stride: this.#stride, end: Number.isFinite(this.#end) ? this.#end : null };
   }
 }
 
@@ -82,5 +62,17 @@ export function sequenceSource(
   make: (n: number) => unknown,
   options: SequenceOptions = {},
 ): SourceFactory {
-  return (ctx) => new SequenceReader(make, from, to, options.ratePerSecond, ctx);
+  return (ctx) => {
+    const first: SequenceSplit = {
+      next: from + ctx.subtaskIndex,
+      stride: ctx.parallelism,
+      end: Number.isFinite(to) ? to : null,
+    };
+    const reader = new MultiSplitReader(
+      [first],
+      (state) => new SequenceSplitReader(make, state as SequenceSplit),
+    );
+    const rate = options.ratePerSecond;
+    return rate === undefined ? reader : new RateLimitedReader(reader, rate / ctx.parallelism);
+  };
 }

@@ -1,23 +1,29 @@
 /**
- * Source of the lines of a text file. With parallelism p the file is cut into p byte ranges; a line
- * belongs to the range in which it starts, so every line is read exactly once. The position is the
- * byte offset of the next line, which a checkpoint stores and a restore seeks to.
+ * Source of the lines of a text file. With parallelism p the file is cut into p byte ranges (the
+ * splits); a line belongs to the range in which it starts, so every line is read exactly once. A
+ * split's state is the byte offset of its next line and its end, which a checkpoint stores and a
+ * restore (at any parallelism) resumes from.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Collector } from '../../api/functions.ts';
-import {
-  type OperatorContext,
-  SOURCE_END,
-  SOURCE_MORE,
-  type SourceFactory,
-  type SourceReader,
-} from '../operators/operator.ts';
+import type { SourceFactory } from '../operators/operator.ts';
+import { MultiSplitReader, type Split } from './split-reader.ts';
+
+/** What remains of a byte range of the file. */
+interface TextFileSplit {
+  /** Offset of the next line, or of the range start when `aligned` is false. */
+  readonly offset: number;
+  /** Lines starting before this offset belong to the split. */
+  readonly end: number;
+  /** False for a range that may start mid-line (that line belongs to the previous range). */
+  readonly aligned: boolean;
+}
 
 const CHUNK_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-class TextFileReader implements SourceReader {
+class TextFileSplitReader implements Split {
   readonly #path: string;
   readonly #fd: number;
   readonly #end: number;
@@ -28,16 +34,14 @@ class TextFileReader implements SourceReader {
   #bufferLength = 0;
   #offset: number; // file offset of the next line
 
-  constructor(path: string, context: OperatorContext) {
+  constructor(path: string, split: TextFileSplit) {
     this.#path = path;
     this.#fd = openSync(path, 'r');
-    const size = fstatSync(this.#fd).size;
-    this.#size = size;
-    const p = context.parallelism;
-    this.#splitStart = Math.floor((size * context.subtaskIndex) / p);
-    this.#end = Math.floor((size * (context.subtaskIndex + 1)) / p);
-    this.#offset = this.#splitStart;
-    if (this.#splitStart > 0) this.#skipPartialLine();
+    this.#size = fstatSync(this.#fd).size;
+    this.#splitStart = split.offset;
+    this.#end = split.end;
+    this.#offset = split.offset;
+    if (!split.aligned && split.offset > 0) this.#skipPartialLine();
   }
 
   /** A split that starts mid-line leaves that line to the previous split, which reads it whole. */
@@ -67,16 +71,18 @@ class TextFileReader implements SourceReader {
     return read > 0;
   }
 
-  poll(out: Collector<unknown>, max: number): number {
-    for (let n = 0; n < max; n++) {
+  read(out: Collector<unknown>, max: number): number {
+    let n = 0;
+    while (n < max) {
       const lineStart = this.#offset;
-      if (lineStart >= this.#end || lineStart >= this.#size) return SOURCE_END;
+      if (lineStart >= this.#end || lineStart >= this.#size) return n === 0 ? -1 : n;
       const newline = this.#findNewline(lineStart);
       const lineEnd = newline < 0 ? this.#size : newline;
       this.#offset = lineEnd + 1;
+      n++;
       out.collect(this.#text(lineStart, lineEnd));
     }
-    return this.#offset >= this.#end || this.#offset >= this.#size ? SOURCE_END : SOURCE_MORE;
+    return n;
   }
 
   /** The line in [start, end) without a trailing carriage return. */
@@ -93,13 +99,8 @@ class TextFileReader implements SourceReader {
     return bytes.toString('utf8', from, stop);
   }
 
-  position(): number {
-    return this.#offset;
-  }
-
-  seek(position: unknown): void {
-    this.#offset = position as number;
-    this.#bufferLength = 0;
+  state(): TextFileSplit {
+    return { offset: this.#offset, end: this.#end, aligned: true };
   }
 
   close(): void {
@@ -113,5 +114,14 @@ class TextFileReader implements SourceReader {
 
 /** Lines of the file at `path` (UTF-8; `\n` or `\r\n` line ends). */
 export function textFileSource(path: string): SourceFactory {
-  return (context) => new TextFileReader(path, context);
+  return (context) => {
+    const size = statSync(path).size;
+    const p = context.parallelism;
+    const first: TextFileSplit = {
+      offset: Math.floor((size * context.subtaskIndex) / p),
+      end: Math.floor((size * (context.subtaskIndex + 1)) / p),
+      aligned: context.subtaskIndex === 0,
+    };
+    return new MultiSplitReader([first], (state) => new TextFileSplitReader(path, state as TextFileSplit));
+  };
 }

@@ -62,7 +62,7 @@ describe('sources', () => {
     const first: unknown[] = [];
     reader.poll({ collect: (x) => first.push(x) }, 5);
     const resumed = arraySource(elements)(context(1, 2));
-    resumed.seek(reader.position());
+    resumed.restoreSplits(reader.snapshotSplits());
     expect([...first, ...drain(resumed)]).toEqual(elements.filter((e) => e % 2 === 1));
   });
 
@@ -72,7 +72,7 @@ describe('sources', () => {
     const first: unknown[] = [];
     reader.poll({ collect: (x) => first.push(x) }, 2);
     const resumed = iterableSource(set)(context(0, 1));
-    resumed.seek(reader.position());
+    resumed.restoreSplits(reader.snapshotSplits());
     expect([...first, ...drain(resumed)]).toEqual(['a', 'b', 'c', 'd']);
   });
 
@@ -86,10 +86,28 @@ describe('sources', () => {
     );
     const reader = sequenceSource(0, 100, (n) => n)(context(0, 1));
     reader.poll({ collect: () => {} }, 10);
-    expect(reader.position()).toBe(10);
-    reader.seek(95);
+    expect(reader.snapshotSplits()).toEqual([{ next: 10, stride: 1, end: 100 }]);
+    reader.restoreSplits([{ next: 95, stride: 1, end: 100 }]);
     expect(drain(reader)).toEqual([95, 96, 97, 98, 99]);
   });
+
+  it.each([
+    ['sequence', () => sequenceSource(0, 1000, (n) => n)],
+    ['array', () => arraySource(Array.from({ length: 1000 }, (_, i) => i))],
+  ])(
+    '%s source: splits taken at parallelism 3 and dealt to 2 subtasks read every record once',
+    (_name, make) => {
+      const factory = make();
+      const first = Array.from({ length: 3 }, (_, i) => factory(context(i, 3)));
+      const seen: unknown[] = [];
+      first.forEach((reader, i) => reader.poll({ collect: (x) => seen.push(x) }, 50 * (i + 1)));
+      const splits = first.flatMap((reader) => reader.snapshotSplits());
+      const second = Array.from({ length: 2 }, (_, i) => factory(context(i, 2)));
+      second.forEach((reader, i) => reader.restoreSplits(splits.filter((_s, k) => k % 2 === i)));
+      for (const reader of second) seen.push(...drain(reader));
+      expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    },
+  );
 
   it('rate-limited sequence asks to be polled later instead of exceeding its rate', () => {
     const reader = sequenceSource(0, Number.POSITIVE_INFINITY, (n) => n, { ratePerSecond: 1 })(context(0, 1));
@@ -141,7 +159,7 @@ describe('sources', () => {
     reader.poll({ collect: (x) => first.push(x) }, 2);
     reader.close?.();
     const resumed = textFileSource(file)(context(0, 1));
-    resumed.seek(reader.position());
+    resumed.restoreSplits(reader.snapshotSplits());
     expect([...first, ...drain(resumed)]).toEqual(['één', 'twee', 'drie', 'vier']);
     resumed.close?.();
   });

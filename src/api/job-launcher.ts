@@ -1,0 +1,71 @@
+/**
+ * Turns a validated environment and job graph into a running job: resolves checkpointing and
+ * restart configuration (errors name the option, before any worker starts), opens checkpoint
+ * storage, finds the state to resume from, and starts the job master behind a {@link JobClient}.
+ */
+import { resolveCheckpointConfig } from '../checkpoint/config.ts';
+import { createCheckpointStorage } from '../checkpoint/storage/create-storage.ts';
+import type { JobGraph } from '../graph/job-graph.ts';
+import { createRestartStrategy } from '../restart/create-restart-strategy.ts';
+import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
+import { findResumeState } from '../runtime/checkpointing/resume.ts';
+import { JobMaster } from '../runtime/job-master.ts';
+import type { JobModuleRef } from '../runtime/protocol.ts';
+import { JobClient } from './job-client.ts';
+import type { StreamEnvironment } from './stream-environment.ts';
+
+export async function launchJob(init: {
+  name: string;
+  graph: JobGraph;
+  job: JobModuleRef;
+  environment: StreamEnvironment;
+}): Promise<JobClient> {
+  const options = init.environment.options;
+  const checkpointConfig = resolveCheckpointConfig(options.checkpointing ?? {});
+  const restartConfig = resolveRestartConfig(options.restart, {
+    checkpointingEnabled: checkpointConfig.intervalMs !== null,
+  });
+  const storage = createCheckpointStorage(checkpointConfig.storage);
+  const resume = options.resume;
+  const initialState = resume === undefined ? undefined : await findResumeState(resume.path, resume);
+  // Ids continue above every checkpoint in storage (and the resumed one), so nothing is overwritten.
+  const listing = await storage.list();
+  const highest = Math.max(
+    0,
+    initialState?.checkpointId ?? 0,
+    ...listing.checkpoints.map((c) => c.checkpointId),
+  );
+
+  const collections = new Map<string, unknown[]>();
+  for (const [node, records] of init.environment.builder.collected)
+    collections.set(node.resolvedUid, records);
+  let client: JobClient | undefined;
+  const master = new JobMaster({
+    name: init.name,
+    graph: init.graph,
+    job: init.job,
+    ringCapacity: options.ringCapacity,
+    checkpointConfig,
+    storage,
+    restartStrategy: createRestartStrategy(restartConfig),
+    initialState,
+    restoreOptions: { allowNonRestoredState: resume?.allowNonRestoredState ?? false },
+    firstCheckpointId: highest + 1,
+    resourceLimits: options.workerResourceLimits,
+    collect: (uid, records) => {
+      const target = collections.get(uid);
+      if (target) for (const r of records) target.push(r);
+    },
+    events: {
+      onProgress: (progress) => client?.emit('progress', progress),
+      onStatus: (from, to, cause) => client?.emit('status', from, to, cause),
+      onCheckpointCompleted: (checkpoint) => client?.emit('checkpoint', checkpoint),
+      onRestored: (checkpoint, attempt) => client?.emit('restored', checkpoint, attempt),
+    },
+  });
+  const sourceUids = init.graph.vertices.flatMap((v) =>
+    v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
+  );
+  client = new JobClient({ jobName: init.name, sourceUids, master, collections });
+  return client;
+}

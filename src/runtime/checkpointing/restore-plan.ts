@@ -1,0 +1,83 @@
+/**
+ * Maps a completed checkpoint onto a job graph, possibly at another parallelism: which state
+ * handles each new subtask restores. Keyed state goes by key group (every old subtask whose range
+ * overlaps the new subtask's); operator state (source splits, sink transactions) is dealt out
+ * round-robin, old subtask i to new subtask i mod p. State of an operator uid the job no longer has
+ * is an error unless the caller allows dropping it.
+ */
+import type { CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
+import type { StateHandle } from '../../checkpoint/storage/state-handle.ts';
+import { WeirError } from '../../errors.ts';
+import type { JobGraph } from '../../graph/job-graph.ts';
+import { keyGroupRangeForOperator } from '../../state/key-groups.ts';
+import type { OperatorRestore, SubtaskRestore } from '../protocol.ts';
+
+/** The checkpoint holds state the job cannot take. */
+export class StateMappingError extends WeirError {
+  constructor(message: string) {
+    super('ERR_STATE_RESTORE', 'configuration', message);
+  }
+}
+
+/** Options of {@link planRestore}. */
+export interface RestorePlanOptions {
+  /** Skip state of operators the job no longer has, instead of failing (Flink's allowNonRestoredState). */
+  readonly allowNonRestoredState?: boolean;
+}
+
+/** Restore state by subtask key `<vertexId>#<index>`. */
+export function planRestore(
+  checkpoint: CompletedCheckpoint,
+  graph: JobGraph,
+  options: RestorePlanOptions = {},
+): Map<string, SubtaskRestore> {
+  const byUid = new Map(checkpoint.metadata.operators.map((op) => [op.operatorUid, op]));
+  const known = new Set(graph.vertices.flatMap((v) => v.nodes.map((n) => n.resolvedUid)));
+  const orphans = [...byUid.values()].filter(
+    (op) => !known.has(op.operatorUid) && op.subtasks.some(hasState),
+  );
+  if (orphans.length > 0 && !options.allowNonRestoredState) {
+    throw new StateMappingError(
+      `checkpoint ${checkpoint.checkpointId} holds state of operator uid(s) ${orphans.map((o) => `"${o.operatorUid}"`).join(', ')} ` +
+        'that the job does not have; give the operators their old uids, or allow dropping that state (allowNonRestoredState)',
+    );
+  }
+  const plan = new Map<string, SubtaskRestore>();
+  for (const vertex of graph.vertices) {
+    for (let index = 0; index < vertex.parallelism; index++) {
+      const operators: OperatorRestore[] = [];
+      for (const node of vertex.nodes) {
+        const entry = byUid.get(node.resolvedUid);
+        if (!entry || !entry.subtasks.some(hasState)) continue;
+        if (entry.subtasks.some((s) => s.keyed) && entry.maxParallelism !== graph.maxParallelism) {
+          throw new StateMappingError(
+            `operator "${node.name}" (uid ${node.resolvedUid}) has keyed state written with max parallelism ` +
+              `${entry.maxParallelism}, but the job runs with ${graph.maxParallelism}; key groups cannot be remapped`,
+          );
+        }
+        const range = keyGroupRangeForOperator(graph.maxParallelism, vertex.parallelism, index);
+        const keyed: StateHandle[] = [];
+        const operator: StateHandle[] = [];
+        for (const sub of entry.subtasks) {
+          if (sub.keyed) {
+            const old = keyGroupRangeForOperator(entry.maxParallelism, entry.parallelism, sub.subtask);
+            if (old.start <= range.end && range.start <= old.end) keyed.push(sub.keyed);
+          }
+          if (sub.operator && sub.subtask % vertex.parallelism === index) operator.push(sub.operator);
+        }
+        // Listed even when empty: a source whose splits all went to other subtasks reads nothing.
+        operators.push({ operatorUid: node.resolvedUid, keyed, operator });
+      }
+      plan.set(`${vertex.id}#${index}`, {
+        checkpointId: checkpoint.checkpointId,
+        pointer: checkpoint.pointer,
+        operators,
+      });
+    }
+  }
+  return plan;
+}
+
+function hasState(sub: { keyed?: StateHandle; operator?: StateHandle }): boolean {
+  return sub.keyed !== undefined || sub.operator !== undefined;
+}

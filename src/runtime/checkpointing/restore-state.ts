@@ -1,0 +1,51 @@
+/**
+ * A subtask restores its state before it processes any record (worker thread): it reads and
+ * verifies every state handle the restore plan dealt it, loads keyed state by key group into the
+ * keyed backends, hands source splits to the source, and operator states to their operators.
+ */
+import { readState } from '../../checkpoint/storage/reader.ts';
+import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';
+import type { EncodedKeyedState } from '../../state/keyed-state-snapshot.ts';
+import type { OperatorChain } from '../operator-chain.ts';
+import type { SubtaskRestore } from '../protocol.ts';
+import { StateMappingError } from './restore-plan.ts';
+import { decodeSnapshotBytes } from './subtask-checkpointer.ts';
+
+/** Restores `restore` into the chain; `operatorUids` are the chain's non-source operators, in order. */
+export async function restoreSubtask(
+  restore: SubtaskRestore,
+  chain: OperatorChain,
+  sourceUid: string | undefined,
+  operatorUids: readonly string[],
+): Promise<void> {
+  const read = async (
+    handles: readonly import('../../checkpoint/storage/state-handle.ts').StateHandle[],
+  ): Promise<unknown[]> =>
+    Promise.all(handles.map(async (handle) => decodeSnapshotBytes(await readState(handle, restore.pointer))));
+  for (const op of restore.operators) {
+    if (op.keyed.length > 0) {
+      const backend = chain.keyedBackends.get(op.operatorUid);
+      if (!backend) {
+        throw new StateMappingError(
+          `operator uid ${op.operatorUid} has keyed state in the checkpoint but is not keyed in this job`,
+        );
+      }
+      const snapshots = (await read(op.keyed)) as EncodedKeyedState[];
+      await backend.restore(keyGroupsInRange(snapshots, backend.keyGroupRange));
+    }
+    const states = await read(op.operator);
+    if (op.operatorUid === sourceUid) {
+      chain.source!.restoreSplits(states.flatMap((s) => (s as { splits: unknown[] }).splits));
+      continue;
+    }
+    const index = operatorUids.indexOf(op.operatorUid);
+    const operator = chain.operators[index];
+    if (states.length === 0 || !operator) continue;
+    if (!operator.restoreState) {
+      throw new StateMappingError(
+        `operator uid ${op.operatorUid} has operator state in the checkpoint but takes none in this job`,
+      );
+    }
+    await operator.restoreState(states);
+  }
+}

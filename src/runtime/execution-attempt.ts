@@ -1,0 +1,269 @@
+/**
+ * One execution attempt of a job, on the main thread: deploys every subtask of the job graph into
+ * its own worker thread (hosted and watched by piscina), routes control messages, and ends when
+ * every subtask has ended: finished, failed (the first failure cancels every other subtask), or
+ * cancelled. Whatever happens, the pool is destroyed before `run()` resolves, so no thread outlives
+ * the attempt. A restart is a new attempt over fresh rings.
+ */
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { WeirError } from '../errors.ts';
+import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
+import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
+import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
+import { planDeployment, type SubtaskPlan } from './deployment.ts';
+import { deserializeError } from './error-transport.ts';
+import type {
+  ControlFromTask,
+  JobModuleRef,
+  SubtaskCounters,
+  SubtaskRestore,
+  TaskDeployment,
+} from './protocol.ts';
+import type { CollectedBatch } from './sinks/sinks.ts';
+
+const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
+/** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
+const TASK_WORKER = new URL(
+  `./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+  import.meta.url,
+).href;
+
+/** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
+const CANCEL_GRACE_MS = 5000;
+
+/** A worker thread died (crash, `process.exit`, resource limits) instead of failing cleanly. */
+export class WorkerExitedError extends WeirError {
+  constructor(subtask: string, cause: unknown) {
+    super(
+      'ERR_WORKER_EXITED',
+      'internal',
+      `the worker thread of subtask ${subtask} exited unexpectedly: ${String((cause as Error)?.message ?? cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** What an attempt tells its job master. */
+export interface AttemptListener {
+  onAllRunning(): void;
+  onSubtaskFinished(): void;
+  onFailure(error: Error): void;
+  onCheckpointReport(report: CheckpointReport): void;
+  onCollected(uid: string, records: unknown[]): void;
+}
+
+/** How the attempt ended, as a value. */
+export type AttemptOutcome =
+  | { readonly status: 'finished' }
+  | { readonly status: 'failed'; readonly error: Error }
+  | { readonly status: 'cancelled' };
+
+export interface AttemptInit {
+  readonly name: string;
+  readonly graph: JobGraph;
+  readonly job: JobModuleRef;
+  readonly ringCapacity: number;
+  readonly checkpointing: CheckpointingDeployment | undefined;
+  /** State to restore, per subtask (`<vertexId>#<index>`). */
+  readonly restore: ReadonlyMap<string, SubtaskRestore>;
+  readonly listener: AttemptListener;
+  readonly metricsIntervalMs: number;
+  /** Limits of each worker thread (heap sizes); exceeding them fails the attempt. */
+  readonly resourceLimits: import('node:worker_threads').ResourceLimits | undefined;
+}
+
+interface RunningSubtask {
+  readonly plan: SubtaskPlan;
+  readonly port: MessagePort;
+  readonly abort: AbortController;
+  counters: SubtaskCounters;
+  state: 'deploying' | 'running' | 'finished' | 'failed' | 'cancelled';
+  /** Resolves when the subtask's last report (finished, failed, cancelled) has arrived. */
+  reported: () => void;
+}
+
+export class ExecutionAttempt {
+  readonly #init: AttemptInit;
+  readonly #subtasks: RunningSubtask[] = [];
+  #failure: Error | undefined;
+  #cancelRequested = false;
+  #cancelling = false;
+  #running = 0;
+
+  constructor(init: AttemptInit) {
+    this.#init = init;
+  }
+
+  /** Deploys every subtask; resolves when all have ended and every thread is gone. */
+  async run(): Promise<AttemptOutcome> {
+    const plans = planDeployment(this.#init.graph, this.#init.ringCapacity);
+    const threads = plans.length;
+    const pool = new Piscina({
+      filename: BOOTSTRAP,
+      workerData: { entry: TASK_WORKER },
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      atomics: 'disabled',
+      maxQueue: threads,
+      ...(this.#init.resourceLimits ? { resourceLimits: this.#init.resourceLimits } : {}),
+    });
+    try {
+      await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
+    } finally {
+      await pool.destroy();
+    }
+    if (this.#failure) return { status: 'failed', error: this.#failure };
+    if (this.#cancelRequested) return { status: 'cancelled' };
+    return { status: 'finished' };
+  }
+
+  /** Asks every subtask to stop; threads that do not within the grace period are terminated. */
+  cancel(): void {
+    this.#cancelRequested = true;
+    this.#cancelAll();
+  }
+
+  /** Fails the attempt from outside (e.g. checkpointing failed too often). */
+  fail(error: Error): void {
+    this.#fail(error);
+  }
+
+  /** Sends a checkpoint control message to every running subtask whose vertex passes `filter`. */
+  send(message: CheckpointControl, filter?: (vertex: JobVertex) => boolean): void {
+    for (const subtask of this.#subtasks) {
+      if (subtask.state === 'running' && (!filter || filter(subtask.plan.vertex)))
+        subtask.port.postMessage(message);
+    }
+  }
+
+  /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
+  counts(): number[][] {
+    return this.#init.graph.vertices.map((vertex) => {
+      const totals = vertex.nodes.map(() => 0);
+      for (const s of this.#subtasks) {
+        if (s.plan.vertex !== vertex) continue;
+        s.counters.recordsIn.forEach((n, i) => {
+          totals[i] = (totals[i] ?? 0) + n;
+        });
+      }
+      return totals;
+    });
+  }
+
+  async #deploy(pool: Piscina, plan: SubtaskPlan): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    const subtask: RunningSubtask = {
+      plan,
+      port: port1,
+      abort: new AbortController(),
+      counters: { recordsIn: [], recordsOut: 0 },
+      state: 'deploying',
+      reported: () => {},
+    };
+    // Reports travel on the control port, the task's completion on piscina's: wait for both, so
+    // that no collected record, acknowledgement or final counter is lost when the port closes.
+    const reported = new Promise<void>((resolve) => {
+      subtask.reported = resolve;
+    });
+    this.#subtasks.push(subtask);
+    port1.on('message', (message: ControlFromTask) => this.#onMessage(subtask, message));
+    const deployment: TaskDeployment = {
+      job: this.#init.job,
+      jobName: this.#init.name,
+      vertexIndex: plan.vertex.index,
+      vertexId: plan.vertex.id,
+      subtaskIndex: plan.subtaskIndex,
+      inputs: plan.inputs,
+      outputs: plan.outputs,
+      control: port2,
+      metricsIntervalMs: this.#init.metricsIntervalMs,
+      checkpointing: this.#init.checkpointing,
+      restore: this.#init.restore.get(`${plan.vertex.id}#${plan.subtaskIndex}`),
+    };
+    try {
+      await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
+      await reported;
+    } catch (error) {
+      if (subtask.state === 'deploying' || subtask.state === 'running') {
+        subtask.state = 'failed';
+        if (!this.#cancelling)
+          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
+      }
+    } finally {
+      port1.close();
+    }
+  }
+
+  #onMessage(subtask: RunningSubtask, message: ControlFromTask): void {
+    const listener = this.#init.listener;
+    switch (message.type) {
+      case 'running':
+        if (subtask.state !== 'deploying') break;
+        subtask.state = 'running';
+        if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
+        else if (++this.#running === this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0)) {
+          listener.onAllRunning();
+        }
+        break;
+      case 'metrics':
+        subtask.counters = message.counters;
+        break;
+      case 'to-job-master': {
+        const batch = message.payload as CollectedBatch;
+        listener.onCollected(batch.collect, batch.records);
+        break;
+      }
+      case 'ack':
+      case 'decline':
+        if (!this.#cancelling) listener.onCheckpointReport(message);
+        break;
+      case 'finished':
+        subtask.counters = message.counters;
+        subtask.state = 'finished';
+        listener.onSubtaskFinished();
+        subtask.reported();
+        break;
+      case 'cancelled':
+        subtask.counters = message.counters;
+        subtask.state = 'cancelled';
+        subtask.reported();
+        break;
+      case 'failed':
+        subtask.counters = message.counters;
+        subtask.state = 'failed';
+        this.#fail(deserializeError(message.error));
+        subtask.reported();
+        break;
+    }
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure === undefined && !this.#cancelRequested) {
+      this.#failure = error;
+      this.#init.listener.onFailure(error);
+    }
+    this.#cancelAll();
+  }
+
+  #cancelAll(): void {
+    if (this.#cancelling) return;
+    this.#cancelling = true;
+    for (const subtask of this.#subtasks) {
+      if (subtask.state === 'running' || subtask.state === 'deploying')
+        subtask.port.postMessage({ type: 'cancel' });
+    }
+    const timer = setTimeout(() => {
+      for (const subtask of this.#subtasks) {
+        if (subtask.state === 'running' || subtask.state === 'deploying') {
+          subtask.state = 'cancelled';
+          subtask.abort.abort();
+        }
+      }
+    }, CANCEL_GRACE_MS);
+    timer.unref();
+  }
+}
