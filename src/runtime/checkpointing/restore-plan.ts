@@ -48,7 +48,7 @@ export function planRestore(
       const operators: OperatorRestore[] = [];
       for (const node of vertex.nodes) {
         const entry = byUid.get(node.resolvedUid);
-        if (!entry || !entry.subtasks.some(hasState)) continue;
+        if (!entry?.subtasks.some(hasState)) continue;
         if (entry.subtasks.some((s) => s.keyed) && entry.maxParallelism !== graph.maxParallelism) {
           throw new StateMappingError(
             `operator "${node.name}" (uid ${node.resolvedUid}) has keyed state written with max parallelism ` +

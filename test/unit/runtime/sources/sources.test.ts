@@ -100,10 +100,14 @@ describe('sources', () => {
       const factory = make();
       const first = Array.from({ length: 3 }, (_, i) => factory(context(i, 3)));
       const seen: unknown[] = [];
-      first.forEach((reader, i) => reader.poll({ collect: (x) => seen.push(x) }, 50 * (i + 1)));
+      first.forEach((reader, i) => {
+        reader.poll({ collect: (x) => seen.push(x) }, 50 * (i + 1));
+      });
       const splits = first.flatMap((reader) => reader.snapshotSplits());
       const second = Array.from({ length: 2 }, (_, i) => factory(context(i, 2)));
-      second.forEach((reader, i) => reader.restoreSplits(splits.filter((_s, k) => k % 2 === i)));
+      second.forEach((reader, i) => {
+        reader.restoreSplits(splits.filter((_s, k) => k % 2 === i));
+      });
       for (const reader of second) seen.push(...drain(reader));
       expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     },
