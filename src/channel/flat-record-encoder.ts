@@ -46,7 +46,7 @@ export class FlatRecordEncoder {
    * bytes live in the encoder's buffer: they are valid until the next call.
    */
   encode(records: readonly unknown[]): Uint8Array | null {
-    if (!Array.isArray(records) || records.constructor !== Array || prototypeHasEnumerableKeys()) return null;
+    if (!Array.isArray(records) || records.constructor !== Array) return null;
     this.#pos = 0;
     this.#structures.length = 0;
     this.#ensure(5);
@@ -54,15 +54,11 @@ export class FlatRecordEncoder {
     let keys: string[] | undefined;
     let id = 0;
     for (let i = 0; i < records.length; i++) {
+      // The same test as msgpackr's for a plain object. Inherited enumerable keys, which for-in
+      // lists but msgpackr skips, never match a structure (made of own keys): such a record falls
+      // back to msgpackr below.
       const record = records[i] as Record<string, unknown> | null;
-      if (
-        typeof record !== 'object' ||
-        record === null ||
-        record.constructor !== Object ||
-        Object.getPrototypeOf(record) !== Object.prototype
-      ) {
-        return null;
-      }
+      if (typeof record !== 'object' || record === null || record.constructor !== Object) return null;
       if (keys !== undefined) {
         const start = this.#pos;
         this.#ensure(1);
@@ -274,10 +270,4 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** for-in would list inherited keys that msgpackr skips; off the fast path if anyone added some. */
-function prototypeHasEnumerableKeys(): boolean {
-  for (const _ in Object.prototype) return true;
-  return false;
 }

@@ -7,12 +7,6 @@
  * turn), skipping paused and finished channels. A paused channel keeps its data in its ring, so
  * its producer eventually blocks: that is how barrier alignment holds a channel back without
  * buffering it. `waitForInput` parks on the shared doorbell until any unpaused channel has data.
- *
- * Before parking, `waitForInput` polls for a few tens of microseconds, but only while input has
- * been arriving in quick succession (the previous park was short): a busy producer's next frame is
- * then usually caught without the ~25 µs wake-up on either side and without the producer's
- * notification. An idle or slow input parks at once, so that the consumer never keeps a core
- * busy that another thread needs.
  */
 import { ChannelCorruptError } from '../errors.ts';
 import { Doorbell } from './doorbell.ts';
@@ -20,13 +14,6 @@ import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
 import { HEADER_BYTES } from './layout.ts';
 import { RecordDecoder } from './record-codec.ts';
 import { RingBuffer, type RingDescriptor } from './ring-buffer.ts';
-
-/** Longest time (ms) a consumer polls an empty gate before it parks. */
-export const MAX_SPIN_MS = 0.05;
-/** A park shorter than this (ms) means input comes in quick succession: poll before the next one. */
-const SPIN_AFTER_PARKS_BELOW_MS = 0.5;
-/** Polls between two clock reads while spinning. */
-const POLLS_PER_CLOCK_READ = 32;
 
 /** An event and the index of the input channel it came from. */
 export interface GateEvent {
@@ -44,8 +31,6 @@ export class InputGate {
   readonly #ended: boolean[];
   #endedCount = 0;
   #next = 0;
-  /** How long the next `waitForInput` polls before parking (ms); adapted after every park. */
-  #spinMs = MAX_SPIN_MS;
 
   /** All descriptors must share one doorbell (the consumer's). */
   constructor(descriptors: readonly RingDescriptor[]) {
@@ -123,28 +108,12 @@ export class InputGate {
    * or `timeoutMs` passes. Returns `undefined` (no await needed) when input is already there.
    */
   waitForInput(timeoutMs: number): Promise<void> | undefined {
-    const spinMs = Math.min(this.#spinMs, timeoutMs);
-    if (spinMs > 0 && this.#spin(spinMs)) return undefined;
-    const parkedAt = performance.now();
-    const waiting = this.#doorbell.sleep(() => this.hasInput(), timeoutMs - spinMs);
-    if (waiting === undefined) return undefined;
-    return waiting.then(() => {
-      this.#spinMs = performance.now() - parkedAt < SPIN_AFTER_PARKS_BELOW_MS ? MAX_SPIN_MS : 0;
-    });
+    return this.#doorbell.sleep(() => this.hasInput(), timeoutMs);
   }
 
   /** Wakes this gate's consumer from a control-message handler (cancel, trigger). */
   wake(): void {
     this.#doorbell.ring();
-  }
-
-  /** Polls the channels for up to `ms`; true as soon as one has input. */
-  #spin(ms: number): boolean {
-    const deadline = performance.now() + ms;
-    do {
-      for (let k = 0; k < POLLS_PER_CLOCK_READ; k++) if (this.hasInput()) return true;
-    } while (performance.now() < deadline);
-    return false;
   }
 
   #read(i: number): ChannelEvent | null {

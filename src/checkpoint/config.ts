@@ -17,6 +17,11 @@ export type CheckpointStorageOptions =
       readonly kind: 'filesystem';
       /** The job's checkpoint directory (relative paths resolve against the working directory). */
       readonly dir: string;
+      /**
+       * State of at most this many bytes goes inline into `_metadata` instead of a file of its own
+       * (Flink's `state.storage.fs.memory-threshold`); default 20 KiB, 0 writes every state to a file.
+       */
+      readonly inlineThresholdBytes?: number;
     };
 
 /** Checkpointing options as a user writes them; every field is optional. */
@@ -142,12 +147,22 @@ export function resolveCheckpointConfig(options: CheckpointingOptions = {}): Che
 function resolveStorage(storage: unknown): CheckpointStorageOptions {
   if (typeof storage !== 'object' || storage === null)
     throw new InvalidOptionError('storage', "{ kind: 'memory' } or { kind: 'filesystem', dir }", storage);
-  const { kind, dir } = storage as { kind?: unknown; dir?: unknown };
+  const { kind, dir, inlineThresholdBytes } = storage as {
+    kind?: unknown;
+    dir?: unknown;
+    inlineThresholdBytes?: unknown;
+  };
   if (kind === 'memory') return Object.freeze({ kind: 'memory' });
   if (kind !== 'filesystem') throw new InvalidOptionError('storage.kind', "'memory' or 'filesystem'", kind);
   if (typeof dir !== 'string' || dir.length === 0 || dir.includes('\0'))
     throw new InvalidOptionError('storage.dir', 'a non-empty directory path', dir);
-  return Object.freeze({ kind: 'filesystem', dir: resolve(dir) });
+  if (inlineThresholdBytes === undefined) return Object.freeze({ kind: 'filesystem', dir: resolve(dir) });
+  requireInteger('storage.inlineThresholdBytes', inlineThresholdBytes, 0);
+  return Object.freeze({
+    kind: 'filesystem',
+    dir: resolve(dir),
+    inlineThresholdBytes: inlineThresholdBytes as number,
+  });
 }
 
 function requireNumber(option: string, value: unknown, min: number, expected: string): void {

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WeirError } from '../errors.ts';
-import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
+import type { JobGraph } from '../graph/job-graph.ts';
+import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import { planDeployment, type SubtaskPlan } from './deployment.ts';
@@ -48,6 +49,10 @@ export class WorkerExitedError extends WeirError {
 /** What an attempt tells its job master. */
 export interface AttemptListener {
   onAllRunning(): void;
+  /** A subtask's input ended; it waits for the final checkpoint (`reply` reaches just that subtask). */
+  onSubtaskFinishing(reply: (message: CheckpointControl) => void): void;
+  /** Every subtask is finishing: take the final checkpoint, then call `finish()`. */
+  onAllFinishing(): void;
   onSubtaskFinished(): void;
   onFailure(error: Error): void;
   onCheckpointReport(report: CheckpointReport): void;
@@ -79,7 +84,7 @@ interface RunningSubtask {
   readonly port: MessagePort;
   readonly abort: AbortController;
   counters: SubtaskCounters;
-  state: 'deploying' | 'running' | 'finished' | 'failed' | 'cancelled';
+  state: 'deploying' | 'running' | 'finishing' | 'finished' | 'failed' | 'cancelled';
   /** Resolves when the subtask's last report (finished, failed, cancelled) has arrived. */
   reported: () => void;
 }
@@ -91,6 +96,7 @@ export class ExecutionAttempt {
   #cancelRequested = false;
   #cancelling = false;
   #running = 0;
+  #finishing = 0;
 
   constructor(init: AttemptInit) {
     this.#init = init;
@@ -132,11 +138,20 @@ export class ExecutionAttempt {
     this.#fail(error);
   }
 
-  /** Sends a checkpoint control message to every running subtask whose vertex passes `filter`. */
-  send(message: CheckpointControl, filter?: (vertex: JobVertex) => boolean): void {
+  /** Sends a checkpoint control message to every running or finishing subtask that `target` selects. */
+  send(message: CheckpointControl, target?: SubtaskTarget): void {
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'running' && (!filter || filter(subtask.plan.vertex)))
+      const { state } = subtask;
+      if ((state === 'running' || state === 'finishing') && (!target || target(subtask.plan.vertex, state))) {
         subtask.port.postMessage(message);
+      }
+    }
+  }
+
+  /** Tells every finishing subtask to end (after the final checkpoint). */
+  finish(): void {
+    for (const subtask of this.#subtasks) {
+      if (subtask.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
     }
   }
 
@@ -188,7 +203,7 @@ export class ExecutionAttempt {
       await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
       await reported;
     } catch (error) {
-      if (subtask.state === 'deploying' || subtask.state === 'running') {
+      if (subtask.state === 'deploying' || subtask.state === 'running' || subtask.state === 'finishing') {
         subtask.state = 'failed';
         if (!this.#cancelling)
           this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
@@ -208,6 +223,12 @@ export class ExecutionAttempt {
         else if (++this.#running === this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0)) {
           listener.onAllRunning();
         }
+        break;
+      case 'finishing':
+        if (subtask.state !== 'running') break;
+        subtask.state = 'finishing';
+        listener.onSubtaskFinishing((m) => subtask.port.postMessage(m));
+        if (++this.#finishing === this.#subtasks.length && !this.#cancelling) listener.onAllFinishing();
         break;
       case 'metrics':
         subtask.counters = message.counters;
@@ -253,12 +274,13 @@ export class ExecutionAttempt {
     if (this.#cancelling) return;
     this.#cancelling = true;
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'running' || subtask.state === 'deploying')
+      if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
         subtask.port.postMessage({ type: 'cancel' });
+      }
     }
     const timer = setTimeout(() => {
       for (const subtask of this.#subtasks) {
-        if (subtask.state === 'running' || subtask.state === 'deploying') {
+        if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
           subtask.state = 'cancelled';
           subtask.abort.abort();
         }

@@ -80,6 +80,9 @@ export type JobOutcome =
   | { readonly status: 'failed'; readonly error: Error; readonly progress: JobProgress }
   | { readonly status: 'cancelled'; readonly progress: JobProgress };
 
+/** A bounded job's final checkpoint is retried this often before the job fails. */
+const FINAL_CHECKPOINT_TRIES = 3;
+
 export class JobMaster {
   readonly #init: JobMasterInit;
   readonly #lifecycle: JobLifecycle;
@@ -218,6 +221,8 @@ export class JobMaster {
       resourceLimits: this.#init.resourceLimits,
       listener: {
         onAllRunning: () => checkpointing.onAllRunning(),
+        onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
+        onAllFinishing: () => void this.#finalCheckpoint(attempt),
         onSubtaskFinished: () => checkpointing.onSubtaskFinished(),
         onFailure: (error) => {
           checkpointing.onJobFailing(error);
@@ -236,6 +241,21 @@ export class JobMaster {
     } finally {
       checkpointing.onAttemptEnded();
     }
+  }
+
+  /**
+   * Every subtask's input ended: take the final checkpoint (two-phase-commit sinks commit on its
+   * completion), then let the subtasks end. A final checkpoint that keeps failing fails the job.
+   */
+  async #finalCheckpoint(attempt: ExecutionAttempt): Promise<void> {
+    let outcome: CheckpointOutcome | undefined;
+    for (let tries = 0; tries < FINAL_CHECKPOINT_TRIES; tries++) {
+      outcome = await this.#checkpointing.trigger({});
+      if (outcome.status === 'completed' || this.#attempt !== attempt) break;
+    }
+    if (this.#attempt !== attempt) return;
+    if (outcome?.status === 'failed') attempt.fail(outcome.error);
+    else attempt.finish();
   }
 
   #toCancelled(): void {

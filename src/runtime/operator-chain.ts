@@ -30,6 +30,7 @@ export interface ChainContext {
   readonly subtaskIndex: number;
   readonly maxParallelism: number;
   readonly runtimeMode: RuntimeMode;
+  readonly transactional: boolean;
   readonly sendToJobMaster: (payload: unknown) => void;
 }
 
@@ -58,6 +59,7 @@ export function buildOperatorChain(
       parallelism: vertex.parallelism,
       maxParallelism: base.maxParallelism,
       runtimeMode: base.runtimeMode,
+      transactional: base.transactional,
       keyedState,
       sendToJobMaster: base.sendToJobMaster,
     };

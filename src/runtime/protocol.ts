@@ -73,11 +73,17 @@ export interface SubtaskCounters {
 }
 
 /** Main thread → subtask. */
-export type ControlToTask = { readonly type: 'cancel' } | CheckpointControl;
+export type ControlToTask =
+  | { readonly type: 'cancel' }
+  /** The job's final checkpoint is complete: a finishing subtask may end. */
+  | { readonly type: 'finish' }
+  | CheckpointControl;
 
 /** Subtask → main thread. */
 export type ControlFromTask =
   | { readonly type: 'running' }
+  /** Input exhausted; waiting for the final checkpoint (answers triggers with its final state). */
+  | { readonly type: 'finishing' }
   | { readonly type: 'metrics'; readonly counters: SubtaskCounters }
   | { readonly type: 'to-job-master'; readonly payload: unknown }
   | { readonly type: 'failed'; readonly error: SerializedError; readonly counters: SubtaskCounters }

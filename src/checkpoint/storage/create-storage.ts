@@ -11,5 +11,5 @@ import { MemoryCheckpointStorage } from './memory-storage.ts';
 export function createCheckpointStorage(options: CheckpointStorageOptions): CheckpointStorage {
   return options.kind === 'memory'
     ? new MemoryCheckpointStorage()
-    : new FilesystemCheckpointStorage(options.dir);
+    : new FilesystemCheckpointStorage(options.dir, options.inlineThresholdBytes);
 }

@@ -43,10 +43,17 @@ export class FilesystemCheckpointStorage implements CheckpointStorage {
   readonly writerDescriptor: StateWriterDescriptor;
   readonly #dir: string;
 
-  /** `dir` is the job's checkpoint directory; it is created when first needed. */
-  constructor(dir: string) {
+  /**
+   * `dir` is the job's checkpoint directory; it is created when first needed. State up to
+   * `inlineThresholdBytes` (default: INLINE_STATE_THRESHOLD) goes inline into `_metadata`.
+   */
+  constructor(dir: string, inlineThresholdBytes?: number) {
     this.#dir = resolve(dir);
-    this.writerDescriptor = Object.freeze({ kind: 'filesystem', dir: this.#dir });
+    this.writerDescriptor = Object.freeze(
+      inlineThresholdBytes === undefined
+        ? { kind: 'filesystem', dir: this.#dir }
+        : { kind: 'filesystem', dir: this.#dir, inlineThresholdBytes },
+    );
   }
 
   /** The job's checkpoint directory (absolute). */
@@ -65,8 +72,8 @@ export class FilesystemCheckpointStorage implements CheckpointStorage {
       return exportSavepoint(metadata, source, dest);
     }
     for (const handle of allHandles(metadata)) {
-      if (handle.kind !== 'file') throw new TypeError('filesystem storage commits file handles only');
-      await checkFileSize(resolveHandle(handle.path, source), handle.bytes);
+      // Inline (small) state goes into the metadata itself; files must be there, whole.
+      if (handle.kind === 'file') await checkFileSize(resolveHandle(handle.path, source), handle.bytes);
     }
     try {
       await mkdir(source, { recursive: true }); // a checkpoint of a stateless job has no files

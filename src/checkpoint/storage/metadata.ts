@@ -75,14 +75,43 @@ export function stateBytesOf(metadata: CheckpointMetadata): number {
   return bytes;
 }
 
-/** The bytes of a `_metadata` file for `metadata` (which must hold file handles only). */
+/**
+ * The bytes of a `_metadata` file for `metadata`. Small state travels inline (as Flink keeps state
+ * under `state.storage.fs.memory-threshold` in the metadata): its bytes are written as base64
+ * (`{ "kind": "inline", "base64": ... }`), covered by the file's checksum and by the handle's own.
+ */
 export function encodeMetadataFile(metadata: CheckpointMetadata): Uint8Array {
-  for (const handle of allHandles(metadata))
-    if (handle.kind !== 'file') throw new TypeError('only file handles can be written to a metadata file');
-  const body = JSON.stringify(metadata);
+  const body = JSON.stringify(metadata, inlineToJson);
   const checksum = checksumOf(new TextEncoder().encode(body));
-  const text = JSON.stringify({ format: METADATA_FORMAT, checksum, metadata }, null, 2);
+  const text = JSON.stringify({ format: METADATA_FORMAT, checksum, metadata: JSON.parse(body) }, null, 2);
   return new TextEncoder().encode(`${text}\n`);
+}
+
+function inlineToJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'inline') {
+    const h = value as { data: Uint8Array; bytes: number; checksum: string };
+    return {
+      kind: 'inline',
+      base64: Buffer.from(h.data.buffer, h.data.byteOffset, h.data.byteLength).toString('base64'),
+      bytes: h.bytes,
+      checksum: h.checksum,
+    };
+  }
+  return value;
+}
+
+function inlineFromJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'inline') {
+    const h = value as { base64?: unknown; bytes: unknown; checksum: unknown };
+    if (typeof h.base64 !== 'string') return value;
+    return {
+      kind: 'inline',
+      data: new Uint8Array(Buffer.from(h.base64, 'base64')),
+      bytes: h.bytes,
+      checksum: h.checksum,
+    };
+  }
+  return value;
 }
 
 /** Parses and verifies a `_metadata` file; `file` names it in errors. */
@@ -103,7 +132,7 @@ export function decodeMetadataFile(bytes: Uint8Array, file: string): CheckpointM
     throw new CheckpointCorruptError(file, 'invalid-format', 'it has no valid checksum field');
   if (checksumOf(new TextEncoder().encode(JSON.stringify(metadata))) !== expected)
     throw new CheckpointCorruptError(file, 'checksum-mismatch', 'its content does not match its checksum');
-  return validateMetadata(metadata, file);
+  return validateMetadata(JSON.parse(JSON.stringify(metadata), inlineFromJson), file);
 }
 
 /** Checks that `value` is well-formed metadata of a version this code reads. */
@@ -143,7 +172,7 @@ export function validateMetadata(value: unknown, file: string): CheckpointMetada
       if (s['subtask'] !== i)
         fail(`operator ${String(uid)}: entry ${i} is for subtask ${String(s['subtask'])}`);
       for (const kind of STATE_KINDS)
-        if (s[kind] !== undefined && !isFileHandle(s[kind]))
+        if (s[kind] !== undefined && !isFileHandle(s[kind]) && !isInlineHandle(s[kind]))
           fail(`operator ${String(uid)} subtask ${i}: the ${kind} handle is invalid`);
     });
   }
@@ -157,6 +186,17 @@ function isFileHandle(value: unknown): boolean {
     h['kind'] === 'file' &&
     isHandlePath(h['path']) &&
     isCount(h['bytes'], 0) &&
+    isChecksum(h['checksum'])
+  );
+}
+
+function isInlineHandle(value: unknown): boolean {
+  const h = asRecord(value);
+  return (
+    h !== undefined &&
+    h['kind'] === 'inline' &&
+    h['data'] instanceof Uint8Array &&
+    h['data'].length === h['bytes'] &&
     isChecksum(h['checksum'])
   );
 }

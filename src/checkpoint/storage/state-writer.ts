@@ -37,9 +37,17 @@ export interface StateWriter {
   write(target: StateWriteTarget, data: Uint8Array): Promise<StateHandle>;
 }
 
+/**
+ * State up to this size is not written to a file of its own but carried inline, in the
+ * acknowledgement and then in `_metadata` (Flink's `state.storage.fs.memory-threshold`, 20 KB):
+ * small states (source positions, small operator state) then cost no file and no fsync.
+ */
+export const INLINE_STATE_THRESHOLD = 20 * 1024;
+
 /** Builds the writer `descriptor` describes; call it inside the worker. */
 export function createStateWriter(descriptor: StateWriterDescriptor): StateWriter {
-  return descriptor.kind === 'memory' ? memoryWriter : new FilesystemStateWriter(descriptor.dir);
+  if (descriptor.kind === 'memory') return memoryWriter;
+  return new FilesystemStateWriter(descriptor.dir, descriptor.inlineThresholdBytes ?? INLINE_STATE_THRESHOLD);
 }
 
 const memoryWriter: StateWriter = {
@@ -57,11 +65,15 @@ class FilesystemStateWriter implements StateWriter {
    */
   #made: number | undefined;
 
-  constructor(dir: string) {
+  readonly #inlineThreshold: number;
+
+  constructor(dir: string, inlineThreshold: number) {
     this.#dir = dir;
+    this.#inlineThreshold = inlineThreshold;
   }
 
   async write(target: StateWriteTarget, data: Uint8Array): Promise<StateHandle> {
+    if (data.length <= this.#inlineThreshold) return memoryWriter.write(target, data);
     const dir = checkpointDir(this.#dir, target.checkpointId);
     if (this.#made !== target.checkpointId) {
       try {

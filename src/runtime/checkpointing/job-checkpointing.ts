@@ -3,9 +3,11 @@
  * coordinator, implements the coordinator's gateway over the subtasks' control ports, routes
  * acknowledgements and declines to it, and starts, stops and shuts it down with the job.
  *
- * Periodic checkpoints start once every subtask runs, and stop when the first subtask finishes:
- * a finished subtask cannot take part in later checkpoints (those in flight still complete, since a
- * subtask acknowledges before it reports that it finished).
+ * Periodic checkpoints start once every subtask runs. A subtask whose input ended (with periodic
+ * checkpoints on) stays alive, `finishing`, and answers triggers with its final state, so
+ * checkpoints keep completing while a bounded job drains, and the job ends with a final
+ * checkpoint. Without periodic checkpoints a subtask exits when its input ends; from then on no
+ * checkpoint can complete, and manual triggers fail as `job-shutdown`.
  */
 import type { Barrier } from '../../channel/frame.ts';
 import type { CheckpointConfig } from '../../checkpoint/config.ts';
@@ -19,10 +21,13 @@ import type { JobGraph, JobVertex } from '../../graph/job-graph.ts';
 import type { CheckpointReport } from './subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './task-checkpointing.ts';
 
+/** Which subtasks a message is for. */
+export type SubtaskTarget = (vertex: JobVertex, state: 'running' | 'finishing') => boolean;
+
 /** How the glue reaches subtasks. */
 export interface SubtaskMessenger {
-  /** Sends `message` to every running subtask whose vertex satisfies `filter`. */
-  send(message: CheckpointControl, filter?: (vertex: JobVertex) => boolean): void;
+  /** Sends `message` to every running or finishing subtask that `target` selects (all when omitted). */
+  send(message: CheckpointControl, target?: SubtaskTarget): void;
   /** Fails the job (too many failed checkpoints, or checkpointing broke). */
   fail(error: WeirError): void;
 }
@@ -31,6 +36,12 @@ export class JobCheckpointing {
   readonly storage: CheckpointStorage;
   readonly coordinator: CheckpointCoordinator;
   readonly #config: CheckpointConfig;
+  /** Barriers of the checkpoints triggered (pending ones are re-sent to subtasks that start finishing). */
+  readonly #barriers = new Map<number, Barrier>();
+  #someFinished = false;
+  /** Resolves when every subtask of the current attempt runs (triggers wait for it). */
+  #ready: Promise<void>;
+  #markReady: () => void = () => {};
 
   constructor(init: {
     jobName: string;
@@ -43,9 +54,13 @@ export class JobCheckpointing {
     onCompleted?: (checkpoint: CompletedCheckpoint) => void;
   }) {
     this.#config = init.config;
+    this.#ready = this.#newReadiness();
     this.storage = init.storage;
     const { messenger } = init;
-    const isSource = (vertex: JobVertex): boolean => vertex.nodes[0]!.role === 'source';
+    // Triggers go to running sources (which emit barriers) and to every finishing subtask (which
+    // answers with its final state: no barrier can reach it any more).
+    const triggerTarget: SubtaskTarget = (vertex, state) =>
+      state === 'finishing' || vertex.nodes[0]!.role === 'source';
     this.coordinator = new CheckpointCoordinator({
       jobId: init.jobName,
       config: init.config,
@@ -65,7 +80,8 @@ export class JobCheckpointing {
             savepoint: options.savepoint,
             unaligned: options.unaligned,
           };
-          messenger.send({ type: 'trigger-checkpoint', barrier }, isSource);
+          this.#barriers.set(checkpointId, barrier);
+          messenger.send({ type: 'trigger-checkpoint', barrier }, triggerTarget);
         },
         notifyComplete: (checkpointId) => {
           const latest = this.coordinator.latestCompleted();
@@ -80,23 +96,55 @@ export class JobCheckpointing {
 
   /** What every subtask needs to take part. */
   get deployment(): CheckpointingDeployment {
-    return { mode: this.#config.mode, storage: this.storage.writerDescriptor };
+    return {
+      mode: this.#config.mode,
+      storage: this.storage.writerDescriptor,
+      finalCheckpoint: this.finalCheckpoint,
+    };
   }
 
-  /** Every subtask of an attempt runs: periodic checkpoints may start. */
+  /** Whether bounded jobs end with a final checkpoint (periodic checkpoints are on). */
+  get finalCheckpoint(): boolean {
+    return this.#config.intervalMs !== null;
+  }
+
+  /**
+   * A subtask's input ended and it waits for the final checkpoint: it gets the barriers of the
+   * checkpoints still pending, which can no longer reach it through its inputs.
+   */
+  onSubtaskFinishing(send: (message: CheckpointControl) => void): void {
+    const pending = new Set(this.coordinator.pendingCheckpointIds());
+    for (const [id, barrier] of this.#barriers) {
+      if (pending.has(id)) send({ type: 'trigger-checkpoint', barrier });
+      else this.#barriers.delete(id);
+    }
+  }
+
+  /** Every subtask of an attempt runs: periodic checkpoints may start, manual triggers go out. */
   onAllRunning(): void {
+    this.#markReady();
     this.coordinator.start();
   }
 
-  /** An attempt ended: nothing pending can complete any more. */
+  /** An attempt ended: nothing pending can complete any more; triggers wait for the next attempt. */
   onAttemptEnded(): void {
     this.coordinator.stop();
     this.coordinator.abortAll('coordinator-suspended');
+    this.#ready = this.#newReadiness();
+    this.#barriers.clear();
   }
 
-  /** A subtask finished: no new periodic checkpoints (see the module comment). */
+  #newReadiness(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#markReady = resolve;
+    });
+  }
+
+  /** A subtask ended for good: no checkpoint can complete any more (see the module comment). */
   onSubtaskFinished(): void {
+    this.#someFinished = true;
     this.coordinator.stop();
+    this.coordinator.abortAll('coordinator-suspended');
   }
 
   /** An acknowledgement or decline from a subtask. */
@@ -105,8 +153,13 @@ export class JobCheckpointing {
     else this.coordinator.decline(report.decline);
   }
 
-  /** A manual checkpoint or savepoint. */
-  trigger(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
+  /**
+   * A manual checkpoint or savepoint. Waits until every subtask runs (a trigger sent to a source
+   * that is still starting would be lost); after the job ended, resolves as failed (`job-shutdown`).
+   */
+  async trigger(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
+    await this.#ready;
+    if (this.#someFinished) await this.coordinator.shutdown();
     return this.coordinator.triggerCheckpoint(request);
   }
 
@@ -127,5 +180,6 @@ export class JobCheckpointing {
   /** The job ended: abort what is pending and wait for storage work to finish. */
   async shutdown(): Promise<void> {
     await this.coordinator.shutdown();
+    this.#markReady();
   }
 }

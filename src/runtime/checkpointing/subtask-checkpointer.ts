@@ -38,6 +38,9 @@ interface Captured {
   keyed?: KeyedStateSnapshot;
 }
 
+/** How many answered checkpoint ids a subtask remembers. */
+const MAX_REMEMBERED = 256;
+
 /** Encodes operator state and keyed-state envelopes (plain data, Uint8Arrays as binary). */
 const packr = new Packr({ useRecords: false, moreTypes: true });
 
@@ -53,6 +56,8 @@ export class SubtaskCheckpointer {
   readonly #inFlight = new Map<number, Captured[]>();
   /** The asynchronous parts still running. */
   readonly #work = new Set<Promise<void>>();
+  /** Checkpoints this subtask snapshotted, declined or aborted (a repeated trigger is ignored). */
+  readonly #handled = new Set<number>();
 
   constructor(init: {
     task: TaskId;
@@ -82,6 +87,25 @@ export class SubtaskCheckpointer {
    * downstream, then the asynchronous part runs in the background.
    */
   snapshot(barrier: Barrier, metrics: AlignmentMetrics): void {
+    this.#take(barrier, metrics, true);
+  }
+
+  /**
+   * A finished subtask's part of a checkpoint: its final state, no barrier (its outputs ended). A
+   * checkpoint this subtask already took part in is ignored.
+   */
+  snapshotFinal(barrier: Barrier): void {
+    this.#take(
+      barrier,
+      { alignmentDurationMs: 0, startDelayMs: Math.max(0, Date.now() - barrier.timestamp) },
+      false,
+    );
+  }
+
+  #take(barrier: Barrier, metrics: AlignmentMetrics, forward: boolean): void {
+    const id = barrier.checkpointId;
+    if (this.#handled.has(id)) return;
+    this.#remember(id);
     const started = performance.now();
     let captured: Captured[];
     try {
@@ -91,7 +115,7 @@ export class SubtaskCheckpointer {
       return;
     }
     const syncDurationMs = performance.now() - started;
-    this.#output.emitBarrier(barrier);
+    if (forward) this.#output.emitBarrier(barrier);
     this.#inFlight.set(barrier.checkpointId, captured);
     const work = this.#complete(barrier.checkpointId, captured, syncDurationMs, metrics);
     this.#work.add(work);
@@ -105,6 +129,7 @@ export class SubtaskCheckpointer {
 
   /** Gives up on a checkpoint: cancellation barrier downstream, decline upstream. */
   abort(checkpointId: number, reason: DeclineReason, error?: unknown): void {
+    this.#remember(checkpointId);
     this.#release(checkpointId);
     this.#output.emitCancelBarrier(checkpointId);
     this.#decline(checkpointId, reason, error);
@@ -112,7 +137,14 @@ export class SubtaskCheckpointer {
 
   /** Declines a checkpoint this subtask cannot take part in (it never saw or forwarded its barrier). */
   decline(checkpointId: number, reason: DeclineReason, error?: unknown): void {
+    this.#remember(checkpointId);
     this.#decline(checkpointId, reason, error);
+  }
+
+  /** Remembers that this subtask answered a checkpoint (bounded: the newest ids only). */
+  #remember(checkpointId: number): void {
+    this.#handled.add(checkpointId);
+    if (this.#handled.size > MAX_REMEMBERED) this.#handled.delete(this.#handled.values().next().value!);
   }
 
   /** The coordinator aborted a checkpoint: drop what is still being written for it. */
@@ -121,9 +153,9 @@ export class SubtaskCheckpointer {
     for (const operator of this.#chain.operators) operator.notifyCheckpointAborted?.(checkpointId);
   }
 
-  /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit. */
-  notifyComplete(checkpointId: number): void {
-    for (const operator of this.#chain.operators) operator.notifyCheckpointComplete?.(checkpointId);
+  /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit, in chain order. */
+  async notifyComplete(checkpointId: number): Promise<void> {
+    for (const operator of this.#chain.operators) await operator.notifyCheckpointComplete?.(checkpointId);
   }
 
   /** Releases every in-flight snapshot (the task is going away). */

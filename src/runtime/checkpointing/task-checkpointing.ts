@@ -18,6 +18,11 @@ import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpoint
 export interface CheckpointingDeployment {
   readonly mode: CheckpointingMode;
   readonly storage: StateWriterDescriptor;
+  /**
+   * Periodic checkpoints are on: a subtask whose input ended waits for the job's final checkpoint
+   * before it exits, and sinks are transactional.
+   */
+  readonly finalCheckpoint: boolean;
 }
 
 /** Control messages about checkpoints, main thread → subtask. */
@@ -33,7 +38,12 @@ export class TaskCheckpointing {
   readonly hooks: RunnerHooks;
   readonly #checkpointer: SubtaskCheckpointer;
   readonly #triggers: Barrier[] = [];
+  readonly #finalCheckpoint: boolean;
   #closing = false;
+  #finished = false;
+  /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
+  #commits: Promise<void> = Promise.resolve();
+  #commitError: unknown;
 
   constructor(init: {
     deployment: CheckpointingDeployment;
@@ -56,6 +66,7 @@ export class TaskCheckpointing {
       report: init.report,
     });
     this.#checkpointer = checkpointer;
+    this.#finalCheckpoint = init.deployment.finalCheckpoint;
     const gate = init.gate;
     let barriers: BarrierHandler | undefined;
     if (gate) {
@@ -89,18 +100,38 @@ export class TaskCheckpointing {
     };
   }
 
+  /** Whether this subtask waits for the job's final checkpoint once its input ended. */
+  get finalCheckpoint(): boolean {
+    return this.#finalCheckpoint;
+  }
+
+  /**
+   * The subtask's input ended and its operators finished: from now on a trigger is answered at
+   * once with the final state (no barrier goes out: the outputs have ended).
+   */
+  enterFinished(): void {
+    this.#finished = true;
+  }
+
   /** Handles a checkpoint control message; the caller wakes the task loop afterwards. */
   onControl(message: CheckpointControl): void {
     switch (message.type) {
       case 'trigger-checkpoint':
-        if (this.#closing) this.#checkpointer.decline(message.barrier.checkpointId, 'task-closing');
+        if (this.#finished) this.#checkpointer.snapshotFinal(message.barrier);
+        else if (this.#closing) this.#checkpointer.decline(message.barrier.checkpointId, 'task-closing');
         else if (this.#triggers.length >= MAX_QUEUED_TRIGGERS)
           this.#checkpointer.decline(message.barrier.checkpointId, 'task-not-ready');
         else this.#triggers.push(message.barrier);
         break;
-      case 'checkpoint-complete':
-        this.#checkpointer.notifyComplete(message.checkpointId);
+      case 'checkpoint-complete': {
+        const id = message.checkpointId;
+        this.#commits = this.#commits
+          .then(() => this.#checkpointer.notifyComplete(id))
+          .catch((error: unknown) => {
+            this.#commitError ??= error;
+          });
         break;
+      }
       case 'checkpoint-aborted':
         this.#checkpointer.notifyAborted(message.checkpointId);
         break;
@@ -114,9 +145,14 @@ export class TaskCheckpointing {
       this.#checkpointer.decline(barrier.checkpointId, 'task-closing');
   }
 
-  /** Resolves once every snapshot in progress has been acknowledged or declined. */
-  idle(): Promise<void> {
-    return this.#checkpointer.idle();
+  /**
+   * Resolves once every snapshot in progress has been acknowledged or declined and every commit
+   * notified so far has run; rejects with the first commit failure.
+   */
+  async idle(): Promise<void> {
+    await this.#checkpointer.idle();
+    await this.#commits;
+    if (this.#commitError !== undefined) throw this.#commitError;
   }
 
   /** Releases in-flight snapshots (cancel or failure). */

@@ -11,6 +11,11 @@ import type { KeyedStateBackend } from '../../state/keyed-state-backend.ts';
 export interface OperatorContext extends RuntimeContext {
   /** Max parallelism of the job (number of key groups). */
   readonly maxParallelism: number;
+  /**
+   * True when the job checkpoints periodically: sinks then hold their output in transactions that
+   * commit when a checkpoint completes (exactly-once), instead of writing it at once.
+   */
+  readonly transactional: boolean;
   /** `batch`: rolling aggregations emit only final values, when input ends. */
   readonly runtimeMode: RuntimeMode;
   /** The keyed state backend of a keyed operator (undefined for others). */
@@ -21,6 +26,8 @@ export interface OperatorContext extends RuntimeContext {
 
 /** A running operator of one subtask. */
 export interface Operator {
+  /** Called once before restore and before the first record (sinks open their first transaction). */
+  open?(): void | Promise<void>;
   /** Handles one record, emitting results through the collector it was created with. */
   process(record: unknown): void;
   /** All input has been read: emit or flush whatever is held back. */

@@ -28,7 +28,11 @@ afterEach(async () => {
 
 function setup(retained = 1) {
   const dir = join(scratch, 'job');
-  const config = resolveCheckpointConfig({ intervalMs: 10, retained, storage: { kind: 'filesystem', dir } });
+  const config = resolveCheckpointConfig({
+    intervalMs: 10,
+    retained,
+    storage: { kind: 'filesystem', dir, inlineThresholdBytes: 0 },
+  });
   const storage = createCheckpointStorage(config.storage);
   const events: string[] = [];
   const gateway: CheckpointGateway = {

@@ -22,7 +22,7 @@ let storage: FilesystemCheckpointStorage;
 beforeEach(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'weir-fs-storage-'));
   dir = join(scratch, 'job');
-  storage = new FilesystemCheckpointStorage(dir);
+  storage = new FilesystemCheckpointStorage(dir, 0); // every state in a file: these tests check files
 });
 afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
@@ -164,5 +164,33 @@ describe('FilesystemCheckpointStorage on disk', () => {
     const loaded = await storage.load(savepoint.pointer);
     const handle = loaded.metadata.operators[0]!.subtasks[0]!.keyed!;
     expect(new TextDecoder().decode(await readState(handle, loaded.pointer))).toBe('shared');
+  });
+});
+
+describe('small state inline in _metadata', () => {
+  it('keeps state under the threshold in the metadata, reads it back, and detects tampering', async () => {
+    const inline = new FilesystemCheckpointStorage(join(scratch, 'inline'));
+    const writer = createStateWriter(inline.writerDescriptor);
+    const small = await writer.write(
+      { checkpointId: 1, operatorUid: 'src', subtask: 0, kind: 'operator' },
+      new TextEncoder().encode('tiny'),
+    );
+    expect(small.kind).toBe('inline');
+    const large = await writer.write(
+      { checkpointId: 1, operatorUid: 'src', subtask: 1, kind: 'operator' },
+      new Uint8Array(64 * 1024).fill(7),
+    );
+    expect(large.kind).toBe('file');
+    const committed = await inline.commit(metadata(1, [small, large], 'src'));
+    expect(await readdir(committed.pointer)).toEqual(['_metadata', 'src-1-operator.state']);
+    const loaded = await inline.load(committed.pointer);
+    const handle = loaded.metadata.operators[0]!.subtasks[0]!.keyed!;
+    expect(new TextDecoder().decode(await readState(handle, loaded.pointer))).toBe('tiny');
+    // Flip the inline bytes (base64 of "tiny" is dGlueQ==): the metadata checksum no longer matches.
+    const file = join(committed.pointer, '_metadata');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('dGlueQ==', 'dGlueA=='));
+    const error = await rejection(inline.load(committed.pointer));
+    expect(error).toBeInstanceOf(CheckpointCorruptError);
+    expect((error as CheckpointCorruptError).code).toBe('ERR_CHECKPOINT_CORRUPT');
   });
 });

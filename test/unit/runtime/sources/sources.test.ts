@@ -23,6 +23,7 @@ function context(subtaskIndex: number, parallelism: number): OperatorContext {
     parallelism,
     maxParallelism: 128,
     runtimeMode: 'streaming',
+    transactional: false,
     keyedState: undefined,
     sendToJobMaster: () => {},
   };

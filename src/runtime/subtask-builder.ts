@@ -1,0 +1,67 @@
+/**
+ * Builds a subtask inside its worker thread from its deployment: loads the job module, rebuilds
+ * the job graph (checking that it is the one the job master deployed), creates the output channel
+ * writers, the operator chain, the input gate, and restores state when the deployment carries any.
+ */
+import { StreamEnvironment } from '../api/stream-environment.ts';
+import { ChannelWriter } from '../channel/channel-writer.ts';
+import { InputGate } from '../channel/input-gate.ts';
+import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
+import { restoreSubtask } from './checkpointing/restore-state.ts';
+import { loadJobEnvironment } from './job-loader.ts';
+import { buildOperatorChain, type OperatorChain } from './operator-chain.ts';
+import type { TaskDeployment } from './protocol.ts';
+import { TaskOutput } from './task-output.ts';
+
+/** Everything a subtask runs with. */
+export interface BuiltSubtask {
+  readonly vertex: JobVertex;
+  readonly chain: OperatorChain;
+  readonly output: TaskOutput;
+  readonly gate: InputGate | undefined;
+  /** The uid of the chain's source, if it starts with one. */
+  readonly sourceUid: string | undefined;
+  /** Uids of the chain's non-source operators, in chain order. */
+  readonly operatorUids: readonly string[];
+}
+
+export async function buildSubtask(
+  deployment: TaskDeployment,
+  sendToJobMaster: (payload: unknown) => void,
+  onOutput: (output: TaskOutput) => void,
+): Promise<BuiltSubtask> {
+  const env = await loadJobEnvironment(deployment.job, (options) => StreamEnvironment.forWorker(options));
+  const graph = buildJobGraph(env.nodes, env.graphOptions());
+  const vertex = graph.vertices[deployment.vertexIndex];
+  if (!vertex || vertex.id !== deployment.vertexId) {
+    throw new Error(
+      `the job module built a different graph in this worker (no vertex ${deployment.vertexId} at ${deployment.vertexIndex}); ` +
+        'a job must build the same pipeline in every thread',
+    );
+  }
+  const output = new TaskOutput();
+  onOutput(output);
+  const writerOptions = { flushTimeoutMs: env.options.bufferTimeoutMs };
+  for (const edgeDeployment of deployment.outputs) {
+    const edge = graph.edges[edgeDeployment.edgeIndex]!;
+    const writers = edgeDeployment.rings.map((ring) => new ChannelWriter(ring, writerOptions));
+    output.addEdge(writers, edge.partitioner, graph.maxParallelism, deployment.subtaskIndex);
+  }
+  const chain = buildOperatorChain(
+    vertex,
+    {
+      subtaskIndex: deployment.subtaskIndex,
+      maxParallelism: graph.maxParallelism,
+      runtimeMode: env.options.runtimeMode,
+      transactional: deployment.checkpointing?.finalCheckpoint ?? false,
+      sendToJobMaster,
+    },
+    output,
+  );
+  const sourceUid = vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined;
+  const operatorUids = vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid);
+  for (const operator of chain.operators) await operator.open?.();
+  if (deployment.restore) await restoreSubtask(deployment.restore, chain, sourceUid, operatorUids);
+  const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
+  return { vertex, chain, output, gate, sourceUid, operatorUids };
+}

@@ -1,0 +1,42 @@
+// Two numbered sources, unioned, counted per key with keyed value state: the job the checkpoint
+// consistency and recovery tests inspect. With `skew`, eight records in ten go to one hot key.
+import { defineJob, valueState } from '../../../src/index.ts';
+
+export interface KeyedCountArgs {
+  /** Records per source (numbers from 0 and from RIGHT_START); unbounded when omitted. */
+  readonly count?: number;
+  /** Records per second per source; unlimited when omitted. */
+  readonly ratePerSecond?: number;
+  readonly skew?: boolean;
+  readonly keys?: number;
+}
+
+/** The key of record n. */
+export function keyOf(n: number, args: KeyedCountArgs): string {
+  const keys = args.keys ?? 16;
+  if (args.skew && n % 10 < 8) return 'hot';
+  return `k${(n * 7919) % keys}`;
+}
+
+export const COUNT = valueState<number>('count', { defaultValue: 0 });
+
+/** First number of the right source. */
+export const RIGHT_START = 1_000_000_000;
+
+export default defineJob<KeyedCountArgs>((env, args) => {
+  const rate = args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond };
+  const count = args.count ?? Number.POSITIVE_INFINITY;
+  const left = env.fromSequence(0, count, rate).uid('left');
+  const right = env.fromSequence(RIGHT_START, RIGHT_START + count, rate).uid('right');
+  left
+    .union(right)
+    .map((n) => ({ key: keyOf(n, args), n }))
+    .keyBy('key')
+    .process<{ key: string; count: number }>((record, ctx, out) => {
+      const count = ctx.state(COUNT);
+      count.update(count.value() + 1);
+      out.collect({ key: record.key, count: count.value() });
+    })
+    .uid('counter')
+    .discard();
+});
