@@ -9,6 +9,8 @@ import type { OperatorFactory } from '../runtime/operators/operator.ts';
 import { filterOperator, flatMapOperator, mapOperator } from '../runtime/operators/stateless.ts';
 import { collectSink, discardSink, functionSink, printSink } from '../runtime/sinks/sinks.ts';
 import { textFileSink } from '../runtime/sinks/text-file-sink.ts';
+import { transactionalFileSink } from '../runtime/sinks/transactional-file-sink.ts';
+import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../runtime/sinks/two-phase-commit-sink.ts';
 import type {
   FilterFunction,
   FlatMapFunction,
@@ -191,6 +193,28 @@ export class DataStream<T> {
     if (typeof path !== 'string' || path.length === 0)
       throw new InvalidOptionError('writeAsText path', 'a non-empty string', path);
     return this.#sink('writeAsText', textFileSink(path));
+  }
+
+  /**
+   * Writes one line per record into files in `dir`, exactly once: with periodic checkpoints, files
+   * appear (renamed from hidden in-progress files) only when the checkpoint covering their records
+   * completes, so readers that skip dot-files see only committed output.
+   */
+  writeFiles(dir: string): DataStream<never> {
+    if (typeof dir !== 'string' || dir.length === 0)
+      throw new InvalidOptionError('writeFiles dir', 'a non-empty string', dir);
+    return this.#sink('writeFiles', transactionalFileSink(dir));
+  }
+
+  /**
+   * A custom exactly-once sink from two-phase-commit functions (begin, write, pre-commit at the
+   * barrier, commit when the checkpoint completes, abort), as Flink's TwoPhaseCommitSinkFunction.
+   */
+  sinkToTransactional<TXN>(functions: TwoPhaseCommitFunctions<TXN, T>): DataStream<never> {
+    for (const fn of ['beginTransaction', 'write', 'preCommit', 'commit', 'abort'] as const) {
+      checkFunction(`sinkToTransactional ${fn}`, functions?.[fn]);
+    }
+    return this.#sink('sinkToTransactional', twoPhaseCommitSink(functions));
   }
 
   /** Calls `fn` for every record: a custom sink. */

@@ -39,6 +39,7 @@ export async function launchJob(init: {
   const collections = new Map<string, unknown[]>();
   for (const [node, records] of init.environment.builder.collected)
     collections.set(node.resolvedUid, records);
+  const committed = new Set<string>();
   let client: JobClient | undefined;
   const master = new JobMaster({
     name: init.name,
@@ -52,9 +53,15 @@ export async function launchJob(init: {
     restoreOptions: { allowNonRestoredState: resume?.allowNonRestoredState ?? false },
     firstCheckpointId: highest + 1,
     resourceLimits: options.workerResourceLimits,
-    collect: (uid, records) => {
-      const target = collections.get(uid);
-      if (target) for (const r of records) target.push(r);
+    collect: (batch) => {
+      const target = collections.get(batch.collect);
+      if (!target) return;
+      // A transaction committed again after a restore is kept once.
+      if (batch.transaction !== undefined) {
+        if (committed.has(batch.transaction)) return;
+        committed.add(batch.transaction);
+      }
+      for (const r of batch.records) target.push(r);
     },
     events: {
       onProgress: (progress) => client?.emit('progress', progress),

@@ -56,7 +56,7 @@ export interface AttemptListener {
   onSubtaskFinished(): void;
   onFailure(error: Error): void;
   onCheckpointReport(report: CheckpointReport): void;
-  onCollected(uid: string, records: unknown[]): void;
+  onCollected(batch: CollectedBatch): void;
 }
 
 /** How the attempt ended, as a value. */
@@ -235,7 +235,7 @@ export class ExecutionAttempt {
         break;
       case 'to-job-master': {
         const batch = message.payload as CollectedBatch;
-        listener.onCollected(batch.collect, batch.records);
+        listener.onCollected(batch);
         break;
       }
       case 'ack':

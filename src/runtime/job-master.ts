@@ -22,6 +22,7 @@ import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
+import type { CollectedBatch } from './sinks/sinks.ts';
 
 /** The job was cancelled before it finished. */
 export class JobCancelledError extends WeirErrorClass {
@@ -69,7 +70,8 @@ export interface JobMasterInit {
   readonly restoreOptions: RestorePlanOptions;
   readonly firstCheckpointId: number | undefined;
   readonly resourceLimits: import('node:worker_threads').ResourceLimits | undefined;
-  readonly collect: (uid: string, records: unknown[]) => void;
+  /** Receives collect sinks' batches (transactional ones may repeat after a restore). */
+  readonly collect: (batch: CollectedBatch) => void;
   readonly events: JobEvents;
   readonly metricsIntervalMs?: number;
 }
@@ -229,7 +231,7 @@ export class JobMaster {
           if (lifecycle.status === 'running') lifecycle.transition('failing', error);
         },
         onCheckpointReport: (report) => checkpointing.onReport(report),
-        onCollected: (uid, records) => this.#init.collect(uid, records),
+        onCollected: (batch) => this.#init.collect(batch),
       },
     });
     this.#attempt = attempt;

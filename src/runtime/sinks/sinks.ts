@@ -3,10 +3,12 @@
  * per record, and discard. The text-file sink lives in its own module.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { RuntimeContext } from '../../api/functions.ts';
 import { renderRecord } from '../../errors.ts';
 import type { Operator, OperatorFactory } from '../operators/operator.ts';
 import { userFunctionError } from '../operators/user-function-error.ts';
+import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from './two-phase-commit-sink.ts';
 
 /** Records a collect sink sends to the job master per message. */
 const COLLECT_BATCH = 1024;
@@ -15,11 +17,27 @@ const COLLECT_BATCH = 1024;
 export interface CollectedBatch {
   readonly collect: string;
   readonly records: unknown[];
+  /** Transactional batches carry their transaction's id: the job master keeps each once. */
+  readonly transaction?: string;
 }
 
-/** Sends every record to the job master, which hands them to the caller. */
+interface CollectTransaction {
+  readonly id: string;
+  readonly records: unknown[];
+}
+
+/**
+ * Sends every record to the job master, which hands them to the caller. With periodic checkpoints
+ * the records of each checkpoint interval are a transaction sent when the checkpoint completes
+ * (exactly-once across restarts: the job master drops a transaction it already has).
+ */
 export function collectSink(): OperatorFactory {
-  return (context): Operator => {
+  return (context, output): Operator => {
+    if (context.transactional)
+      return twoPhaseCommitSink(collectTransactions(context.operatorUid, context.sendToJobMaster))(
+        context,
+        output,
+      );
     let batch: unknown[] = [];
     const send = (): void => {
       if (batch.length === 0) return;
@@ -34,6 +52,26 @@ export function collectSink(): OperatorFactory {
       },
       finish: send,
     };
+  };
+}
+
+function collectTransactions(
+  uid: string,
+  send: (payload: unknown) => void,
+): TwoPhaseCommitFunctions<CollectTransaction, unknown> {
+  const token = randomBytes(4).toString('hex');
+  let sequence = 0;
+  return {
+    beginTransaction: (context) => ({ id: `${context.subtaskIndex}-${token}-${sequence++}`, records: [] }),
+    write: (txn, record) => {
+      txn.records.push(record);
+    },
+    preCommit: () => {},
+    commit: (txn) => {
+      const batch: CollectedBatch = { collect: uid, records: txn.records, transaction: txn.id };
+      send(batch);
+    },
+    abort: () => {},
   };
 }
 
