@@ -1,17 +1,37 @@
 /**
- * The main example job (`npm start`): a CPU-heavy pipeline in weir's spirit. A generator emits
- * click events as JSON lines; each is parsed, enriched (tokenised, scored against a small
- * sentiment lexicon, fingerprinted), and aggregated per country. Runs at the machine's parallelism.
+ * The main example job: a CPU-heavy pipeline in weir's spirit. A generator emits click events as
+ * JSON lines; each is parsed, enriched (tokenised, scored against a small sentiment lexicon,
+ * fingerprinted), and aggregated per country. Runs at the machine's parallelism. `npm start` runs
+ * it through examples/main.ts with checkpoints and an injected failure; it also runs alone:
  *
- *   npm start                                   # 1 million events
  *   node bin/weir.mjs run examples/clickstream.job.ts --args '{"events": 10000000}'
  */
+import { writeFileSync } from 'node:fs';
 import { defineJob } from '../src/index.ts';
 
 /** Arguments of the job. */
 export interface ClickstreamArgs {
   /** Number of events to generate. */
   readonly events?: number;
+  /** Events per second over all sources (unlimited when omitted). */
+  readonly ratePerSecond?: number;
+  /**
+   * Inject one failure: the enrich step throws at this event, once. `failOnceMarker` is a file
+   * created atomically when the failure fires, so restarted attempts (new threads) do not fail again.
+   */
+  readonly failAt?: number;
+  readonly failOnceMarker?: string;
+}
+
+/** Throws at `failAt` the first time any thread gets there (the marker file says it happened). */
+function injectFailure(id: number, args: ClickstreamArgs | undefined): void {
+  if (args?.failAt !== id || args.failOnceMarker === undefined) return;
+  try {
+    writeFileSync(args.failOnceMarker, String(id), { flag: 'wx' });
+  } catch {
+    return; // fired before
+  }
+  throw new Error(`injected failure at event ${id}`);
 }
 
 const COUNTRIES = ['NL', 'DE', 'FR', 'BE', 'US', 'BR', 'JP', 'IN', 'KE', 'AU'] as const;
@@ -102,13 +122,21 @@ export function enrich(click: Click): CountryStats {
 export default defineJob<ClickstreamArgs | undefined>(
   (env, args) => {
     env
-      .fromGenerator(eventLine, { count: args?.events ?? 1_000_000 })
+      .fromGenerator(eventLine, {
+        count: args?.events ?? 1_000_000,
+        ...(args?.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond }),
+      })
       .name('events')
       .uid('events')
       .map((line) => JSON.parse(line) as Click)
       .name('parse')
-      .map(enrich)
+      .uid('parse')
+      .map((click) => {
+        injectFailure(click.id, args);
+        return enrich(click);
+      })
       .name('enrich')
+      .uid('enrich')
       .keyBy('country')
       .reduce((a, b) => ({
         country: a.country,

@@ -15,6 +15,7 @@ export type {
   ReduceFunction,
   RuntimeContext,
 } from './api/functions.ts';
+export type { JobListeners } from './api/job-client.ts';
 export { JobClient, type JobResult, type ProgressListener } from './api/job-client.ts';
 export { KeyExtractionError } from './api/key-selector.ts';
 export type {
@@ -22,7 +23,7 @@ export type {
   KeyedProcessFunction,
 } from './api/keyed-process-function.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
-export type { StreamEnvironmentOptions } from './api/options.ts';
+export type { ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
 export {
@@ -42,6 +43,39 @@ export {
   RingBuffer,
   type RingDescriptor,
 } from './channel/ring-buffer.ts';
+// ── checkpointing ──
+export {
+  type CheckpointConfig,
+  type CheckpointingMode,
+  type CheckpointingOptions,
+  type CheckpointStorageOptions,
+  DEFAULT_CHECKPOINT_TIMEOUT_MS,
+  MIN_CHECKPOINT_INTERVAL_MS,
+} from './checkpoint/config.ts';
+export {
+  CheckpointCorruptError,
+  CheckpointFailedError,
+  CheckpointFailuresExceededError,
+  CheckpointStorageError,
+} from './checkpoint/errors.ts';
+export type { CheckpointFailureReason } from './checkpoint/failure-reason.ts';
+export type { CheckpointOutcome } from './checkpoint/pending-checkpoint.ts';
+export type {
+  CheckpointStatsRecord,
+  CheckpointStatsSnapshot,
+  SubtaskCheckpointStats,
+  SummaryStatistics,
+} from './checkpoint/stats.ts';
+export type {
+  CheckpointListing,
+  CheckpointSummary,
+  CompletedCheckpoint,
+} from './checkpoint/storage/checkpoint-storage.ts';
+export type { CheckpointMetadata } from './checkpoint/storage/metadata.ts';
+export { findLatestCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint/storage/reader.ts';
+export type { StateHandle } from './checkpoint/storage/state-handle.ts';
+// ── terminal display ──
+export { displayJob } from './cli/job-display.ts';
 // ── errors ──
 export {
   ChannelClosedError,
@@ -54,12 +88,27 @@ export {
   type WeirErrorCode,
 } from './errors.ts';
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
+export { IllegalStateTransitionError } from './job/errors.ts';
+export type { JobStatus } from './job/job-status.ts';
+// ── restart strategies and job lifecycle ──
+export type {
+  ExponentialDelayOptions,
+  FailureRateOptions,
+  FallbackRestartOptions,
+  FixedDelayOptions,
+  NoRestartOptions,
+  RestartOptions,
+} from './restart/config.ts';
+export { RestartsExhaustedError } from './restart/errors.ts';
+export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { WorkerExitedError } from './runtime/execution-attempt.ts';
 export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
 export type { JobProgress, OperatorMetrics } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';
 export { UserFunctionError } from './runtime/operators/user-function-error.ts';
+// ── exactly-once sinks ──
+export type { TwoPhaseCommitFunctions } from './runtime/sinks/two-phase-commit-sink.ts';
 export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
 export {
   type AggregateFunction,

@@ -1,13 +1,15 @@
 /**
  * The `weir` command: dispatches to its subcommands.
  */
+import { checkpointsCommand } from './checkpoints-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
 const USAGE = `usage: weir <command> [options]
 
 commands:
-  run <job-file>    run a job module (see \`weir run --help\`)
-  help              show this help
+  run <job-file>      run a job module (see \`weir run --help\`)
+  checkpoints <dir>   list or describe checkpoints and savepoints
+  help                show this help
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,6 +17,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'checkpoints':
+      return checkpointsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

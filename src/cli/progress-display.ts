@@ -17,6 +17,7 @@ export class ProgressDisplay {
   #last: { at: number; records: number } = { at: 0, records: 0 };
   #lastPrinted = Number.NEGATIVE_INFINITY;
   #pendingLine = false;
+  #offset = 0;
 
   constructor(out: DisplayTarget, sourceUids: Iterable<string>) {
     this.#out = out;
@@ -73,8 +74,19 @@ export class ProgressDisplay {
     this.#pendingLine = false;
   }
 
-  #sourceRecords(operators: readonly OperatorMetrics[]): number {
+  /** Records the sources emitted in the current attempt. */
+  sourceRecords(operators: readonly OperatorMetrics[]): number {
     return operators.filter((o) => this.#sourceUids.has(o.uid)).reduce((sum, o) => sum + o.records, 0);
+  }
+
+  /** A restart resumed after `records` records: later counts (per attempt) are shown on top of it. */
+  offset(records: number): void {
+    this.#offset = records;
+    this.#last = { at: this.#last.at, records };
+  }
+
+  #sourceRecords(operators: readonly OperatorMetrics[]): number {
+    return this.#offset + this.sourceRecords(operators);
   }
 }
 
@@ -83,6 +95,13 @@ export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
   return String(Math.round(n));
+}
+
+/** Bytes in B, KiB or MiB. */
+export function formatBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
 }
 
 export function formatDuration(ms: number): string {

@@ -14,7 +14,7 @@ import type { CheckpointingMode } from '../checkpoint/config.ts';
 import { WeirError } from '../errors.ts';
 import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../runtime/job-hooks.ts';
 import { isJobDefinition } from '../runtime/job-loader.ts';
-import { ProgressDisplay } from './progress-display.ts';
+import { displayJob } from './job-display.ts';
 
 export const RUN_USAGE = `usage: weir run <job-file> [options]
 
@@ -125,7 +125,7 @@ async function runModule(
   const stopListening = onJobStarted<JobClient>((client) => {
     clients.push(client);
     if (interrupted > 0) void client.cancel();
-    if (!quiet) attachDisplay(client, out);
+    if (!quiet) displayJob(client, out);
   });
   try {
     const imported = (await import(moduleUrl)) as { default?: unknown };
@@ -147,65 +147,6 @@ async function runModule(
     stopListening();
     process.off('SIGINT', onSigint);
   }
-}
-
-/** Collected results up to this many records are printed after the summary. */
-const MAX_PRINTED_RECORDS = 20;
-
-function attachDisplay(client: JobClient, out: NodeJS.WriteStream): void {
-  const display = new ProgressDisplay(out, client.sourceUids);
-  const stops = [
-    client.onProgress((p) => display.update(p)),
-    client.on('status', (from, to, cause) => {
-      if (to === 'failing') display.message(`job failing: ${cause?.message ?? 'unknown cause'}`);
-      else if (to === 'restarting') display.message('job restarting');
-      else if (from === 'restarting' && to === 'running') display.message('job running again');
-    }),
-    client.on('restored', (checkpoint, attempt) => {
-      display.message(
-        checkpoint
-          ? `attempt ${attempt}: restored checkpoint ${checkpoint.checkpointId} (${checkpoint.pointer})`
-          : `attempt ${attempt}: no completed checkpoint, starting from scratch`,
-      );
-    }),
-    client.on('checkpoint', (checkpoint) => {
-      const latest = client.checkpointStats().latestCompleted;
-      const duration =
-        latest?.checkpointId === checkpoint.checkpointId ? ` in ${latest.durationMs.toFixed(0)} ms` : '';
-      display.message(
-        `${checkpoint.savepoint ? 'savepoint' : 'checkpoint'} ${checkpoint.checkpointId} completed${duration}, ` +
-          `${formatBytes(checkpoint.stateBytes)}, ${checkpoint.pointer}`,
-      );
-    }),
-  ];
-  const stopAll = (): void => {
-    for (const stop of stops) stop();
-  };
-  client.result.then(
-    (result) => {
-      stopAll();
-      display.summary(`job "${client.jobName}" finished`, {
-        ...client.progress(),
-        elapsedMs: result.durationMs,
-      });
-      for (const uid of result.collections) {
-        const records = result.collected(uid);
-        display.message(`collected "${uid}": ${records.length} record${records.length === 1 ? '' : 's'}`);
-        if (records.length <= MAX_PRINTED_RECORDS)
-          for (const r of records) display.message(`  ${JSON.stringify(r)}`);
-      }
-    },
-    () => {
-      stopAll();
-      display.summary(`job "${client.jobName}" stopped`, client.progress());
-    },
-  );
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
 }
 
 function numberOption(

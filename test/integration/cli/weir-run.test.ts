@@ -1,6 +1,9 @@
 // `weir run` runs script and defineJob modules, reports failures with a non-zero exit code, and
 // cancels cleanly on Ctrl-C.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -81,6 +84,35 @@ describe('weir run', () => {
     expect(run.stderr).toMatch(/cancelling/);
     expect(run.stderr).toMatch(/job cancelled/);
     expect(run.code).toBe(130);
+  });
+
+  it('prints a line per completed checkpoint, and `weir checkpoints` lists and describes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cli-chk-'));
+    try {
+      const run = await weir([
+        'run',
+        'test/integration/jobs/keyed-count.job.ts',
+        '-p',
+        '1',
+        '--checkpoint-interval',
+        '50',
+        '--checkpoint-dir',
+        dir,
+        '--args',
+        '{"count": 3000, "ratePerSecond": 6000}',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/checkpoint \d+ completed in \d+ ms, .*chk-\d+/);
+      const list = await weir(['checkpoints', dir]);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/checkpoint\s+\S+\s+[\d.]+ (B|KiB).*counter\(1\)/);
+      const latest = list.stdout.trim().split('\n').at(-1)!.split(/\s+/).at(-1)!;
+      const described = await weir(['checkpoints', latest]);
+      expect(described.stdout).toMatch(/operator uid\s+vertex\s+parallelism/);
+      expect(described.stdout).toMatch(/counter\s+counter\s+1\s+128/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad options with a message naming the option', async () => {
