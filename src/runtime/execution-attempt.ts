@@ -2,12 +2,11 @@
  * One execution attempt of a job, on the main thread: deploys every subtask of the job graph into
  * its own worker thread (hosted and watched by piscina), routes control messages, and ends when
  * every subtask has ended: finished, failed (the first failure cancels every other subtask), or
- * cancelled. Whatever happens, the pool is destroyed before `run()` resolves, so no thread outlives
- * the attempt. A restart is a new attempt over fresh rings.
+ * cancelled. `run()` resolves only once every subtask's task has settled; the threads themselves
+ * belong to the job master's pool, which a restart reuses (a new attempt over fresh rings).
  */
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { WeirError } from '../errors.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
@@ -24,12 +23,6 @@ import type {
 } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 
-const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
-/** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
-const TASK_WORKER = new URL(
-  `./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
-  import.meta.url,
-).href;
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -75,8 +68,8 @@ export interface AttemptInit {
   readonly restore: ReadonlyMap<string, SubtaskRestore>;
   readonly listener: AttemptListener;
   readonly metricsIntervalMs: number;
-  /** Limits of each worker thread (heap sizes); exceeding them fails the attempt. */
-  readonly resourceLimits: import('node:worker_threads').ResourceLimits | undefined;
+  /** The job's worker threads (one per subtask); owned by the job master. */
+  readonly pool: Piscina;
 }
 
 interface RunningSubtask {
@@ -105,23 +98,7 @@ export class ExecutionAttempt {
   /** Deploys every subtask; resolves when all have ended and every thread is gone. */
   async run(): Promise<AttemptOutcome> {
     const plans = planDeployment(this.#init.graph, this.#init.ringCapacity);
-    const threads = plans.length;
-    const pool = new Piscina({
-      filename: BOOTSTRAP,
-      workerData: { entry: TASK_WORKER },
-      minThreads: threads,
-      maxThreads: threads,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      atomics: 'disabled',
-      maxQueue: threads,
-      ...(this.#init.resourceLimits ? { resourceLimits: this.#init.resourceLimits } : {}),
-    });
-    try {
-      await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
-    } finally {
-      await pool.destroy();
-    }
+    await Promise.all(plans.map((plan) => this.#deploy(this.#init.pool, plan)));
     if (this.#failure) return { status: 'failed', error: this.#failure };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };

@@ -12,6 +12,8 @@ import { setEnvironmentDefaults } from './job-hooks.ts';
 import type { JobModuleRef } from './protocol.ts';
 
 const CAPTURE = Symbol.for('weir.worker.capture-environment');
+/** Environments captured from script modules, by module URL: a reused thread imports a module once. */
+const CAPTURED = Symbol.for('weir.worker.captured-environments');
 
 /** A job as a function of an environment and plain-data arguments. */
 export interface JobDefinition<A = unknown> {
@@ -62,6 +64,9 @@ export async function loadJobEnvironment(
   create: (options: JobModuleRef['options']) => StreamEnvironment,
 ): Promise<StreamEnvironment> {
   const globals = globalThis as Record<symbol, CaptureHook | undefined>;
+  const cache = ((globalThis as Record<symbol, unknown>)[CAPTURED] ??= new Map()) as Map<string, StreamEnvironment>;
+  const cached = cache.get(ref.module);
+  if (cached) return cached;
   // A script's environment is built by the script itself: give it the defaults the main thread had.
   setEnvironmentDefaults(ref.options);
   let captured: StreamEnvironment | undefined;
@@ -73,7 +78,10 @@ export async function loadJobEnvironment(
   });
   try {
     const imported = (await Promise.race([import(ref.module), done])) as { default?: unknown } | undefined;
-    if (captured) return captured;
+    if (captured) {
+      cache.set(ref.module, captured);
+      return captured;
+    }
     const definition = imported?.default;
     if (isJobDefinition(definition)) {
       const env = create(ref.options);

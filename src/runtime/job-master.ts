@@ -6,6 +6,7 @@
  * decides; a restart redeploys every subtask over fresh rings and restores each from the latest
  * completed checkpoint (or, without one, from the state the job started from).
  */
+import type { Piscina } from 'piscina';
 import type { CheckpointConfig } from '../checkpoint/config.ts';
 import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
 import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
@@ -21,6 +22,7 @@ import type { RestartStrategy } from '../restart/strategy.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
+import { createWorkerPool } from './worker-pool.ts';
 import type { JobModuleRef } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 
@@ -91,6 +93,7 @@ export class JobMaster {
   readonly #checkpointing: JobCheckpointing;
   readonly #started = performance.now();
   #attempt: ExecutionAttempt | undefined;
+  #pool: Piscina | undefined;
   #attemptNumber = 0;
   #cancelRequested = false;
   #wakeBackoff: (() => void) | undefined;
@@ -126,6 +129,9 @@ export class JobMaster {
     );
     timer.unref();
     let restoreFrom = this.#init.initialState;
+    const threads = this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0);
+    const pool = createWorkerPool(threads, this.#init.resourceLimits);
+    this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
       for (;;) {
@@ -161,6 +167,8 @@ export class JobMaster {
       }
     } finally {
       clearInterval(timer);
+      // No thread outlives the job.
+      await pool.destroy();
       await this.#checkpointing.shutdown();
     }
   }
@@ -220,7 +228,7 @@ export class JobMaster {
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
         : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
-      resourceLimits: this.#init.resourceLimits,
+      pool: this.#pool!,
       listener: {
         onAllRunning: () => checkpointing.onAllRunning(),
         onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
