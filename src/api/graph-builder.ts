@@ -3,8 +3,7 @@
  * same in every thread that evaluates the job module; that is what lets a worker find its operator.
  */
 import { InvalidJobGraphError } from '../graph/invalid-job-graph-error.ts';
-import { type NodeRole, type StreamInput, StreamNode } from '../graph/stream-node.ts';
-import type { OperatorFactory, SourceFactory } from '../runtime/operators/operator.ts';
+import { StreamNode, type StreamNodeInit } from '../graph/stream-node.ts';
 import type { CollectHandle } from './data-stream.ts';
 
 export class GraphBuilder {
@@ -14,16 +13,7 @@ export class GraphBuilder {
   /** For keyBy("field") directly on an array source: the elements, to check the field exists. */
   readonly #knownElements = new Map<StreamNode, readonly unknown[]>();
 
-  addNode(init: {
-    kind: string;
-    role: NodeRole;
-    name: string;
-    inputs: readonly StreamInput[];
-    operator?: OperatorFactory;
-    source?: SourceFactory;
-    keyed?: boolean;
-    maxOwnParallelism?: number;
-  }): StreamNode {
+  addNode(init: StreamNodeInit): StreamNode {
     for (const input of init.inputs) {
       if (input.node.role === 'sink') {
         throw new InvalidJobGraphError(

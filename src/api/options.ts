@@ -137,7 +137,11 @@ export function resolveEnvironmentOptions(
   const checkpointConfig = resolveCheckpointConfig(checkpointing ?? {}); // validates, naming the option
   if (checkpointConfig.unaligned) {
     // The barrier handler has the unaligned states, but the runtime does not capture channel state yet.
-    throw new InvalidOptionError('checkpointing.unaligned', 'false (unaligned checkpoints are not supported yet)', true);
+    throw new InvalidOptionError(
+      'checkpointing.unaligned',
+      'false (unaligned checkpoints are not supported yet)',
+      true,
+    );
   }
   const restart = options.restart;
   if (restart !== undefined)

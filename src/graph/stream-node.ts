@@ -23,6 +23,18 @@ export interface StreamInput {
 /** What a node does. */
 export type NodeRole = 'source' | 'operator' | 'sink';
 
+/** What declares a node (its id is given by the graph builder). */
+export interface StreamNodeInit {
+  readonly kind: string;
+  readonly role: NodeRole;
+  readonly name: string;
+  readonly inputs: readonly StreamInput[];
+  readonly operator?: OperatorFactory;
+  readonly source?: SourceFactory;
+  readonly keyed?: boolean;
+  readonly maxOwnParallelism?: number;
+}
+
 /** One operator of the logical graph. */
 export class StreamNode {
   /** Position in creation order; stable across threads. */
@@ -45,17 +57,7 @@ export class StreamNode {
   /** False when the user asked not to chain this operator to its predecessor. */
   chainable = true;
 
-  constructor(init: {
-    id: number;
-    kind: string;
-    role: NodeRole;
-    name: string;
-    inputs: readonly StreamInput[];
-    operator?: OperatorFactory;
-    source?: SourceFactory;
-    keyed?: boolean;
-    maxOwnParallelism?: number;
-  }) {
+  constructor(init: StreamNodeInit & { readonly id: number }) {
     this.id = init.id;
     this.kind = init.kind;
     this.role = init.role;

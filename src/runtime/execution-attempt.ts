@@ -23,7 +23,6 @@ import type {
 } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 
-
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
 

@@ -64,7 +64,10 @@ export async function loadJobEnvironment(
   create: (options: JobModuleRef['options']) => StreamEnvironment,
 ): Promise<StreamEnvironment> {
   const globals = globalThis as Record<symbol, CaptureHook | undefined>;
-  const cache = ((globalThis as Record<symbol, unknown>)[CAPTURED] ??= new Map()) as Map<string, StreamEnvironment>;
+  const cache = ((globalThis as Record<symbol, unknown>)[CAPTURED] ??= new Map()) as Map<
+    string,
+    StreamEnvironment
+  >;
   const cached = cache.get(ref.module);
   if (cached) return cached;
   // A script's environment is built by the script itself: give it the defaults the main thread had.

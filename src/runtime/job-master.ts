@@ -22,9 +22,9 @@ import type { RestartStrategy } from '../restart/strategy.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
-import { createWorkerPool } from './worker-pool.ts';
 import type { JobModuleRef } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
+import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */
 export class JobCancelledError extends WeirErrorClass {

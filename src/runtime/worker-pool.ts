@@ -10,7 +10,10 @@ import { Piscina } from 'piscina';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
 /** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
-const TASK_WORKER = new URL(`./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href;
+const TASK_WORKER = new URL(
+  `./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+  import.meta.url,
+).href;
 
 export function createWorkerPool(threads: number, resourceLimits: ResourceLimits | undefined): Piscina {
   return new Piscina({
