@@ -135,14 +135,6 @@ export function resolveEnvironmentOptions(
   }
   const checkpointing = options.checkpointing;
   const checkpointConfig = resolveCheckpointConfig(checkpointing ?? {}); // validates, naming the option
-  if (checkpointConfig.unaligned) {
-    // The barrier handler has the unaligned states, but the runtime does not capture channel state yet.
-    throw new InvalidOptionError(
-      'checkpointing.unaligned',
-      'false (unaligned checkpoints are not supported yet)',
-      true,
-    );
-  }
   const restart = options.restart;
   if (restart !== undefined)
     resolveRestartConfig(restart, { checkpointingEnabled: checkpointConfig.intervalMs !== null });

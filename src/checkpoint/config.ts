@@ -32,6 +32,11 @@ export interface CheckpointingOptions {
   readonly mode?: CheckpointingMode;
   /** Unaligned exactly-once checkpoints (barriers overtake in-flight data); default `false`. */
   readonly unaligned?: boolean;
+  /**
+   * Exactly-once: an aligned checkpoint whose alignment at a subtask lasts this many ms turns
+   * unaligned there (Flink's aligned-checkpoint-timeout); absent: never.
+   */
+  readonly alignedCheckpointTimeoutMs?: number | null;
   /** A checkpoint not acknowledged by every task within this many ms expires; default 10 minutes. */
   readonly timeoutMs?: number;
   /** Least time between the end of one checkpoint and the start of the next periodic one; default 0. */
@@ -52,6 +57,8 @@ export interface CheckpointConfig {
   readonly intervalMs: number | null;
   readonly mode: CheckpointingMode;
   readonly unaligned: boolean;
+  /** `null`: aligned checkpoints never turn unaligned. */
+  readonly alignedCheckpointTimeoutMs: number | null;
   readonly timeoutMs: number;
   readonly minPauseMs: number;
   readonly maxConcurrent: number;
@@ -73,6 +80,7 @@ export const DEFAULT_CHECKPOINT_CONFIG: CheckpointConfig = Object.freeze({
   intervalMs: null,
   mode: 'exactly-once',
   unaligned: false,
+  alignedCheckpointTimeoutMs: null,
   timeoutMs: DEFAULT_CHECKPOINT_TIMEOUT_MS,
   minPauseMs: 0,
   maxConcurrent: 1,
@@ -116,6 +124,16 @@ export function resolveCheckpointConfig(options: CheckpointingOptions = {}): Che
   if (typeof unaligned !== 'boolean') throw new InvalidOptionError('unaligned', 'a boolean', unaligned);
   if (unaligned && mode !== 'exactly-once')
     throw new InvalidOptionError('unaligned', "false when mode is 'at-least-once'", unaligned);
+  const alignedCheckpointTimeoutMs = pick('alignedCheckpointTimeoutMs');
+  if (alignedCheckpointTimeoutMs !== null) {
+    requireNumber('alignedCheckpointTimeoutMs', alignedCheckpointTimeoutMs, 0, 'a number of ms ≥ 0');
+    if (mode !== 'exactly-once')
+      throw new InvalidOptionError(
+        'alignedCheckpointTimeoutMs',
+        "absent when mode is 'at-least-once'",
+        alignedCheckpointTimeoutMs,
+      );
+  }
   const timeoutMs = pick('timeoutMs');
   requireNumber(
     'timeoutMs',
@@ -135,6 +153,7 @@ export function resolveCheckpointConfig(options: CheckpointingOptions = {}): Che
     intervalMs,
     mode,
     unaligned,
+    alignedCheckpointTimeoutMs,
     timeoutMs,
     minPauseMs,
     maxConcurrent,

@@ -54,6 +54,8 @@ export interface OperatorRestore {
   readonly keyed: readonly StateHandle[];
   /** Operator state (source splits, sink transactions) dealt to this subtask. */
   readonly operator: readonly StateHandle[];
+  /** In-flight input records of unaligned checkpoints, replayed before reading the inputs. */
+  readonly channel: readonly StateHandle[];
 }
 
 /** What a subtask restores before it processes anything. */

@@ -7,6 +7,7 @@ import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
 import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
+import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
 import { loadJobEnvironment } from './job-loader.ts';
 import { buildOperatorChain, type OperatorChain } from './operator-chain.ts';
@@ -23,6 +24,8 @@ export interface BuiltSubtask {
   readonly sourceUid: string | undefined;
   /** Uids of the chain's non-source operators, in chain order. */
   readonly operatorUids: readonly string[];
+  /** Restored in-flight records (unaligned checkpoints), processed before any input. */
+  readonly replay: unknown[];
 }
 
 export async function buildSubtask(
@@ -61,7 +64,32 @@ export async function buildSubtask(
   const sourceUid = vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined;
   const operatorUids = vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid);
   for (const operator of chain.operators) await operator.open?.();
-  if (deployment.restore) await restoreSubtask(deployment.restore, chain, sourceUid, operatorUids);
+  const replay = deployment.restore
+    ? await restoreSubtask(
+        deployment.restore,
+        chain,
+        sourceUid,
+        operatorUids,
+        ownership(vertex, graph.maxParallelism, deployment.subtaskIndex),
+      )
+    : [];
   const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
-  return { vertex, chain, output, gate, sourceUid, operatorUids };
+  return { vertex, chain, output, gate, sourceUid, operatorUids, replay };
+}
+
+/** Which restored in-flight records this subtask processes: those of its key groups, for a keyed input. */
+function ownership(
+  vertex: JobVertex,
+  maxParallelism: number,
+  subtaskIndex: number,
+): (record: unknown) => boolean {
+  const edge = vertex.inputs[0];
+  const partitioner = edge?.partitioner;
+  if (!partitioner || partitioner.kind !== 'hash' || vertex.inputs.some((e) => e.partitioner.kind !== 'hash'))
+    return () => true;
+  const range = keyGroupRangeForOperator(maxParallelism, vertex.parallelism, subtaskIndex);
+  return (record) => {
+    const group = keyGroupFor(partitioner.key(record), maxParallelism);
+    return group >= range.start && group <= range.end;
+  };
 }

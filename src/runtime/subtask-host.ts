@@ -89,7 +89,13 @@ export class SubtaskHost {
       });
       for (const message of this.#early.splice(0)) this.#checkpointing.onControl(message);
     }
-    const runner = new TaskRunner(built.chain, built.gate, built.output, this.#checkpointing?.hooks);
+    const runner = new TaskRunner(
+      built.chain,
+      built.gate,
+      built.output,
+      this.#checkpointing?.hooks,
+      built.replay,
+    );
     this.#runner = runner;
     if (this.#cancelRequested) runner.cancel();
     this.#send({ type: 'running' });

@@ -54,6 +54,8 @@ export class TaskRunner {
   readonly #gate: InputGate | undefined;
   readonly #output: TaskOutput;
   readonly #hooks: RunnerHooks;
+  /** Restored in-flight records, processed before the inputs are read. */
+  #replay: unknown[] | undefined;
   #cancelled = false;
   #lastYield = performance.now();
   readonly #stop = (): boolean => this.#cancelled;
@@ -64,11 +66,13 @@ export class TaskRunner {
     gate: InputGate | undefined,
     output: TaskOutput,
     hooks: RunnerHooks = NO_CHECKPOINTING,
+    replay: unknown[] = [],
   ) {
     this.#chain = chain;
     this.#gate = gate;
     this.#output = output;
     this.#hooks = hooks;
+    this.#replay = replay.length > 0 ? replay : undefined;
   }
 
   /** Wakes the loop if it waits for input (a control message needs attention). */
@@ -142,7 +146,8 @@ export class TaskRunner {
     const head = this.#chain.head;
     const output = this.#output;
     const flag = output.flag;
-    let pending: unknown[] | undefined;
+    let pending: unknown[] | undefined = this.#replay;
+    this.#replay = undefined;
     let next = 0;
     while (!this.#cancelled) {
       if (flag.blocked) {

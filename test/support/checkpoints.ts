@@ -1,6 +1,7 @@
 // Reads completed checkpoints back for tests: every operator's source splits and keyed state,
 // decoded through the same code the runtime restores with.
 
+import { Unpackr } from 'msgpackr';
 import type { CompletedCheckpoint } from '../../src/checkpoint/storage/checkpoint-storage.ts';
 import { listCheckpoints, loadCheckpoint, readState } from '../../src/checkpoint/storage/reader.ts';
 import { decodeSnapshotBytes } from '../../src/runtime/checkpointing/subtask-checkpointer.ts';
@@ -48,3 +49,20 @@ export async function keyedValues<T>(
   backend.applyToAllKeys(descriptor, (key, state) => values.set(key, state.value()));
   return values;
 }
+
+/** The in-flight records an unaligned checkpoint captured at an operator's inputs, over all subtasks. */
+export async function channelRecords(checkpoint: CompletedCheckpoint, uid: string): Promise<unknown[]> {
+  const entry = checkpoint.metadata.operators.find((op) => op.operatorUid === uid);
+  const records: unknown[] = [];
+  if (!entry) return records;
+  for (const sub of entry.subtasks) {
+    if (!sub.channel) continue;
+    const state = decodeSnapshotBytes(await readState(sub.channel, checkpoint.pointer)) as {
+      batches: Uint8Array[];
+    };
+    for (const batch of state.batches) records.push(...(channelUnpackr.unpack(batch) as unknown[]));
+  }
+  return records;
+}
+
+const channelUnpackr = new Unpackr({ useRecords: true, moreTypes: true });

@@ -96,10 +96,12 @@ export class JobCheckpointing {
 
   /** What every subtask needs to take part. */
   get deployment(): CheckpointingDeployment {
+    const timeout = this.#config.alignedCheckpointTimeoutMs;
     return {
       mode: this.#config.mode,
       storage: this.storage.writerDescriptor,
       finalCheckpoint: this.finalCheckpoint,
+      ...(timeout === null ? {} : { alignedCheckpointTimeoutMs: timeout }),
     };
   }
 

@@ -44,6 +44,8 @@ export function planRestore(
   }
   const plan = new Map<string, SubtaskRestore>();
   for (const vertex of graph.vertices) {
+    const keyedInput =
+      vertex.inputs.length > 0 && vertex.inputs.every((edge) => edge.partitioner.kind === 'hash');
     for (let index = 0; index < vertex.parallelism; index++) {
       const operators: OperatorRestore[] = [];
       for (const node of vertex.nodes) {
@@ -58,15 +60,25 @@ export function planRestore(
         const range = keyGroupRangeForOperator(graph.maxParallelism, vertex.parallelism, index);
         const keyed: StateHandle[] = [];
         const operator: StateHandle[] = [];
+        const channel: StateHandle[] = [];
         for (const sub of entry.subtasks) {
           if (sub.keyed) {
             const old = keyGroupRangeForOperator(entry.maxParallelism, entry.parallelism, sub.subtask);
             if (old.start <= range.end && range.start <= old.end) keyed.push(sub.keyed);
           }
           if (sub.operator && sub.subtask % vertex.parallelism === index) operator.push(sub.operator);
+          if (sub.channel) {
+            // In-flight records of a keyed input belong to key groups: every new subtask whose range
+            // overlaps the old one's gets them (and keeps its own); others are dealt out.
+            const old = keyGroupRangeForOperator(entry.maxParallelism, entry.parallelism, sub.subtask);
+            const mine = keyedInput
+              ? old.start <= range.end && range.start <= old.end
+              : sub.subtask % vertex.parallelism === index;
+            if (mine) channel.push(sub.channel);
+          }
         }
         // Listed even when empty: a source whose splits all went to other subtasks reads nothing.
-        operators.push({ operatorUid: node.resolvedUid, keyed, operator });
+        operators.push({ operatorUid: node.resolvedUid, keyed, operator, channel });
       }
       plan.set(`${vertex.id}#${index}`, {
         checkpointId: checkpoint.checkpointId,
@@ -78,6 +90,6 @@ export function planRestore(
   return plan;
 }
 
-function hasState(sub: { keyed?: StateHandle; operator?: StateHandle }): boolean {
-  return sub.keyed !== undefined || sub.operator !== undefined;
+function hasState(sub: { keyed?: StateHandle; operator?: StateHandle; channel?: StateHandle }): boolean {
+  return sub.keyed !== undefined || sub.operator !== undefined || sub.channel !== undefined;
 }

@@ -3,6 +3,7 @@
  * verifies every state handle the restore plan dealt it, loads keyed state by key group into the
  * keyed backends, hands source splits to the source, and operator states to their operators.
  */
+import { Unpackr } from 'msgpackr';
 import { readState } from '../../checkpoint/storage/reader.ts';
 import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';
 import type { EncodedKeyedState } from '../../state/keyed-state-snapshot.ts';
@@ -11,18 +12,30 @@ import type { SubtaskRestore } from '../protocol.ts';
 import { StateMappingError } from './restore-plan.ts';
 import { decodeSnapshotBytes } from './subtask-checkpointer.ts';
 
-/** Restores `restore` into the chain; `operatorUids` are the chain's non-source operators, in order. */
+/**
+ * Restores `restore` into the chain; `operatorUids` are the chain's non-source operators, in order.
+ * Returns the in-flight records of an unaligned checkpoint, to be processed before any input;
+ * `ownsRecord` keeps those that belong to this subtask (by key group, for a keyed input).
+ */
 export async function restoreSubtask(
   restore: SubtaskRestore,
   chain: OperatorChain,
   sourceUid: string | undefined,
   operatorUids: readonly string[],
-): Promise<void> {
+  ownsRecord: (record: unknown) => boolean,
+): Promise<unknown[]> {
+  const replay: unknown[] = [];
   const read = async (
     handles: readonly import('../../checkpoint/storage/state-handle.ts').StateHandle[],
   ): Promise<unknown[]> =>
     Promise.all(handles.map(async (handle) => decodeSnapshotBytes(await readState(handle, restore.pointer))));
   for (const op of restore.operators) {
+    for (const state of await read(op.channel)) {
+      for (const batch of (state as { batches: Uint8Array[] }).batches) {
+        for (const record of channelUnpackr.unpack(batch) as unknown[])
+          if (ownsRecord(record)) replay.push(record);
+      }
+    }
     if (op.keyed.length > 0) {
       const backend = chain.keyedBackends.get(op.operatorUid);
       if (!backend) {
@@ -48,4 +61,8 @@ export async function restoreSubtask(
     }
     await operator.restoreState(states);
   }
+  return replay;
 }
+
+/** Decodes captured record batches (written by task-checkpointing.ts). */
+const channelUnpackr = new Unpackr({ useRecords: true, moreTypes: true });

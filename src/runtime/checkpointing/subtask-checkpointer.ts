@@ -25,6 +25,8 @@ import type { TaskOutput } from '../task-output.ts';
 export interface AlignmentMetrics {
   readonly alignmentDurationMs: number;
   readonly startDelayMs: number;
+  /** Unaligned: in-flight input records are still being captured; the ack waits for them. */
+  readonly unaligned?: boolean;
 }
 
 /** Messages the checkpointer sends to the coordinator. */
@@ -58,6 +60,8 @@ export class SubtaskCheckpointer {
   readonly #work = new Set<Promise<void>>();
   /** Checkpoints this subtask snapshotted, declined or aborted (a repeated trigger is ignored). */
   readonly #handled = new Set<number>();
+  /** Unaligned checkpoints waiting for their captured channel state (encoded record batches). */
+  readonly #channelState = new Map<number, (batches: Uint8Array[]) => void>();
 
   constructor(init: {
     task: TaskId;
@@ -117,9 +121,22 @@ export class SubtaskCheckpointer {
     const syncDurationMs = performance.now() - started;
     if (forward) this.#output.emitBarrier(barrier);
     this.#inFlight.set(barrier.checkpointId, captured);
-    const work = this.#complete(barrier.checkpointId, captured, syncDurationMs, metrics);
+    const channelState = metrics.unaligned
+      ? new Promise<Uint8Array[]>((resolve) => this.#channelState.set(id, resolve))
+      : undefined;
+    const work = this.#complete(barrier.checkpointId, captured, syncDurationMs, metrics, channelState);
     this.#work.add(work);
     void work.finally(() => this.#work.delete(work));
+  }
+
+  /**
+   * Unaligned: the in-flight records of checkpoint `checkpointId` are all captured (record batches,
+   * msgpack-encoded); they are stored as the chain head's channel state and the ack may go.
+   */
+  completeChannelState(checkpointId: number, batches: Uint8Array[]): void {
+    const resolve = this.#channelState.get(checkpointId);
+    this.#channelState.delete(checkpointId);
+    resolve?.(batches);
   }
 
   /** Resolves when every asynchronous part started so far has acknowledged or declined. */
@@ -184,11 +201,19 @@ export class SubtaskCheckpointer {
     captured: Captured[],
     syncDurationMs: number,
     metrics: AlignmentMetrics,
+    channelState: Promise<Uint8Array[]> | undefined,
   ): Promise<void> {
     const started = performance.now();
     try {
       const operators: OperatorSnapshot[] = [];
       let stateBytes = 0;
+      let channel: StateHandle | undefined;
+      if (channelState) {
+        const batches = await channelState;
+        if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
+        channel = await this.#write(checkpointId, this.#operatorUids[0]!, 'channel', packr.pack({ batches }));
+        stateBytes += channel.bytes;
+      }
       for (const entry of captured) {
         let keyed: StateHandle | undefined;
         let operator: StateHandle | undefined;
@@ -202,12 +227,16 @@ export class SubtaskCheckpointer {
           stateBytes += operator.bytes;
         }
         if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
+        const head = channel !== undefined && entry.uid === this.#operatorUids[0];
         operators.push({
           operatorUid: entry.uid,
           ...(keyed ? { keyed } : {}),
           ...(operator ? { operator } : {}),
+          ...(head && channel !== undefined ? { channel } : {}),
         });
+        if (head) channel = undefined;
       }
+      if (channel !== undefined) operators.push({ operatorUid: this.#operatorUids[0]!, channel });
       if (!this.#inFlight.delete(checkpointId)) return;
       this.#report({
         type: 'ack',
@@ -234,13 +263,15 @@ export class SubtaskCheckpointer {
   #write(
     checkpointId: number,
     operatorUid: string,
-    kind: 'keyed' | 'operator',
+    kind: 'keyed' | 'operator' | 'channel',
     bytes: Uint8Array,
   ): Promise<StateHandle> {
     return this.#writer.write({ checkpointId, operatorUid, subtask: this.#task.subtask, kind }, bytes);
   }
 
   #release(checkpointId: number): void {
+    this.#channelState.get(checkpointId)?.([]);
+    this.#channelState.delete(checkpointId);
     const captured = this.#inFlight.get(checkpointId);
     this.#inFlight.delete(checkpointId);
     if (captured) for (const entry of captured) entry.keyed?.release();

@@ -3,6 +3,7 @@
  * the trigger queue for sources, the {@link SubtaskCheckpointer}, and the control messages
  * (trigger, complete, aborted). The task loop sees only {@link RunnerHooks}.
  */
+import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
 import type { InputGate } from '../../channel/input-gate.ts';
 import type { CheckpointingMode } from '../../checkpoint/config.ts';
@@ -23,6 +24,8 @@ export interface CheckpointingDeployment {
    * before it exits, and sinks are transactional.
    */
   readonly finalCheckpoint: boolean;
+  /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
+  readonly alignedCheckpointTimeoutMs?: number;
 }
 
 /** Control messages about checkpoints, main thread → subtask. */
@@ -41,6 +44,8 @@ export class TaskCheckpointing {
   readonly #finalCheckpoint: boolean;
   #closing = false;
   #finished = false;
+  /** Unaligned checkpoints capturing in-flight records, by checkpoint id. */
+  readonly #captures = new Map<number, ChannelCapture>();
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
@@ -76,11 +81,21 @@ export class TaskCheckpointing {
           pause: (channel) => gate.pause(channel),
           resumeAll: () => gate.resumeAll(),
           triggerSnapshot: (barrier, metrics) => checkpointer.snapshot(barrier, metrics),
-          abortCheckpoint: (checkpointId) => checkpointer.abort(checkpointId, 'cancellation-barrier'),
-          startCapture: unsupportedUnaligned,
-          stopCapture: unsupportedUnaligned,
-          captureComplete: unsupportedUnaligned,
+          abortCheckpoint: (checkpointId) => {
+            this.#captures.delete(checkpointId);
+            checkpointer.abort(checkpointId, 'cancellation-barrier');
+          },
+          startCapture: (channel, checkpointId) => this.#capture(checkpointId).channels.add(channel),
+          stopCapture: (channel, checkpointId) => this.#captures.get(checkpointId)?.channels.delete(channel),
+          captureComplete: (checkpointId) => {
+            const capture = this.#captures.get(checkpointId);
+            this.#captures.delete(checkpointId);
+            checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
+          },
         },
+        ...(init.deployment.alignedCheckpointTimeoutMs === undefined
+          ? {}
+          : { alignedCheckpointTimeoutMs: init.deployment.alignedCheckpointTimeoutMs }),
       });
     }
     const triggers = this.#triggers;
@@ -88,6 +103,7 @@ export class TaskCheckpointing {
       barriers,
       onInputEnd: () => this.close(),
       triggersPending: () => triggers.length > 0,
+      onRecords: (channel, records) => this.#onRecords(channel, records),
       handleTriggers: () => {
         while (triggers.length > 0) {
           const barrier = triggers.shift()!;
@@ -113,6 +129,29 @@ export class TaskCheckpointing {
     this.#finished = true;
   }
 
+  #capture(checkpointId: number): ChannelCapture {
+    let capture = this.#captures.get(checkpointId);
+    if (!capture) {
+      capture = { channels: new Set(), batches: [] };
+      this.#captures.set(checkpointId, capture);
+    }
+    return capture;
+  }
+
+  /**
+   * Unaligned checkpoints: a batch read from `channel` while it is captured is in-flight data of
+   * that checkpoint. It is encoded at once (operators may change the record objects afterwards).
+   */
+  #onRecords(channel: number, records: readonly unknown[]): void {
+    if (this.#captures.size === 0) return;
+    let encoded: Uint8Array | undefined;
+    for (const capture of this.#captures.values()) {
+      if (!capture.channels.has(channel)) continue;
+      encoded ??= capturePackr.pack(records).slice();
+      capture.batches.push(encoded);
+    }
+  }
+
   /** Handles a checkpoint control message; the caller wakes the task loop afterwards. */
   onControl(message: CheckpointControl): void {
     switch (message.type) {
@@ -133,6 +172,7 @@ export class TaskCheckpointing {
         break;
       }
       case 'checkpoint-aborted':
+        this.#captures.delete(message.checkpointId);
         this.#checkpointer.notifyAborted(message.checkpointId);
         break;
     }
@@ -161,6 +201,11 @@ export class TaskCheckpointing {
   }
 }
 
-function unsupportedUnaligned(): never {
-  throw new Error('unaligned checkpoints are not supported by this runtime yet');
+/** In-flight records of one unaligned checkpoint: the channels still captured, and what they delivered. */
+interface ChannelCapture {
+  readonly channels: Set<number>;
+  readonly batches: Uint8Array[];
 }
+
+/** Encodes captured record batches (self-describing msgpack records, like the channels' frames). */
+const capturePackr = new Packr({ useRecords: true, moreTypes: true });

@@ -48,17 +48,18 @@ function failurePoints(seed: number, count: number): { throwAt: number[]; exitAt
   return { throwAt: points.slice(0, 2), exitAt: points.slice(2) };
 }
 
-const runs: Array<[number, 'exactly-once' | 'at-least-once', number]> = [
-  [1, 'exactly-once', 11],
-  [2, 'exactly-once', 12],
-  [2, 'exactly-once', 13],
-  [4, 'exactly-once', 14],
-  [2, 'at-least-once', 15],
-  [4, 'at-least-once', 16],
+const runs: Array<[number, 'exactly-once' | 'at-least-once', number, { unaligned?: boolean }]> = [
+  [1, 'exactly-once', 11, {}],
+  [2, 'exactly-once', 12, {}],
+  [2, 'exactly-once', 13, { unaligned: true }],
+  [4, 'exactly-once', 14, {}],
+  [4, 'exactly-once', 17, { unaligned: true }],
+  [2, 'at-least-once', 15, {}],
+  [4, 'at-least-once', 16, {}],
 ];
 
 describe('recovery under injected failures', () => {
-  it.each(runs)('parallelism %i, %s, seed %i', async (parallelism, mode, seed) => {
+  it.each(runs)('parallelism %i, %s, seed %i %o', async (parallelism, mode, seed, extra) => {
     const count = 6000;
     const keys = 13;
     const output = join(root, `out-${parallelism}-${mode}-${seed}`);

@@ -21,6 +21,7 @@ describe('resolveCheckpointConfig', () => {
       intervalMs: null,
       mode: 'exactly-once',
       unaligned: false,
+      alignedCheckpointTimeoutMs: null,
       timeoutMs: 600_000,
       minPauseMs: 0,
       maxConcurrent: 1,
