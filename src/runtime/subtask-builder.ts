@@ -83,9 +83,8 @@ function ownership(
   maxParallelism: number,
   subtaskIndex: number,
 ): (record: unknown) => boolean {
-  const edge = vertex.inputs[0];
-  const partitioner = edge?.partitioner;
-  if (!partitioner || partitioner.kind !== 'hash' || vertex.inputs.some((e) => e.partitioner.kind !== 'hash'))
+  const partitioner = vertex.inputs[0]?.partitioner;
+  if (partitioner?.kind !== 'hash' || vertex.inputs.some((e) => e.partitioner.kind !== 'hash'))
     return () => true;
   const range = keyGroupRangeForOperator(maxParallelism, vertex.parallelism, subtaskIndex);
   return (record) => {

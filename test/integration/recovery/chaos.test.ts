@@ -82,6 +82,7 @@ describe('recovery under injected failures', () => {
         checkpointing: {
           intervalMs: 50,
           mode,
+          ...extra,
           retained: 2,
           storage: { kind: 'filesystem', dir: checkpoints },
         },
