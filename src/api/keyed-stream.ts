@@ -5,7 +5,7 @@
  * checkpointed and redistributed at another parallelism.
  */
 import { InvalidOptionError } from '../errors.ts';
-import type { StreamInput } from '../graph/stream-node.ts';
+import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
 import { keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
 import type { OperatorFactory } from '../runtime/operators/operator.ts';
 import { checkFunction, DataStream } from './data-stream.ts';
@@ -31,7 +31,11 @@ export class KeyedStream<T> {
   /** Rolling reduce: for each record, emits `fn(previous aggregate of its key, record)`. */
   reduce(fn: ReduceFunction<T>): DataStream<T> {
     const name = checkFunction('reduce', fn);
-    return this.#keyed<T>('reduce', name, keyedReduceOperator(this.#key, fn as ReduceFunction<unknown>));
+    const reduce = fn as ReduceFunction<unknown>;
+    return this.#keyed<T>('reduce', name, keyedReduceOperator(this.#key, reduce), {
+      reduce,
+      first: identity,
+    });
   }
 
   /** Rolling sum of a numeric field per key; other fields keep the key's first record's values. */
@@ -69,7 +73,9 @@ export class KeyedStream<T> {
       if (typeof a !== 'number' || typeof b !== 'number') {
         throw new TypeError(`${kind}("${field}") needs a numeric field "${field}", got ${typeof b}`);
       }
-      return { ...(acc as object), [field]: combine(a, b) };
+      const out = { ...(acc as Record<string, unknown>) };
+      out[field] = combine(a, b);
+      return out;
     };
     const first = (record: unknown): unknown => {
       const v = (record as Record<string, unknown> | null)?.[field];
@@ -77,18 +83,51 @@ export class KeyedStream<T> {
         throw new TypeError(`${kind}("${field}") needs a numeric field "${field}", got ${typeof v}`);
       return record;
     };
-    return this.#keyed<T>(kind, `${kind}(${field})`, keyedReduceOperator(this.#key, reduce, first));
+    return this.#keyed<T>(kind, `${kind}(${field})`, keyedReduceOperator(this.#key, reduce, first), {
+      reduce,
+      first,
+    });
   }
 
-  #keyed<R>(kind: string, name: string, factory: OperatorFactory): DataStream<R> {
-    const node = this.#builder.addNode({
+  /**
+   * Adds the keyed operator. A rolling aggregation (`fold`) also hands its fold to the producers,
+   * which pre-aggregate per key before the exchange in batch mode (see combining-output.ts).
+   */
+  #keyed<R>(
+    kind: string,
+    name: string,
+    factory: OperatorFactory,
+    fold?: { reduce: (a: unknown, b: unknown) => unknown; first: (record: unknown) => unknown },
+  ): DataStream<R> {
+    let node: StreamNode | undefined;
+    const combine: CombineSpec | undefined = fold && {
+      ...fold,
+      get operatorName() {
+        return node?.name ?? name;
+      },
+      get operatorUid() {
+        return node?.resolvedUid ?? '';
+      },
+    };
+    const inputs = combine
+      ? this.#inputs.map((input) =>
+          input.partitioner?.kind === 'hash'
+            ? { node: input.node, partitioner: { ...input.partitioner, combine } }
+            : input,
+        )
+      : this.#inputs;
+    node = this.#builder.addNode({
       kind: `keyed-${kind}`,
       role: 'operator',
       name,
-      inputs: this.#inputs,
+      inputs,
       operator: factory,
       keyed: true,
     });
     return new DataStream<R>(this.#builder, [{ node, partitioner: null }], node);
   }
+}
+
+function identity(record: unknown): unknown {
+  return record;
 }

@@ -5,8 +5,8 @@
  *
  * Batches of flat records take {@link FlatRecordEncoder}, which writes the very bytes msgpackr
  * would, faster; other batches go through msgpackr's `Packr`. Decoding is always msgpackr's, from a
- * private copy of the frame (msgpackr reads a SharedArrayBuffer view about half as fast, and must
- * never return binary values that alias ring memory the producer will overwrite).
+ * private copy of the frame: msgpackr reads a SharedArrayBuffer view slower than ordinary memory,
+ * and it must never return binary values that alias ring memory the producer will overwrite.
  *
  * msgpack cannot represent functions, symbols or cyclic objects; msgpackr would silently drop a
  * function, so the encoder turns all three into a {@link RecordEncodeError} naming the channel and

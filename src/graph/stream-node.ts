@@ -12,7 +12,22 @@ export type PartitionerSpec =
   | { readonly kind: 'rebalance' }
   | { readonly kind: 'shuffle' }
   | { readonly kind: 'broadcast' }
-  | { readonly kind: 'hash'; readonly key: (record: unknown) => Key; readonly description: string };
+  | {
+      readonly kind: 'hash';
+      readonly key: (record: unknown) => Key;
+      readonly description: string;
+      /** Set for the input of a rolling aggregation: batch mode pre-aggregates before the exchange. */
+      readonly combine?: CombineSpec;
+    };
+
+/** How a rolling aggregation folds records, so that producers can pre-aggregate (batch mode). */
+export interface CombineSpec {
+  readonly reduce: (accumulated: unknown, next: unknown) => unknown;
+  readonly first: (record: unknown) => unknown;
+  /** The aggregation's name and uid, for errors raised while combining. */
+  readonly operatorName: string;
+  readonly operatorUid: string;
+}
 
 /** An input of a node: the upstream node and its partitioner (`null`: the default, decided at build). */
 export interface StreamInput {

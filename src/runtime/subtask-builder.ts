@@ -48,7 +48,15 @@ export async function buildSubtask(
   for (const edgeDeployment of deployment.outputs) {
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
     const writers = edgeDeployment.rings.map((ring) => new ChannelWriter(ring, writerOptions));
-    output.addEdge(writers, edge.partitioner, graph.maxParallelism, deployment.subtaskIndex);
+    const combine = env.options.runtimeMode === 'batch';
+    output.addEdge(
+      writers,
+      edge.partitioner,
+      graph.maxParallelism,
+      deployment.subtaskIndex,
+      combine,
+      vertex.parallelism,
+    );
   }
   const chain = buildOperatorChain(
     vertex,

@@ -11,6 +11,7 @@ import type { ChannelWriter } from '../channel/channel-writer.ts';
 import type { Barrier } from '../channel/frame.ts';
 import type { PartitionerSpec } from '../graph/stream-node.ts';
 import { computeOperatorIndexForKeyGroup, keyGroupFor } from '../state/key-groups.ts';
+import { CombiningOutput } from './combining-output.ts';
 
 /** Shared flag: set by any edge output whose channel filled up. */
 export interface BlockedFlag {
@@ -85,6 +86,7 @@ export class TaskOutput implements Collector<unknown> {
   readonly flag: BlockedFlag = { blocked: false };
   readonly #edges: Collector<unknown>[] = [];
   readonly #writers: ChannelWriter[] = [];
+  readonly #combiners: CombiningOutput[] = [];
 
   /** Adds an edge; returns nothing, records then go to every edge added. */
   addEdge(
@@ -92,8 +94,17 @@ export class TaskOutput implements Collector<unknown> {
     partitioner: PartitionerSpec,
     maxParallelism: number,
     subtask: number,
+    combine = false,
+    parallelism = 1,
   ): void {
-    this.#edges.push(edgeOutput(writers, partitioner, maxParallelism, subtask, this.flag));
+    const edge = edgeOutput(writers, partitioner, maxParallelism, subtask, this.flag);
+    if (combine && partitioner.kind === 'hash' && partitioner.combine) {
+      const combiner = new CombiningOutput(partitioner.key, partitioner.combine, edge, subtask, parallelism);
+      this.#combiners.push(combiner);
+      this.#edges.push(combiner);
+    } else {
+      this.#edges.push(edge);
+    }
     this.#writers.push(...writers);
   }
 
@@ -124,8 +135,9 @@ export class TaskOutput implements Collector<unknown> {
     this.#updateFlag();
   }
 
-  /** Sends a barrier down every channel (after flushing what precedes it). */
+  /** Sends a barrier down every channel (after flushing what precedes it, partials included). */
   emitBarrier(barrier: Barrier): void {
+    for (const c of this.#combiners) c.flush();
     for (const w of this.#writers) w.emitBarrier(barrier);
     this.#updateFlag();
   }
@@ -136,8 +148,9 @@ export class TaskOutput implements Collector<unknown> {
     this.#updateFlag();
   }
 
-  /** Sends end of input down every channel. */
+  /** Sends end of input down every channel (after the last partials). */
   emitEndOfInput(): void {
+    for (const c of this.#combiners) c.flush();
     for (const w of this.#writers) w.emitEndOfInput();
     this.#updateFlag();
   }

@@ -29,6 +29,25 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
     expect(source?.records).toBe(lines.length);
   });
 
+  it('batch mode pre-aggregates before the exchange and emits each final count once, also with checkpoints', async () => {
+    const result = await executeJob(job('word-count'), {
+      args: { lines },
+      environment: {
+        parallelism,
+        runtimeMode: 'batch',
+        checkpointing: { intervalMs: 20 },
+        ringCapacity: 4096, // small rings: barriers flush partials often
+      },
+    });
+    const records = result.collected<{ word: string; count: number }>('counts');
+    const expected = expectedWordCounts(lines);
+    expect(records).toHaveLength(expected.size);
+    expect(new Map(records.map((r) => [r.word, r.count]))).toEqual(expected);
+    // Far fewer records crossed the exchange than words were counted.
+    const reduced = result.operators.find((o) => o.name === 'sum(count)');
+    expect(reduced?.records).toBeLessThan(lines.length);
+  });
+
   it('gives the same result chained and unchained', async () => {
     const chained = await executeJob(job('word-count'), { args: { lines }, environment: { parallelism } });
     const unchained = await executeJob(job('word-count'), {

@@ -1,0 +1,67 @@
+/**
+ * Pre-aggregation before a keyed exchange (a combiner), for rolling reduce/sum/min/max in batch
+ * mode, where only each key's final value matters: the producing subtask folds records of the same
+ * key into one partial aggregate and sends partials, so a word count sends one record per distinct
+ * word instead of one per word. Partials leave when the table reaches its size bound, before every
+ * barrier (so a snapshot never misses folded records) and at the end of input. The downstream
+ * reduce folds partials with the same (associative) function.
+ *
+ * Thread: the producing subtask's worker thread.
+ */
+import type { Collector, Key, RuntimeContext } from '../api/functions.ts';
+import type { CombineSpec } from '../graph/stream-node.ts';
+import { userFunctionError } from './operators/user-function-error.ts';
+
+/** Distinct keys held before the partials are sent. */
+export const COMBINER_MAX_KEYS = 4096;
+
+export class CombiningOutput implements Collector<unknown> {
+  readonly #key: (record: unknown) => Key;
+  readonly #combine: CombineSpec;
+  readonly #downstream: Collector<unknown>;
+  readonly #partials = new Map<unknown, unknown>();
+  readonly #context: RuntimeContext;
+
+  /** `subtaskIndex` and `parallelism` are the producing subtask's (named in errors). */
+  constructor(
+    key: (record: unknown) => Key,
+    combine: CombineSpec,
+    downstream: Collector<unknown>,
+    subtaskIndex: number,
+    parallelism: number,
+  ) {
+    this.#key = key;
+    this.#combine = combine;
+    this.#downstream = downstream;
+    this.#context = {
+      operatorName: `${combine.operatorName} (combining before the exchange)`,
+      operatorUid: combine.operatorUid,
+      subtaskIndex,
+      parallelism,
+    };
+  }
+
+  collect(record: unknown): void {
+    const partials = this.#partials;
+    let key: unknown;
+    let partial: unknown;
+    try {
+      const k = this.#key(record);
+      key = typeof k === 'object' ? JSON.stringify(k) : k;
+      const previous = partials.get(key);
+      partial = previous === undefined ? this.#combine.first(record) : this.#combine.reduce(previous, record);
+    } catch (error) {
+      throw userFunctionError(this.#context, record, error);
+    }
+    partials.set(key, partial);
+    if (partials.size >= COMBINER_MAX_KEYS) this.flush();
+  }
+
+  /** Sends every partial downstream and empties the table. */
+  flush(): void {
+    if (this.#partials.size === 0) return;
+    const downstream = this.#downstream;
+    for (const partial of this.#partials.values()) downstream.collect(partial);
+    this.#partials.clear();
+  }
+}
