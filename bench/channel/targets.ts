@@ -1,0 +1,44 @@
+/** The issue's targets for the ring, checked against a run's throughput results. */
+import { formatRate, formatRatio } from '../support/format.ts';
+import { TARGETS } from './params.ts';
+import type { PeerName } from './peer.ts';
+import type { ThroughputResult } from './results.ts';
+
+/** A target and whether this run met it. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** The targets whose peers took part in the run (none without the weir ring). */
+export function checkTargets(results: readonly ThroughputResult[]): TargetCheck[] {
+  const rate = (peer: PeerName) =>
+    results.find((r) => r.peer === peer && r.variant === 'small')?.recordsPerSecond;
+  const ring = rate('weir-ring');
+  if (ring === undefined) return [];
+  const checks: TargetCheck[] = [
+    {
+      target: `weir ring ≥ ${formatRate(TARGETS.ringRecordsPerSecond)} small records/s`,
+      measured: `${formatRate(ring)} records/s`,
+      met: ring >= TARGETS.ringRecordsPerSecond,
+    },
+  ];
+  const postEach = rate('post-each');
+  if (postEach !== undefined) {
+    checks.push({
+      target: `weir ring ≥ ${TARGETS.overPostEach}× postMessage one record per message`,
+      measured: formatRatio(ring / postEach),
+      met: ring >= TARGETS.overPostEach * postEach,
+    });
+  }
+  const msgpackr = rate('msgpackr-transfer');
+  if (msgpackr !== undefined) {
+    checks.push({
+      target: 'weir ring no slower than msgpackr arrays transferred',
+      measured: formatRatio(ring / msgpackr),
+      met: ring >= TARGETS.overMsgpackrTransfer * msgpackr,
+    });
+  }
+  return checks;
+}

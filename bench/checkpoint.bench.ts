@@ -1,0 +1,99 @@
+/**
+ * Checkpoint benchmark: a two-input keyed job (two unbounded sources unioned → keyBy → count +
+ * payload per key in keyed state) run with checkpoints off, exactly-once and at-least-once at
+ * intervals of 100 ms, 1 s and 10 s, on balanced and skewed inputs, and at larger states. Reports
+ * throughput (records/s and records per CPU-second) and its cost against checkpoints off, and the
+ * checkpoints' duration, alignment, synchronous part per subtask and size. Memory checkpoint
+ * storage throughout: the subject is the runtime's cost, not the disk's.
+ *
+ *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...]
+ */
+
+import { type CheckpointBenchParams, FULL, QUICK } from './checkpoint/params.ts';
+import { type Config, planConfigs, settingLabel } from './checkpoint/plan.ts';
+import { checkpointTable, syncPartTable, throughputTable } from './checkpoint/report.ts';
+import { summarise } from './checkpoint/summary.ts';
+import { measureSyncPart } from './checkpoint/sync-part.ts';
+import { checkTargets, targetsText } from './checkpoint/targets.ts';
+import { runTrial, type Sample } from './checkpoint/trial.ts';
+import { loadAverage } from './jobs-support/load.ts';
+import { formatSourceVersion, sourceVersion } from './jobs-support/source-version.ts';
+import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
+import { formatDuration, formatRate } from './support/format.ts';
+import { describeMachine, formatMachine } from './support/machine.ts';
+import { printJsonResult } from './support/subject.ts';
+
+export const description =
+  'two-input keyed job: throughput and checkpoint figures, off / exactly-once / at-least-once';
+
+function paramsFor(args: BenchArgs): CheckpointBenchParams {
+  const base = args.quick ? QUICK : FULL;
+  return { ...base, rounds: Math.round(flagNumber(args, 'rounds', base.rounds)) };
+}
+
+function selectConfigs(args: BenchArgs, params: CheckpointBenchParams): Config[] {
+  const all = planConfigs(params);
+  const only = flagList(args, 'only');
+  if (only === undefined) return all;
+  // Keep the baselines of what was selected, so that costs can still be computed.
+  const chosen = all.filter((c) => only.some((o) => c.id.includes(o)));
+  const ids = new Set(chosen.flatMap((c) => [c.id, c.baselineId]));
+  return all.filter((c) => ids.has(c.id));
+}
+
+export async function run(args: BenchArgs): Promise<void> {
+  const params = paramsFor(args);
+  const configs = selectConfigs(args, params);
+  const machine = describeMachine();
+  const engine = sourceVersion();
+  const startedAt = new Date();
+  console.log(`weir checkpoint benchmark (${args.quick ? 'quick' : 'full'}), ${startedAt.toISOString()}`);
+  console.log(`machine: ${formatMachine(machine)}`);
+  console.log(formatSourceVersion(engine));
+  console.log(
+    `${configs.length} configurations × ${params.rounds} round(s); keyed parallelism ${params.keyedParallelism}, ` +
+      `warm-up ${formatDuration(params.warmupMs)}, windows ≥ ${formatDuration(params.minWindowMs)}, memory storage\n`,
+  );
+  const samples: Sample[] = [];
+  for (let round = 0; round < params.rounds; round++) {
+    // Alternate the order, so that a slow drift of the machine's load does not favour one end.
+    const order = round % 2 === 0 ? configs : [...configs].reverse();
+    for (const config of order) {
+      const sample = await runTrial(params, config, round);
+      samples.push(sample);
+      const label = `${config.shape.name} ${config.state.name} ${settingLabel(config.setting)}`.padEnd(36);
+      console.log(
+        `  round ${round + 1}/${params.rounds}  ${label} ${formatRate(sample.recordsPerSecond).padStart(7)} records/s  ` +
+          `${formatRate(sample.recordsPerCpuSecond).padStart(7)}/CPU-s  ${sample.completed.length} checkpoints  ` +
+          `load ${sample.loadAverage[0]}`,
+      );
+    }
+  }
+  const syncPart = params.syncPart.states.map((state) => measureSyncPart(state, params.syncPart.repetitions));
+  const rows = summarise(configs, samples);
+  const targets = checkTargets(rows, syncPart);
+  console.log(`\nthroughput (median of ${params.rounds} round(s); cost against checkpoints off)\n`);
+  console.log(throughputTable(rows));
+  console.log(`\ncheckpoints (all rounds pooled)\n`);
+  console.log(checkpointTable(rows));
+  console.log('\nsynchronous part alone: backend.snapshot() of one subtask owning every key group, no job\n');
+  console.log(syncPartTable(syncPart));
+  console.log(`\n${targetsText(targets)}`);
+  const loadAverageAtEnd = loadAverage();
+  console.log(`load average at the end: ${loadAverageAtEnd.join(' ')}`);
+  if (args.json) {
+    printJsonResult({
+      subject: 'checkpoint',
+      mode: args.quick ? 'quick' : 'full',
+      startedAt: startedAt.toISOString(),
+      machine,
+      engine,
+      loadAverageAtEnd,
+      params,
+      rows,
+      syncPart,
+      samples,
+      targets,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+/** The word-count variants the benchmark compares, built from its parameters; the first is the baseline. */
+import type { PipelineBenchParams } from '../params.ts';
+import type { WordCountVariant } from '../variant.ts';
+import { nodeStreamVariant } from './node-stream.ts';
+import { piscinaVariant } from './piscina.ts';
+import { weirVariant } from './weir.ts';
+
+export function makeVariants(params: PipelineBenchParams): WordCountVariant[] {
+  return [
+    nodeStreamVariant(params.streamBatchLines),
+    piscinaVariant(params.piscina),
+    ...params.weirParallelisms.map((p) => weirVariant(p)),
+  ];
+}

@@ -1,0 +1,32 @@
+/**
+ * Variant: weir. Runs bench/pipeline/word-count.job.ts at a given parallelism in batch mode and
+ * reads the collected final count of every word.
+ */
+import { executeJob } from '../../../src/index.ts';
+import type { WordCountVariant } from '../variant.ts';
+import type { WordCountJobArgs } from '../word-count.job.ts';
+import type { WordCount } from '../words.ts';
+
+const job = new URL('../word-count.job.ts', import.meta.url);
+
+export function weirVariant(parallelism: number): WordCountVariant {
+  return {
+    name: `weir-p${parallelism}`,
+    label: `weir, parallelism ${parallelism}`,
+    // Two chains per parallel instance: read-parse-tokenise, and count-collect after the exchange.
+    threads: `${2 * parallelism} workers`,
+    async run(path) {
+      const result = await executeJob<WordCountJobArgs>(job, {
+        args: { path },
+        environment: { parallelism, runtimeMode: 'batch' },
+      });
+      const counts = new Map<string, number>();
+      for (const { word, count } of result.collected<WordCount>('counts')) {
+        if (counts.has(word)) throw new Error(`weir-p${parallelism}: word "${word}" was emitted twice`);
+        counts.set(word, count);
+      }
+      const lines = result.operators.find((o) => o.uid === 'read')?.records ?? Number.NaN;
+      return { counts, lines };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The per-line work every variant does, written once so that the variants differ only in how they
+ * move lines and counts around: parse a JSON line, tokenise its text into lowercase words, count.
+ */
+
+/** One line of the corpus, as parsed. */
+export interface Post {
+  readonly id: number;
+  readonly user: string;
+  readonly ts: number;
+  readonly lang: string;
+  readonly likes: number;
+  readonly tags: readonly string[];
+  readonly text: string;
+}
+
+/** A word and how often it was seen: the record type of the keyed count. */
+export interface WordCount {
+  readonly word: string;
+  readonly count: number;
+}
+
+const SEPARATORS = /[^a-z]+/;
+
+/** Parses one JSON line. */
+export function parsePost(line: string): Post {
+  return JSON.parse(line) as Post;
+}
+
+/** The words of `text`: lowercased, split at anything that is not a letter a-z. */
+export function tokenise(text: string): string[] {
+  const parts = text.toLowerCase().split(SEPARATORS);
+  const words: string[] = [];
+  for (const part of parts) if (part.length > 0) words.push(part);
+  return words;
+}
+
+/** Parses and tokenises `line` and adds its words to `counts`. */
+export function countLine(line: string, counts: Map<string, number>): void {
+  for (const word of tokenise(parsePost(line).text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+}

@@ -1,0 +1,18 @@
+/**
+ * The contract between `bench/run.ts` and a benchmark subject `bench/<subject>.bench.ts`: the module
+ * exports `run(args)`, prints a readable report, and with `--json` ends its output with one line
+ * holding a single JSON object.
+ */
+import type { BenchArgs } from './args.ts';
+
+/** What a `bench/<subject>.bench.ts` module exports. */
+export interface BenchSubject {
+  /** Short description, shown when subjects are listed. */
+  readonly description?: string;
+  run(args: BenchArgs): Promise<void>;
+}
+
+/** Prints the machine-readable result: one JSON object on one line; call it last. */
+export function printJsonResult(result: object): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
