@@ -1,7 +1,7 @@
 /**
  * The fast path of record encoding: a batch of flat records (plain objects whose values are strings,
  * numbers, booleans or null) written byte for byte as msgpackr's `Packr({ useRecords: true })` writes
- * it, 2 to 2.5 times faster (`npm run bench -- channel`). Each record shape gets a small generated
+ * it, about twice as fast (`npm run bench -- channel`). Each record shape gets a small generated
  * function that reads the values by name and hands them to {@link MsgpackWriter}; a `for...in` over
  * the record's keys (no value loads) checks that a record still has the shape. Anything else (a
  * nested object or array, a Date, undefined, a class instance, inherited enumerable keys, more
