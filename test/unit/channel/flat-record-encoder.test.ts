@@ -59,7 +59,11 @@ describe('FlatRecordEncoder', () => {
           if (bytes === null) return;
           fast++;
           expect(Buffer.from(bytes)).toEqual(Buffer.from(new Packr({ useRecords: true }).pack(records)));
-          expect(new Unpackr({ useRecords: true }).unpack(Buffer.from(bytes))).toEqual(records);
+          // Read back as msgpackr reads its own output (which, for one, turns -0 into 0).
+          const reference = new Unpackr({ useRecords: true }).unpack(
+            new Packr({ useRecords: true }).pack(records),
+          );
+          expect(new Unpackr({ useRecords: true }).unpack(Buffer.from(bytes))).toEqual(reference);
         },
       ),
       { numRuns: 500, seed: 42 },
@@ -88,8 +92,8 @@ describe('decoded records', () => {
       writer.flush();
       gate.poll();
     }
-    expect(first?.event.kind).toBe('records');
-    const record = (first?.event as { records: Array<{ bytes: Uint8Array }> }).records[0]!;
+    if (first?.event.kind !== 'records') throw new Error('expected a records event first');
+    const record = first.event.records[0] as { bytes: Uint8Array };
     expect([...record.bytes]).toEqual([1, 2, 3]);
   });
 });
