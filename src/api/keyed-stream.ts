@@ -83,10 +83,20 @@ export class KeyedStream<T> {
         throw new TypeError(`${kind}("${field}") needs a numeric field "${field}", got ${typeof v}`);
       return record;
     };
-    return this.#keyed<T>(kind, `${kind}(${field})`, keyedReduceOperator(this.#key, reduce, first), {
-      reduce,
-      first,
-    });
+    // The combiner owns its partials: it copies a key's first record once and then folds in place,
+    // with no object per record.
+    const fold = {
+      first: (record: unknown): unknown => ({ ...(first(record) as Record<string, unknown>) }),
+      reduce: (partial: unknown, next: unknown): unknown => {
+        const p = partial as Record<string, number>;
+        const b = (next as Record<string, unknown>)[field];
+        if (typeof b !== 'number')
+          throw new TypeError(`${kind}("${field}") needs a numeric field "${field}", got ${typeof b}`);
+        p[field] = combine(p[field]!, b);
+        return p;
+      },
+    };
+    return this.#keyed<T>(kind, `${kind}(${field})`, keyedReduceOperator(this.#key, reduce, first), fold);
   }
 
   /**
