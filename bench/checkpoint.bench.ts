@@ -6,12 +6,14 @@
  * checkpoints' duration, alignment, synchronous part per subtask and size. Memory checkpoint
  * storage throughout: the subject is the runtime's cost, not the disk's.
  *
- *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...]
+ *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...] [--skip-segments]
  */
 
 import { type CheckpointBenchParams, FULL, QUICK } from './checkpoint/params.ts';
 import { type Config, planConfigs, settingLabel } from './checkpoint/plan.ts';
-import { checkpointTable, syncPartTable, throughputTable } from './checkpoint/report.ts';
+import { checkpointTable, segmentTable, syncPartTable, throughputTable } from './checkpoint/report.ts';
+import { summariseSegments } from './checkpoint/segment-summary.ts';
+import { runSegments, type Segment } from './checkpoint/segments.ts';
 import { summarise } from './checkpoint/summary.ts';
 import { measureSyncPart } from './checkpoint/sync-part.ts';
 import { checkTargets, targetsText } from './checkpoint/targets.ts';
@@ -44,6 +46,7 @@ function selectConfigs(args: BenchArgs, params: CheckpointBenchParams): Config[]
 export async function run(args: BenchArgs): Promise<void> {
   const params = paramsFor(args);
   const configs = selectConfigs(args, params);
+  const skipSegments = args.flags.has('skip-segments');
   const machine = describeMachine();
   const engine = sourceVersion();
   const startedAt = new Date();
@@ -69,13 +72,33 @@ export async function run(args: BenchArgs): Promise<void> {
       );
     }
   }
+  const segments: Segment[] = [];
+  console.log('\npaired segments: one job per input and mode, segments with and without checkpoints\n');
+  for (const shape of skipSegments ? [] : params.segments.shapes) {
+    for (const mode of params.segments.modes) {
+      const measured = await runSegments(params, shape, params.state, mode);
+      segments.push(...measured);
+      const line = measured
+        .map(
+          (s) =>
+            `${s.intervalMs === null ? 'off' : formatDuration(s.intervalMs)} ${formatRate(s.recordsPerSecond)}`,
+        )
+        .join(', ');
+      console.log(`  ${shape.name} ${mode}: ${line}; load ${loadAverage()[0]}`);
+    }
+  }
+  const segmentRows = summariseSegments(segments);
   const syncPart = params.syncPart.states.map((state) => measureSyncPart(state, params.syncPart.repetitions));
   const rows = summarise(configs, samples);
-  const targets = checkTargets(rows, syncPart);
+  const targets = checkTargets(rows, segmentRows, syncPart);
   console.log(`\nthroughput (median of ${params.rounds} round(s); cost against checkpoints off)\n`);
   console.log(throughputTable(rows));
   console.log(`\ncheckpoints (all rounds pooled)\n`);
   console.log(checkpointTable(rows));
+  console.log(
+    '\ncost in the same job: segments with checkpoints against segments without (medians over cycles)\n',
+  );
+  console.log(segmentTable(segmentRows));
   console.log('\nsynchronous part alone: backend.snapshot() of one subtask owning every key group, no job\n');
   console.log(syncPartTable(syncPart));
   console.log(`\n${targetsText(targets)}`);
@@ -91,8 +114,10 @@ export async function run(args: BenchArgs): Promise<void> {
       loadAverageAtEnd,
       params,
       rows,
+      segmentRows,
       syncPart,
       samples,
+      segments,
       targets,
     });
   }

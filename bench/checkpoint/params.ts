@@ -47,6 +47,17 @@ export interface CheckpointBenchParams {
   readonly rounds: number;
   /** A job whose first record has not arrived by then is a failed run. */
   readonly startTimeoutMs: number;
+  /**
+   * The paired experiment (segments.ts): per shape and mode one job, alternating segments without
+   * checkpoints and with checkpoints every interval.
+   */
+  readonly segments: {
+    readonly shapes: readonly InputShape[];
+    readonly modes: readonly ('exactly-once' | 'at-least-once')[];
+    readonly intervals: readonly number[];
+    readonly segmentMs: number;
+    readonly cycles: number;
+  };
   /** The synchronous part measured in isolation (sync-part.ts): states and repetitions. */
   readonly syncPart: { readonly states: readonly StateSize[]; readonly repetitions: number };
 }
@@ -113,6 +124,16 @@ export const FULL: CheckpointBenchParams = {
   // Three rounds: a median and a range within half an hour.
   rounds: 3,
   startTimeoutMs: 60_000,
+  // 10 s segments hold 10 checkpoints at 1 s; four cycles (ABC CBA ABC CBA) give four pairs per
+  // interval, two minutes per job. 10 s intervals are left to the matrix: a segment would need
+  // minutes to hold a few of them, and their cost is bounded by a tenth of the 1 s cost.
+  segments: {
+    shapes: [SHAPES.balanced, SHAPES.hotKey, SHAPES.busySource],
+    modes: ['exactly-once', 'at-least-once'],
+    intervals: [1000, 100],
+    segmentMs: 10_000,
+    cycles: 4,
+  },
   // The main state and the 100 MB bound, all in one subtask (the worst case: p = 1); 500
   // snapshots give a p99 from five values above it.
   syncPart: {
@@ -132,6 +153,13 @@ export const QUICK: CheckpointBenchParams = {
   minWindowMs: 3000,
   intervalsPerWindow: 3,
   rounds: 1,
+  segments: {
+    shapes: [SHAPES.balanced],
+    modes: ['exactly-once'],
+    intervals: [100],
+    segmentMs: 2000,
+    cycles: 2,
+  },
   syncPart: { states: [SMALL_STATE], repetitions: 200 },
 };
 

@@ -8,6 +8,7 @@ import { formatPercent, type Spread } from '../jobs-support/spread.ts';
 import { formatDuration, formatRate } from '../support/format.ts';
 import { formatTable } from '../support/table.ts';
 import { settingLabel } from './plan.ts';
+import type { SegmentRow } from './segment-summary.ts';
 import type { Distribution, Row } from './summary.ts';
 import type { SyncPartResult } from './sync-part.ts';
 
@@ -120,6 +121,35 @@ export function syncPartTable(results: readonly SyncPartResult[]): string {
       ms(r.wallMs, 'max'),
       formatDuration(r.meanCpuMs),
       formatDuration(r.waitedMs),
+    ]),
+  );
+}
+
+export function segmentTable(rows: readonly SegmentRow[]): string {
+  const withRange = (v: Spread): string =>
+    `${formatPercent(v.median)}${v.runs.length > 1 ? ` (${formatPercent(v.min, 0)}…${formatPercent(v.max, 0)})` : ''}`;
+  return formatTable(
+    [
+      { title: 'input' },
+      { title: 'mode' },
+      { title: 'interval', ...right },
+      { title: 'records/s off', ...right },
+      { title: 'on', ...right },
+      { title: 'cost (range over cycles)', ...right },
+      { title: 'CPU cost', ...right },
+      { title: 'checkpoints/segment', ...right },
+      { title: 'duration p50', ...right },
+    ],
+    rows.map((r) => [
+      r.shape,
+      r.mode,
+      formatDuration(r.intervalMs),
+      formatRate(r.offRecordsPerSecond),
+      formatRate(r.onRecordsPerSecond),
+      withRange(r.cost),
+      withRange(r.cpuCost),
+      String(r.checkpointsPerSegment),
+      formatDuration(r.durationP50Ms),
     ]),
   );
 }

@@ -26,6 +26,7 @@ export function recoveryTable(rows: readonly RecoveryRow[]): string {
       { title: 'restore phase', ...right },
       { title: 'read rate MB/s', ...right },
       { title: 'first keyed record', ...right },
+      { title: 'peak RSS', ...right },
     ],
     rows.map((r) => [
       r.size,
@@ -37,6 +38,7 @@ export function recoveryTable(rows: readonly RecoveryRow[]): string {
       formatDuration(r.phases.restoreMs.median),
       formatMBps(r.readBytesPerSecond.median),
       formatDuration(r.phases.firstRecordMs.median),
+      `${(r.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
     ]),
   );
 }

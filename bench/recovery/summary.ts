@@ -30,6 +30,8 @@ export interface RecoveryRow {
   };
   readonly targetMs: number;
   readonly met: boolean;
+  /** Peak resident set size of the process during a run (median over runs), bytes. */
+  readonly peakRssBytes: number;
   readonly loadAverages: readonly (readonly number[])[];
 }
 
@@ -60,6 +62,7 @@ export function summarise(sizes: readonly string[], samples: readonly RecoverySa
       replay: replayRates(own),
       targetMs: target,
       met: phases.totalMs.median <= target,
+      peakRssBytes: median(own.map((s) => s.peakRssBytes)),
       loadAverages: own.map((s) => s.loadAverage),
     };
   });

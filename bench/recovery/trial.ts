@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { CheckpointStatsRecord, JobClient } from '../../src/index.ts';
 import { withJob } from '../jobs-support/job-session.ts';
 import { loadAverage } from '../jobs-support/load.ts';
+import { PeakMemory } from '../jobs-support/peak-memory.ts';
 import { createProbeMemory, Probe } from '../jobs-support/probe.ts';
 import { sibling } from '../jobs-support/sibling-module.ts';
 import { sleep, waitFor } from '../jobs-support/waiting.ts';
@@ -38,6 +39,8 @@ export interface RecoverySample {
   readonly phases: RecoveryPhases;
   /** The same restore replayed outside the job, step by step (after the job was cancelled). */
   readonly replay: ReplayResult;
+  /** Peak resident set size of the process during the job (fill, checkpoint, failure, restore). */
+  readonly peakRssBytes: number;
   readonly loadAverage: readonly number[];
 }
 
@@ -63,6 +66,7 @@ export async function runRecoveryTrial(
     restart: { strategy: 'fixed-delay' as const, attempts: 1, delayMs: 0 },
     workerResourceLimits: { maxOldGenerationSizeMb: params.maxOldGenerationSizeMb },
   };
+  const memoryPeak = new PeakMemory();
   try {
     const measured = await withJob(JOB, { args, environment }, async (client) => {
       const timeline = new Timeline(client, probe);
@@ -96,10 +100,12 @@ export async function runRecoveryTrial(
         loadAverage: loadAverage(),
       };
     });
+    const peakRssBytes = memoryPeak.stop();
     const { pointer, ...sample } = measured;
     const replay = await replayRestore({ pointer, operatorUid: KEYED_UID }, environment.workerResourceLimits);
-    return { ...sample, replay };
+    return { ...sample, replay, peakRssBytes };
   } finally {
+    memoryPeak.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
