@@ -6,10 +6,12 @@
  * checkpoints' duration, alignment, synchronous part per subtask and size. Memory checkpoint
  * storage throughout: the subject is the runtime's cost, not the disk's.
  *
- *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...] [--skip-segments]
+ *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...] [--skip-matrix]
+ *                               [--skip-segments] [--segment-shapes=balanced,...] [--cycles N]
+ *                               [--segment-modes=exactly-once,...] [--segment-intervals=1000,...] [--skip-sync]
  */
 
-import { type CheckpointBenchParams, FULL, QUICK } from './checkpoint/params.ts';
+import { type CheckpointBenchParams, FULL, QUICK, SHAPES } from './checkpoint/params.ts';
 import { type Config, planConfigs, settingLabel } from './checkpoint/plan.ts';
 import { checkpointTable, segmentTable, syncPartTable, throughputTable } from './checkpoint/report.ts';
 import { summariseSegments } from './checkpoint/segment-summary.ts';
@@ -30,7 +32,23 @@ export const description =
 
 function paramsFor(args: BenchArgs): CheckpointBenchParams {
   const base = args.quick ? QUICK : FULL;
-  return { ...base, rounds: Math.round(flagNumber(args, 'rounds', base.rounds)) };
+  const shapes = Object.values(SHAPES);
+  const segmentShapes = flagList(args, 'segment-shapes');
+  const segmentModes = flagList(args, 'segment-modes') as
+    | CheckpointBenchParams['segments']['modes']
+    | undefined;
+  const segmentIntervals = flagList(args, 'segment-intervals')?.map(Number);
+  return {
+    ...base,
+    rounds: Math.round(flagNumber(args, 'rounds', base.rounds)),
+    segments: {
+      ...base.segments,
+      shapes: segmentShapes ? shapes.filter((s) => segmentShapes.includes(s.name)) : base.segments.shapes,
+      modes: segmentModes ?? base.segments.modes,
+      intervals: segmentIntervals ?? base.segments.intervals,
+      cycles: Math.round(flagNumber(args, 'cycles', base.segments.cycles)),
+    },
+  };
 }
 
 function selectConfigs(args: BenchArgs, params: CheckpointBenchParams): Config[] {
@@ -45,7 +63,7 @@ function selectConfigs(args: BenchArgs, params: CheckpointBenchParams): Config[]
 
 export async function run(args: BenchArgs): Promise<void> {
   const params = paramsFor(args);
-  const configs = selectConfigs(args, params);
+  const configs = args.flags.has('skip-matrix') ? [] : selectConfigs(args, params);
   const skipSegments = args.flags.has('skip-segments');
   const machine = describeMachine();
   const engine = sourceVersion();
@@ -88,7 +106,9 @@ export async function run(args: BenchArgs): Promise<void> {
     }
   }
   const segmentRows = summariseSegments(segments);
-  const syncPart = params.syncPart.states.map((state) => measureSyncPart(state, params.syncPart.repetitions));
+  const syncPart = args.flags.has('skip-sync')
+    ? []
+    : params.syncPart.states.map((state) => measureSyncPart(state, params.syncPart.repetitions));
   const rows = summarise(configs, samples);
   const targets = checkTargets(rows, segmentRows, syncPart);
   console.log(`\nthroughput (median of ${params.rounds} round(s); cost against checkpoints off)\n`);
@@ -116,7 +136,8 @@ export async function run(args: BenchArgs): Promise<void> {
       rows,
       segmentRows,
       syncPart,
-      samples,
+      // Per-checkpoint records are pooled into the rows; the samples keep their counts only.
+      samples: samples.map(({ completed, ...sample }) => ({ ...sample, checkpoints: completed.length })),
       segments,
       targets,
     });

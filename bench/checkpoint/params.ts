@@ -1,7 +1,7 @@
 /**
  * Every parameter of the checkpoint benchmark, in one place, with the reason for its value, and
- * the targets of the issue. The full run takes about half an hour on a 2-core machine; `--quick`
- * is a CI smoke run of about 30 s.
+ * the targets of the issue. The full run takes about 40 minutes on a 2-core machine; `--quick` is
+ * a CI smoke run of about 30 s.
  */
 
 /** How the two inputs are shaped. */
@@ -121,7 +121,7 @@ export const FULL: CheckpointBenchParams = {
   // 10 s windows, and three intervals at least (30 s at 10 s) so that every window holds checkpoints.
   minWindowMs: 10_000,
   intervalsPerWindow: 3,
-  // Three rounds: a median and a range within half an hour.
+  // Three rounds: a median and a range within half an hour (the segments take another 13 minutes).
   rounds: 3,
   startTimeoutMs: 60_000,
   // 10 s segments hold 10 checkpoints at 1 s; four cycles (ABC CBA ABC CBA) give four pairs per

@@ -11,13 +11,13 @@
 import type { JobClient } from '../../src/index.ts';
 import { withJob } from '../jobs-support/job-session.ts';
 import { loadAverage } from '../jobs-support/load.ts';
-import { createProbeMemory, Probe } from '../jobs-support/probe.ts';
-import { cpuBetween, processCpu } from '../jobs-support/process-cpu.ts';
+import { Probe } from '../jobs-support/probe.ts';
 import { sibling } from '../jobs-support/sibling-module.ts';
 import { sleep, waitFor } from '../jobs-support/waiting.ts';
 import { CheckpointLog } from './checkpoint-log.ts';
+import { twoInputArgs } from './job-args.ts';
 import type { CheckpointBenchParams, InputShape, StateSize } from './params.ts';
-import type { TwoInputJobArgs } from './two-input.job.ts';
+import { ratesBetween, readNow } from './window.ts';
 
 const JOB = sibling('two-input.job', import.meta.url);
 
@@ -43,19 +43,13 @@ export async function runSegments(
   state: StateSize,
   mode: Segment['mode'],
 ): Promise<Segment[]> {
-  const p = params.keyedParallelism;
-  const memory = createProbeMemory(p);
-  const probe = new Probe(memory);
-  const args: TwoInputJobArgs = {
-    keys: state.keys,
-    hotKeyShare: shape.hotKeyShare,
-    payloadBytes: state.payloadBytes,
-    rightRatePerSecond: shape.rightRatePerSecond,
-    keyedParallelism: p,
-    probe: memory,
-  };
+  const args = twoInputArgs(shape, state, params.keyedParallelism);
+  const probe = new Probe(args.probe);
   // No interval: checkpoints happen only when a segment triggers them.
-  const environment = { parallelism: p, checkpointing: { mode, storage: { kind: 'memory' as const } } };
+  const environment = {
+    parallelism: params.keyedParallelism,
+    checkpointing: { mode, storage: { kind: 'memory' as const } },
+  };
   const { intervals, segmentMs, cycles } = params.segments;
   const settings: (number | null)[] = [null, ...intervals];
   return withJob(JOB, { args, environment }, async (client) => {
@@ -65,23 +59,21 @@ export async function runSegments(
     for (let cycle = 0; cycle < cycles; cycle++) {
       for (const intervalMs of cycle % 2 === 0 ? settings : [...settings].reverse()) {
         const log = new CheckpointLog(client);
-        const from = { records: probe.totalRecords(), at: performance.now(), cpu: processCpu() };
+        const from = readNow(probe);
         const triggering =
           intervalMs === null ? undefined : triggerEvery(client, intervalMs, from.at + segmentMs);
         await sleep(segmentMs);
-        const to = { records: probe.totalRecords(), at: performance.now(), cpu: processCpu() };
+        const rates = ratesBetween(from, readNow(probe));
         // The last checkpoint may still be in flight: let it end outside any segment.
         await triggering;
         const { completed } = log.close();
-        const records = to.records - from.records;
-        const cpu = cpuBetween(from.cpu, to.cpu);
         segments.push({
           shape: shape.name,
           mode,
           intervalMs,
           cycle,
-          recordsPerSecond: records / ((to.at - from.at) / 1000),
-          recordsPerCpuSecond: records / (cpu.runMs / 1000),
+          recordsPerSecond: rates.recordsPerSecond,
+          recordsPerCpuSecond: rates.recordsPerCpuSecond,
           checkpoints: completed.length,
           durationsMs: completed.map((c) => c.durationMs),
           loadAverage: loadAverage(),

@@ -20,7 +20,7 @@ export interface SyncPartResult {
   readonly keyGroups: number;
   /** Wall time of one `snapshot()`. */
   readonly wallMs: Distribution;
-  /** Mean thread CPU time of one `snapshot()` and `release()`, over a separate run of repetitions. */
+  /** Mean thread CPU time of one `snapshot()` and `release()`, over a separate loop of `CPU_LOOP_MS`. */
   readonly meanCpuMs: number;
   /** Run-queue wait of the thread during the timed snapshots, ms (others' load). */
   readonly waitedMs: number;
@@ -29,6 +29,8 @@ export interface SyncPartResult {
 /** Records updating state between two snapshots (about what one keyed subtask does in 1 ms). */
 const UPDATES_BETWEEN = 2000;
 const MAX_PARALLELISM = 128;
+/** Wall time of the loop that measures CPU time: ~75 scheduler ticks, so the clock's steps are ~1 %. */
+const CPU_LOOP_MS = 300;
 
 export function measureSyncPart(state: StateSize, repetitions: number): SyncPartResult {
   const backend = new HeapKeyedStateBackend<number>({ maxParallelism: MAX_PARALLELISM });
@@ -55,9 +57,16 @@ export function measureSyncPart(state: StateSize, repetitions: number): SyncPart
     snapshot.release();
   }
   const after = threadTimes();
-  // CPU time apart, without the updates: a snapshot's cost does not depend on them.
+  // CPU time apart, without the updates (a snapshot's cost does not depend on them), over a stretch
+  // long enough for the thread clock: /proc's schedstat advances a running thread's time at
+  // scheduler ticks (4 ms), so a few hundred snapshots of ~10 µs would read as 0, 4 or 8 ms.
   const cpuBefore = threadTimes();
-  for (let i = 0; i < repetitions; i++) backend.snapshot().release();
+  const cpuUntil = performance.now() + CPU_LOOP_MS;
+  let cpuRepetitions = 0;
+  while (performance.now() < cpuUntil) {
+    backend.snapshot().release();
+    cpuRepetitions++;
+  }
   const cpuAfter = threadTimes();
   backend.dispose();
   return {
@@ -65,7 +74,7 @@ export function measureSyncPart(state: StateSize, repetitions: number): SyncPart
     keys: state.keys,
     keyGroups: MAX_PARALLELISM,
     wallMs: distribution(wall),
-    meanCpuMs: cpuBefore && cpuAfter ? (cpuAfter.cpuMs - cpuBefore.cpuMs) / repetitions : Number.NaN,
+    meanCpuMs: cpuBefore && cpuAfter ? (cpuAfter.cpuMs - cpuBefore.cpuMs) / cpuRepetitions : Number.NaN,
     waitedMs: before && after ? after.waitMs - before.waitMs : Number.NaN,
   };
 }

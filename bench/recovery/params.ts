@@ -1,7 +1,7 @@
 /**
  * Every parameter of the recovery benchmark, in one place, with the reason for its value, and the
- * target of the issue. The full run takes about five minutes on a 2-core machine; `--quick` is a
- * CI smoke run of about 25 s.
+ * target of the issue. The full run takes about two minutes on a 2-core machine; `--quick` is a
+ * CI smoke run of about 5 s.
  */
 
 /** One state size to recover. */

@@ -52,7 +52,7 @@ export function createStateWriter(descriptor: StateWriterDescriptor): StateWrite
 
 const memoryWriter: StateWriter = {
   async write(_target, data) {
-    const copy = data.slice();
+    const copy = new Uint8Array(data); // a real copy: Buffer#slice (packr output) would be a view
     return { kind: 'inline', data: copy, bytes: copy.length, checksum: checksumOf(copy) };
   },
 };
