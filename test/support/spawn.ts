@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 
 const bootstrap = fileURLToPath(new URL('../../src/worker/bootstrap.mjs', import.meta.url));
 const live = new Set<Worker>();
+const exitCodes = new WeakMap<Worker, number>();
 
 /** Starts `module` (a path relative to this file's folder's parent, or absolute URL) in a worker. */
 export function spawnTsWorker(moduleUrl: URL, data: Record<string, unknown>): Worker {
@@ -12,7 +13,10 @@ export function spawnTsWorker(moduleUrl: URL, data: Record<string, unknown>): Wo
     workerData: { entry: pathToFileURL(fileURLToPath(moduleUrl)).href, ...data },
   });
   live.add(worker);
-  worker.once('exit', () => live.delete(worker));
+  worker.once('exit', (code) => {
+    live.delete(worker);
+    exitCodes.set(worker, code);
+  });
   return worker;
 }
 
@@ -24,8 +28,10 @@ export function liveWorkers(): number {
 /** Resolves with the exit code once `worker` has exited (by itself: this never terminates it). */
 export function exited(worker: Worker): Promise<number> {
   return new Promise((resolve) => {
-    if (!live.has(worker)) resolve(worker.threadId === -1 ? 0 : 0);
-    worker.once('exit', resolve);
+    // A worker that already exited reports the code it exited with, not a made-up 0.
+    const code = exitCodes.get(worker);
+    if (code !== undefined) resolve(code);
+    else worker.once('exit', resolve);
   });
 }
 
