@@ -130,7 +130,7 @@ export class JobMaster {
     timer.unref();
     let restoreFrom = this.#init.initialState;
     const threads = this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0);
-    const pool = createWorkerPool(threads, this.#init.resourceLimits);
+    const pool = await createWorkerPool(threads, this.#init.resourceLimits, this.#init.job.module);
     this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
