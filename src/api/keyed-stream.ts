@@ -9,6 +9,7 @@ import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.
 import { keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
 import type { OperatorFactory } from '../runtime/operators/operator.ts';
 import { checkFunction, DataStream } from './data-stream.ts';
+import { fieldUpdater } from './field-update.ts';
 import type { ReduceFunction } from './functions.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { ResolvedKeySelector } from './key-selector.ts';
@@ -67,15 +68,14 @@ export class KeyedStream<T> {
   #aggregate(kind: string, field: string, combine: (a: number, b: number) => number): DataStream<T> {
     if (typeof field !== 'string' || field.length === 0)
       throw new InvalidOptionError(`${kind} field`, 'a field name', field);
+    const update = fieldUpdater(field);
     const reduce = (acc: unknown, next: unknown): unknown => {
       const a = (acc as Record<string, unknown>)[field];
       const b = (next as Record<string, unknown>)[field];
       if (typeof a !== 'number' || typeof b !== 'number') {
         throw new TypeError(`${kind}("${field}") needs a numeric field "${field}", got ${typeof b}`);
       }
-      const out = { ...(acc as Record<string, unknown>) };
-      out[field] = combine(a, b);
-      return out;
+      return update(acc as object, combine(a, b));
     };
     const first = (record: unknown): unknown => {
       const v = (record as Record<string, unknown> | null)?.[field];

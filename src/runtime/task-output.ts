@@ -10,7 +10,7 @@ import type { Collector, Key } from '../api/functions.ts';
 import type { ChannelWriter } from '../channel/channel-writer.ts';
 import type { Barrier } from '../channel/frame.ts';
 import type { PartitionerSpec } from '../graph/stream-node.ts';
-import { computeOperatorIndexForKeyGroup, keyGroupFor } from '../state/key-groups.ts';
+import { subtaskSelector } from '../state/key-groups.ts';
 import { CombiningOutput } from './combining-output.ts';
 
 /** Shared flag: set by any edge output whose channel filled up. */
@@ -67,11 +67,11 @@ export function edgeOutput(
       };
     case 'hash': {
       const key = partitioner.key;
+      const subtaskFor = subtaskSelector(maxParallelism, n);
       return {
         collect(record) {
           const k: Key = key(record);
-          const target = computeOperatorIndexForKeyGroup(maxParallelism, n, keyGroupFor(k, maxParallelism));
-          const w = writers[target]!;
+          const w = writers[subtaskFor(k)]!;
           w.emit(record);
           if (w.blocked) flag.blocked = true;
         },

@@ -75,6 +75,16 @@ export function subtaskForKey(key: unknown, maxParallelism: number, parallelism:
   return Math.floor(((hashKey(key) % maxParallelism) * parallelism) / maxParallelism);
 }
 
+/**
+ * {@link subtaskForKey} for one operator, with `maxParallelism` and `parallelism` validated once:
+ * the partitioner's per-record function.
+ * @throws InvalidOptionError for bad arguments (the returned function throws InvalidKeyError).
+ */
+export function subtaskSelector(maxParallelism: number, parallelism: number): (key: unknown) => number {
+  checkParallelism(maxParallelism, parallelism);
+  return (key) => Math.floor(((hashKey(key) % maxParallelism) * parallelism) / maxParallelism);
+}
+
 /** Whether `range` holds `keyGroup`. */
 export function keyGroupRangeContains(range: KeyGroupRange, keyGroup: number): boolean {
   return keyGroup >= range.start && keyGroup <= range.end;

@@ -146,3 +146,50 @@ describe('map keys', () => {
     );
   });
 });
+
+describe('hashKey fast paths', () => {
+  const reference = (key: unknown): number => {
+    const h = new Murmur3Utf16();
+    h.reset();
+    h.units(canonicalKey(key));
+    return h.digest();
+  };
+
+  it('hash strings and numbers exactly as murmur3 over their canonical encoding', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.double(), fc.integer()), (key) => {
+        expect(hashKey(key)).toBe(reference(key));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const key of ['', 'a', 'ab', 'x'.repeat(70_000), -0, Number.NaN, -Infinity, 2 ** 53, 5e-324])
+      expect(hashKey(key)).toBe(reference(key));
+  });
+
+  it('keep the hashes (and so key groups) that checkpoints and savepoints were written with', () => {
+    const frozen: Array<[unknown, number]> = [
+      ['', 3649877276],
+      ['a', 81710792],
+      ['ab', 736392701],
+      ['word', 3240939673],
+      ['the quick brown fox', 3791962203],
+      ['ünïcødé ✓', 3145657247],
+      ['\u0000x', 2288252577],
+      [0, 2549560990],
+      [-0, 2549560990],
+      [1, 1269204043],
+      [-1, 3369292323],
+      [0.5, 2944288838],
+      [1e300, 140624720],
+      [Number.NaN, 1021986680],
+      [Infinity, 2542105729],
+      [2 ** 53, 182116486],
+      [true, 975088374],
+      [null, 3841667286],
+      [7n, 213021253],
+      [['a', 1], 148263936],
+      [{ k: 1 }, 1865298781],
+    ];
+    for (const [key, hash] of frozen) expect(hashKey(key), String(key)).toBe(hash);
+  });
+});

@@ -12,6 +12,7 @@ import {
   keyGroupRangeContains,
   keyGroupRangeForOperator,
   subtaskForKey,
+  subtaskSelector,
   UPPER_BOUND_MAX_PARALLELISM,
 } from '../../../src/state/key-groups.ts';
 import { anyKey } from './arbitraries.ts';
@@ -129,6 +130,16 @@ describe('key-group ranges', () => {
         ).toBe(true);
       }),
     );
+  });
+
+  it('subtaskSelector routes every key as subtaskForKey does, and validates once', () => {
+    fc.assert(
+      fc.property(anyKey, fc.constantFrom(...pairs), (key, [max, parallelism]) => {
+        expect(subtaskSelector(max, parallelism)(key)).toBe(subtaskForKey(key, max, parallelism));
+      }),
+    );
+    expect(() => subtaskSelector(128, 129)).toThrow(/parallelism/);
+    expect(() => subtaskSelector(0, 1)).toThrow(/maxParallelism/);
   });
 
   it('validate their arguments, naming the option', () => {
