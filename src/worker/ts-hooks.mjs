@@ -25,6 +25,12 @@ export function initialize(data) {
  * the TypeScript file, as tsx does; everything else is Node's own resolution.
  */
 export async function resolve(specifier, context, next) {
+  // A relative import between modules the main thread transpiled names a file it already found:
+  // no need for the default resolver's file-system checks.
+  if (specifier.startsWith('.') && context.parentURL !== undefined && sources.has(context.parentURL)) {
+    const url = new URL(specifier, context.parentURL).href;
+    if (sources.has(url)) return { url, format: 'module', shortCircuit: true };
+  }
   try {
     return await next(specifier, context);
   } catch (error) {

@@ -44,6 +44,23 @@ describe('ts-hooks', () => {
     expect(got.source).toBe('file:///x/a.mjs');
   });
 
+  it('resolves a relative import between given sources without the default resolver', async () => {
+    initialize({
+      sources: new Map([
+        ['file:///job/a.ts', ''],
+        ['file:///job/lib/b.ts', ''],
+      ]),
+    });
+    const next: Next = () => Promise.reject(new Error('not called'));
+    expect(await resolve('./lib/b.ts', { parentURL: 'file:///job/a.ts' }, next)).toMatchObject({
+      url: 'file:///job/lib/b.ts',
+      format: 'module',
+    });
+    await expect(resolve('./lib/c.ts', { parentURL: 'file:///job/a.ts' }, next)).rejects.toThrow(
+      'not called',
+    );
+  });
+
   it('resolves ./x.js and extensionless specifiers to the TypeScript file when only that exists', async () => {
     const tried: string[] = [];
     const next: Next = (specifier) => {
