@@ -26,11 +26,9 @@ export async function createWorkerPool(
   jobModule: string,
 ): Promise<Piscina> {
   const sources = await workerSources([TASK_WORKER, jobModule]);
-  return new Piscina({
+  const options = {
     filename: BOOTSTRAP,
     workerData: { entry: TASK_WORKER, ...(sources ? { sources } : {}) },
-    // Workers inherit the process's flags; with the sources at hand they need no tsx of their own.
-    ...(sources ? { execArgv: withoutTsx(process.execArgv) } : {}),
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
@@ -39,7 +37,30 @@ export async function createWorkerPool(
     atomics: 'disabled',
     maxQueue: threads,
     ...(resourceLimits ? { resourceLimits } : {}),
-  });
+  } as const;
+  if (!sources) return new Piscina(options);
+  // Workers inherit the process's flags; with the sources at hand they need no tsx of their own.
+  // Flags given explicitly are checked, unlike inherited ones: drop those a worker refuses
+  // (per-process flags such as --max-semi-space-size), which Node names in its error.
+  let execArgv = withoutTsx(process.execArgv);
+  for (;;) {
+    try {
+      return new Piscina({ ...options, execArgv });
+    } catch (error) {
+      const refused = refusedFlags(error);
+      const kept = execArgv.filter((arg) => !refused.includes(arg));
+      if (kept.length === execArgv.length) throw error;
+      execArgv = kept;
+    }
+  }
+}
+
+/** The flags named by Node's ERR_WORKER_INVALID_EXEC_ARGV, or none. */
+function refusedFlags(error: unknown): string[] {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return [];
+  const message = (error as Error).message;
+  const colon = message.indexOf(': ');
+  return colon < 0 ? [] : message.slice(colon + 2).split(', ');
 }
 
 /** `execArgv` without the flags that load tsx (`--import tsx`, `--loader=tsx`, `--require tsx/cjs`...). */
