@@ -4,9 +4,10 @@
  * decoded by any reader, persisted as channel state, or read back after a restart.
  *
  * Batches of flat records take {@link FlatRecordEncoder}, which writes the very bytes msgpackr
- * would, faster; other batches go through msgpackr's `Packr`. Decoding is always msgpackr's, from a
- * private copy of the frame: msgpackr reads a SharedArrayBuffer view slower than ordinary memory,
- * and it must never return binary values that alias ring memory the producer will overwrite.
+ * would, faster; other batches go through msgpackr's `Packr`. Decoding works on a private copy of
+ * the frame (msgpackr reads a SharedArrayBuffer view slower than ordinary memory, and must never
+ * return binary values that alias ring memory the producer will overwrite): frames of flat records
+ * take {@link FlatRecordDecoder}, which gives the objects msgpackr would, faster; others msgpackr.
  *
  * msgpack cannot represent functions, symbols or cyclic objects; msgpackr would silently drop a
  * function, so the encoder turns all three into a {@link RecordEncodeError} naming the channel and
@@ -14,6 +15,7 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { RecordEncodeError } from '../errors.ts';
+import { FlatRecordDecoder } from './flat-record-decoder.ts';
 import { FlatRecordEncoder } from './flat-record-encoder.ts';
 
 const CODEC_OPTIONS = { useRecords: true, moreTypes: true } as const;
@@ -100,13 +102,20 @@ export class RecordDecoder {
   /** Private copy of a frame that lives in shared memory. */
   #scratch: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
 
+  readonly #flat = new FlatRecordDecoder();
+
   /** Decodes one frame's payload into a fresh array of records that shares no memory with it. */
   decode(bytes: Uint8Array): unknown[] {
-    if (!(bytes.buffer instanceof SharedArrayBuffer)) return this.#unpackr.unpack(bytes) as unknown[];
+    if (!(bytes.buffer instanceof SharedArrayBuffer)) {
+      const own = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      return this.#flat.decode(own, own.length) ?? (this.#unpackr.unpack(bytes) as unknown[]);
+    }
     const length = bytes.length;
     if (this.#scratch.length < length)
       this.#scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.#scratch.length));
     this.#scratch.set(bytes);
-    return this.#unpackr.unpack(this.#scratch, length) as unknown[];
+    return (
+      this.#flat.decode(this.#scratch, length) ?? (this.#unpackr.unpack(this.#scratch, length) as unknown[])
+    );
   }
 }
