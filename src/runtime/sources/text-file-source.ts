@@ -63,6 +63,23 @@ class TextFileSplitReader implements Split {
     }
   }
 
+  /**
+   * File offset of the newline that ends the line starting at `lineStart`, or -1. A line that runs
+   * past the buffer is loaded again from its start, so that it is decoded from the buffer in one
+   * piece; only a line longer than the buffer takes a separate read.
+   */
+  #lineEnd(lineStart: number): number {
+    const start = this.#bufferStart;
+    if (lineStart >= start && lineStart < start + this.#bufferLength) {
+      const idx = this.#buffer.indexOf(NEWLINE, lineStart - start);
+      if (idx >= 0 && idx < this.#bufferLength) return start + idx;
+    }
+    if (!this.#fill(lineStart)) return -1;
+    const idx = this.#buffer.indexOf(NEWLINE);
+    if (idx >= 0 && idx < this.#bufferLength) return lineStart + idx;
+    return this.#findNewline(lineStart + this.#bufferLength);
+  }
+
   /** Loads the buffer starting at file offset `from`; false at end of file. */
   #fill(from: number): boolean {
     const read = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, from);
@@ -76,7 +93,7 @@ class TextFileSplitReader implements Split {
     while (n < max) {
       const lineStart = this.#offset;
       if (lineStart >= this.#end || lineStart >= this.#size) return n === 0 ? -1 : n;
-      const newline = this.#findNewline(lineStart);
+      const newline = this.#lineEnd(lineStart);
       const lineEnd = newline < 0 ? this.#size : newline;
       this.#offset = lineEnd + 1;
       n++;
@@ -96,7 +113,8 @@ class TextFileSplitReader implements Split {
     }
     let stop = from + (end - start);
     if (stop > from && bytes[stop - 1] === CARRIAGE_RETURN) stop--;
-    return bytes.toString('utf8', from, stop);
+    // Node's own Buffer method behind toString('utf8'), without its argument handling.
+    return (bytes as unknown as { utf8Slice(from: number, to: number): string }).utf8Slice(from, stop);
   }
 
   state(): TextFileSplit {
