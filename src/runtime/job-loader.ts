@@ -10,6 +10,7 @@ import type { StreamEnvironment } from '../api/stream-environment.ts';
 import { WeirError } from '../errors.ts';
 import { setEnvironmentDefaults } from './job-hooks.ts';
 import type { JobModuleRef } from './protocol.ts';
+import { moduleAliases } from './worker-bundle.ts';
 
 const CAPTURE = Symbol.for('weir.worker.capture-environment');
 /** Environments captured from script modules, by module URL: a reused thread imports a module once. */
@@ -80,7 +81,9 @@ export async function loadJobEnvironment(
     };
   });
   try {
-    const imported = (await Promise.race([import(ref.module), done])) as { default?: unknown } | undefined;
+    // A job's workers run its code bundled (worker-bundle.ts): the job module is one of the files.
+    const url = moduleAliases()?.get(ref.module) ?? ref.module;
+    const imported = (await Promise.race([import(url), done])) as { default?: unknown } | undefined;
     if (captured) {
       cache.set(ref.module, captured);
       return captured;

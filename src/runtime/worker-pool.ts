@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { workerSources } from './worker-sources.ts';
+import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
 /** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
@@ -17,18 +17,18 @@ const TASK_WORKER = new URL(
 ).href;
 
 /**
- * Starts the pool for a job whose module is `jobModule` (a file URL). TypeScript modules are
- * transpiled here once for all threads (see worker-sources.ts).
+ * Starts the pool for a job whose module is `jobModule` (a file URL). TypeScript is bundled here
+ * once for all threads (see worker-bundle.ts).
  */
 export async function createWorkerPool(
   threads: number,
   resourceLimits: ResourceLimits | undefined,
   jobModule: string,
 ): Promise<Piscina> {
-  const sources = await workerSources([TASK_WORKER, jobModule]);
+  const bundle = await workerBundle(TASK_WORKER, jobModule);
   const options = {
     filename: BOOTSTRAP,
-    workerData: { entry: TASK_WORKER, ...(sources ? { sources } : {}) },
+    workerData: bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER },
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
@@ -38,8 +38,8 @@ export async function createWorkerPool(
     maxQueue: threads,
     ...(resourceLimits ? { resourceLimits } : {}),
   } as const;
-  if (!sources) return new Piscina(options);
-  // Workers inherit the process's flags; with the sources at hand they need no tsx of their own.
+  if (!bundle) return new Piscina(options);
+  // Workers inherit the process's flags; running the bundle, they need no tsx of their own.
   // Flags given explicitly are checked, unlike inherited ones: drop those a worker refuses
   // (per-process flags such as --max-semi-space-size), which Node names in its error.
   let execArgv = withoutTsx(process.execArgv);

@@ -82,13 +82,19 @@ describe('channel between two worker threads', () => {
     }
     expect(Atomics.load(words, 0)).toBe(blocked.emitted);
     expect(blocked.stats.maxBacklogBytes).toBeLessThanOrEqual(600);
-    // Reading frees space: the producer moves again.
+    // Reading frees space: the producer moves again. Read until it has emitted more (what was
+    // already in the ring and its backlog can be read before the producer gets a core), with a
+    // bound on the waits so that a producer that never resumes fails the test instead of hanging it.
     let read = 0;
-    while (read < 200) {
+    for (let waits = 0; Atomics.load(words, 0) <= blocked.emitted && waits < 400; ) {
       const e = consumerSide.poll();
       if (e?.event.kind === 'records') read += e.event.records.length;
-      else if (e === null) await consumerSide.waitForInput(50);
+      else if (e === null) {
+        waits++;
+        await consumerSide.waitForInput(50);
+      }
     }
+    expect(read).toBeGreaterThan(0);
     expect(Atomics.load(words, 0)).toBeGreaterThan(blocked.emitted);
     producer.postMessage({ type: 'cancel' });
     expect(await exited(producer)).toBe(0);
