@@ -17,6 +17,7 @@ import {
   handlesOf,
   isChecksum,
   isHandlePath,
+  isSharedKeyedList,
   type OperatorSubtaskState,
   STATE_KINDS,
   type StateHandle,
@@ -174,6 +175,8 @@ export function validateMetadata(value: unknown, file: string): CheckpointMetada
       for (const kind of STATE_KINDS)
         if (s[kind] !== undefined && !isFileHandle(s[kind]) && !isInlineHandle(s[kind]))
           fail(`operator ${String(uid)} subtask ${i}: the ${kind} handle is invalid`);
+      if (!isSharedKeyedList(s['keyedShared'], (h) => isFileHandle(h) || isInlineHandle(h)))
+        fail(`operator ${String(uid)} subtask ${i}: the shared keyed state is invalid`);
     });
   }
   return value as CheckpointMetadata;

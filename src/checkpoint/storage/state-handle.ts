@@ -44,9 +44,23 @@ export interface FileStateHandle {
 /** One snapshot of one kind of state of one operator subtask. */
 export type StateHandle = InlineStateHandle | FileStateHandle;
 
+/**
+ * Keyed state an incremental checkpoint shares with the earlier checkpoint that wrote it: that
+ * checkpoint's keyed state handle (a file handle `../chk-<m>/<name>`, or the same inline bytes with
+ * memory storage) and which of its key-group blobs are still current.
+ */
+export interface SharedKeyedState {
+  readonly handle: StateHandle;
+  /** Indices into the `keyGroups` of the shared handle's envelope, ascending. */
+  readonly blobs: readonly number[];
+}
+
 /** The state one operator of a subtask snapshotted; a stateless operator has none. */
 export interface OperatorSubtaskState {
+  /** Keyed state this checkpoint wrote (incremental: only what changed since the base). */
   readonly keyed?: StateHandle;
+  /** Incremental checkpoints: keyed state reused from earlier checkpoints. */
+  readonly keyedShared?: readonly SharedKeyedState[];
   readonly operator?: StateHandle;
   /** In-flight records persisted by an unaligned checkpoint. */
   readonly channel?: StateHandle;
@@ -93,13 +107,34 @@ export function ownerOf(handle: StateHandle, checkpointId: number): number {
   return reused === null ? checkpointId : Number(reused[1]);
 }
 
-/** The handles of an operator subtask's state, with their kinds. */
+/**
+ * Whether `value` is a well-formed `keyedShared` list: entries whose handle passes `validHandle`
+ * (in a checkpoint a file of an earlier one, in a savepoint a copy of its own), with ascending
+ * blob indices.
+ */
+export function isSharedKeyedList(value: unknown, validHandle: (handle: unknown) => boolean): boolean {
+  if (value === undefined) return true;
+  if (!Array.isArray(value)) return false;
+  return value.every((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return false;
+    const { handle, blobs } = entry as { handle?: unknown; blobs?: unknown };
+    if (!validHandle(handle)) return false;
+    if (!Array.isArray(blobs) || blobs.length === 0) return false;
+    return blobs.every(
+      (b: unknown, i) =>
+        Number.isSafeInteger(b) && (b as number) >= 0 && (i === 0 || (b as number) > blobs[i - 1]),
+    );
+  });
+}
+
+/** The handles of an operator subtask's state, with their kinds; shared keyed state included. */
 export function handlesOf(state: OperatorSubtaskState): Array<[StateKind, StateHandle]> {
   const out: Array<[StateKind, StateHandle]> = [];
   for (const kind of STATE_KINDS) {
     const handle = state[kind];
     if (handle !== undefined) out.push([kind, handle]);
   }
+  for (const shared of state.keyedShared ?? []) out.push(['keyed', shared.handle]);
   return out;
 }
 

@@ -169,7 +169,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
   snapshot(): KeyedStateSnapshot {
     this.#checkOpen();
     const states = Array.from(this.#states.values(), (registration) => registration.tables);
-    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism);
+    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism, this.#epochs);
   }
 
   async restore(keyGroups: Iterable<KeyGroupStateHandle>): Promise<void> {

@@ -45,7 +45,9 @@ export async function decodeKeyGroups(
   pause: () => Promise<void>,
 ): Promise<RestoredTable[]> {
   const { start, end } = target.keyGroupRange;
-  const seen = new Set<number>();
+  /** Key groups restored whole, and (key group, state) pairs restored from per-state blobs. */
+  const whole = new Set<number>();
+  const partial = new Map<number, Set<string>>();
   const kinds = new Map<string, StateKind>();
   const restored: RestoredTable[] = [];
   for (const handle of handles) {
@@ -57,14 +59,30 @@ export async function decodeKeyGroups(
         `key group ${describeValue(keyGroup)} is outside this backend's range [${start}, ${end}]: ` +
           'pass only the key groups it owns (see keyGroupsInRange)',
       );
-    if (seen.has(keyGroup) || target.occupied(keyGroup))
+    const only = handle.state;
+    const statesSeen = partial.get(keyGroup);
+    if (
+      whole.has(keyGroup) ||
+      target.occupied(keyGroup) ||
+      (only === undefined ? statesSeen !== undefined : statesSeen?.has(only) === true)
+    )
       throw new StateRestoreError(
         'duplicate-key-group',
         keyGroup,
-        'the key group was restored twice or already holds state',
+        only === undefined
+          ? 'the key group was restored twice or already holds state'
+          : `state ${JSON.stringify(only)} of the key group was restored twice, or the key group already holds state`,
       );
-    seen.add(keyGroup);
+    if (only === undefined) whole.add(keyGroup);
+    else if (statesSeen === undefined) partial.set(keyGroup, new Set([only]));
+    else statesSeen.add(only);
     for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism)) {
+      if (only !== undefined && name !== only)
+        throw new StateRestoreError(
+          'corrupt',
+          keyGroup,
+          `a blob filed under state ${JSON.stringify(only)} holds state ${JSON.stringify(name)}`,
+        );
       const known = kinds.get(name) ?? target.kindOf(name);
       if (known !== undefined && known !== kind)
         throw new StateRestoreError(
@@ -91,6 +109,7 @@ function decodeTable(
   const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
     new StateRestoreError('corrupt', keyGroup, `state ${JSON.stringify(name)}: ${detail}`, { cause });
   const table = new StateTable<unknown>(target.epochs.next());
+  table.written = target.epochs.snapshots;
   const fromPlain = heapKind(kind).fromPlain;
   const encoded = new EncodedKey();
   for (let i = 0; i < entries.length; i += 2) {
