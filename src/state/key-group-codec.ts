@@ -139,11 +139,17 @@ export interface DecodedState {
 }
 
 /**
- * Decodes and validates a key group's blob.
+ * Decodes and validates a key group's blob; `verified`: its bytes were checked by a checksum that
+ * covers them, so its own CRC-32 is not computed again.
  * @throws StateRestoreError `corrupt` (bad magic, checksum, structure, or another key group's
  * blob), `unsupported-version` or `max-parallelism-mismatch`.
  */
-export function readKeyGroup(bytes: Uint8Array, keyGroup: number, maxParallelism: number): DecodedState[] {
+export function readKeyGroup(
+  bytes: Uint8Array,
+  keyGroup: number,
+  maxParallelism: number,
+  options: { readonly verified?: boolean } = {},
+): DecodedState[] {
   const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
     new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`, { cause });
   if (!(bytes instanceof Uint8Array)) throw corrupt(`expected a Uint8Array, got ${describeValue(bytes)}`);
@@ -157,7 +163,7 @@ export function readKeyGroup(bytes: Uint8Array, keyGroup: number, maxParallelism
     );
   const payload = bytes.subarray(HEADER_BYTES);
   const expected = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
-  if (crc32(payload) !== expected) throw corrupt('checksum mismatch');
+  if (options.verified !== true && crc32(payload) !== expected) throw corrupt('checksum mismatch');
   let items: unknown[];
   try {
     items = new Unpackr(CODEC_OPTIONS).unpackMultiple(payload) as unknown[];

@@ -18,6 +18,7 @@ import {
   isChecksum,
   isHandlePath,
   isSharedKeyedList,
+  matchesChecksum,
   type OperatorSubtaskState,
   STATE_KINDS,
   type StateHandle,
@@ -83,7 +84,7 @@ export function stateBytesOf(metadata: CheckpointMetadata): number {
  */
 export function encodeMetadataFile(metadata: CheckpointMetadata): Uint8Array {
   const body = JSON.stringify(metadata, inlineToJson);
-  const checksum = checksumOf(new TextEncoder().encode(body));
+  const checksum = checksumOf(new TextEncoder().encode(body), 'sha256');
   const text = JSON.stringify({ format: METADATA_FORMAT, checksum, metadata: JSON.parse(body) }, null, 2);
   return new TextEncoder().encode(`${text}\n`);
 }
@@ -131,7 +132,7 @@ export function decodeMetadataFile(bytes: Uint8Array, file: string): CheckpointM
   const expected = envelope['checksum'];
   if (!isChecksum(expected))
     throw new CheckpointCorruptError(file, 'invalid-format', 'it has no valid checksum field');
-  if (checksumOf(new TextEncoder().encode(JSON.stringify(metadata))) !== expected)
+  if (!matchesChecksum(new TextEncoder().encode(JSON.stringify(metadata)), expected))
     throw new CheckpointCorruptError(file, 'checksum-mismatch', 'its content does not match its checksum');
   return validateMetadata(JSON.parse(JSON.stringify(metadata), inlineFromJson), file);
 }

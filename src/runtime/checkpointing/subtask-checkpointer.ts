@@ -39,9 +39,11 @@ interface Captured {
   readonly uid: string;
   operatorState?: unknown;
   keyed?: KeyedStateSnapshot;
-  /** Incremental: what `keyed` is encoded against (taken in the synchronous part). */
-  incremental?: { readonly state: IncrementalKeyedState; readonly base: SnapshotBase | undefined };
+  /** Incremental: the operator's bookkeeping; the base is chosen when the asynchronous part starts. */
+  incremental?: IncrementalKeyedState;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** How many answered checkpoint ids a subtask remembers. */
 const MAX_REMEMBERED = 256;
@@ -184,9 +186,17 @@ export class SubtaskCheckpointer {
     for (const operator of this.#chain.operators) operator.notifyCheckpointAborted?.(checkpointId);
   }
 
+  /**
+   * The coordinator committed a checkpoint: incremental keyed state may build on it from now on.
+   * Called as soon as the notification arrives; {@link notifyComplete} follows in commit order.
+   */
+  checkpointCompleted(checkpointId: number): void {
+    for (const state of this.#incremental?.values() ?? []) state.completed(checkpointId);
+  }
+
   /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit, in chain order. */
   async notifyComplete(checkpointId: number): Promise<void> {
-    for (const state of this.#incremental?.values() ?? []) state.completed(checkpointId);
+    this.checkpointCompleted(checkpointId);
     for (const operator of this.#chain.operators) await operator.notifyCheckpointComplete?.(checkpointId);
   }
 
@@ -210,7 +220,7 @@ export class SubtaskCheckpointer {
         if (this.#incremental !== undefined && !savepoint && entry.keyed.sequence !== undefined) {
           let state = this.#incremental.get(uid);
           if (state === undefined) this.#incremental.set(uid, (state = new IncrementalKeyedState()));
-          entry.incremental = { state, base: state.base() };
+          entry.incremental = state;
         }
       }
       if (entry.operatorState !== undefined || entry.keyed) captured.push(entry);
@@ -242,21 +252,22 @@ export class SubtaskCheckpointer {
         let operator: StateHandle | undefined;
         if (entry.keyed) {
           const incremental = entry.incremental;
+          let base: SnapshotBase | undefined;
+          if (incremental !== undefined) {
+            // The base is the latest checkpoint known complete. Its notification was sent before
+            // this checkpoint was triggered, but may still wait in the port while the barrier came
+            // through the rings: one turn of the event loop delivers it. The tables are pinned, so
+            // choosing the base now instead of at the barrier changes nothing else.
+            await yieldToEventLoop();
+            base = incremental.base();
+          }
           const encoded = await entry.keyed.encode(
-            incremental === undefined
-              ? {}
-              : { incremental: incremental.base === undefined ? {} : { base: incremental.base } },
+            incremental === undefined ? {} : { incremental: base === undefined ? {} : { base } },
           );
           keyed = await this.#write(checkpointId, entry.uid, 'keyed', encodeKeyedEnvelope(encoded));
           stateBytes += keyed.bytes;
           if (incremental !== undefined) {
-            keyedShared = incremental.state.record(
-              checkpointId,
-              entry.keyed.sequence!,
-              encoded,
-              keyed,
-              incremental.base,
-            );
+            keyedShared = incremental.record(checkpointId, entry.keyed.sequence!, encoded, keyed, base);
             for (const shared of keyedShared) stateBytes += shared.handle.bytes;
           }
         }

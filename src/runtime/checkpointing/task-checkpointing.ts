@@ -167,6 +167,7 @@ export class TaskCheckpointing {
         break;
       case 'checkpoint-complete': {
         const id = message.checkpointId;
+        this.#checkpointer.checkpointCompleted(id);
         this.#commits = this.#commits
           .then(() => this.#checkpointer.notifyComplete(id))
           .catch((error: unknown) => {

@@ -76,7 +76,9 @@ export async function decodeKeyGroups(
     if (only === undefined) whole.add(keyGroup);
     else if (statesSeen === undefined) partial.set(keyGroup, new Set([only]));
     else statesSeen.add(only);
-    for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism)) {
+    for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism, {
+      verified: handle.verified === true,
+    })) {
       if (only !== undefined && name !== only)
         throw new StateRestoreError(
           'corrupt',
