@@ -130,6 +130,31 @@ export class KeyGroupWriter {
   }
 }
 
+/**
+ * Checks a key group's blob without decoding it: magic, version and (unless `verified`) its CRC-32.
+ * @throws StateRestoreError `corrupt` or `unsupported-version`.
+ */
+export function checkKeyGroupBlob(
+  bytes: Uint8Array,
+  keyGroup: number,
+  options: { readonly verified?: boolean } = {},
+): void {
+  const corrupt = (detail: string): StateRestoreError =>
+    new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`);
+  if (!(bytes instanceof Uint8Array)) throw corrupt(`expected a Uint8Array, got ${describeValue(bytes)}`);
+  if (bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1)
+    throw corrupt('not a key-group snapshot (bad magic)');
+  if (bytes[2] !== FORMAT_VERSION)
+    throw new StateRestoreError(
+      'unsupported-version',
+      keyGroup,
+      `snapshot format version ${bytes[2]} is not supported (this version reads ${FORMAT_VERSION})`,
+    );
+  if (options.verified === true) return;
+  const expected = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
+  if (crc32(bytes.subarray(HEADER_BYTES)) !== expected) throw corrupt('checksum mismatch');
+}
+
 /** One state of a decoded key group. */
 export interface DecodedState {
   readonly name: string;
@@ -152,18 +177,8 @@ export function readKeyGroup(
 ): DecodedState[] {
   const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
     new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`, { cause });
-  if (!(bytes instanceof Uint8Array)) throw corrupt(`expected a Uint8Array, got ${describeValue(bytes)}`);
-  if (bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1)
-    throw corrupt('not a key-group snapshot (bad magic)');
-  if (bytes[2] !== FORMAT_VERSION)
-    throw new StateRestoreError(
-      'unsupported-version',
-      keyGroup,
-      `snapshot format version ${bytes[2]} is not supported (this version reads ${FORMAT_VERSION})`,
-    );
+  checkKeyGroupBlob(bytes, keyGroup, options);
   const payload = bytes.subarray(HEADER_BYTES);
-  const expected = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
-  if (options.verified !== true && crc32(payload) !== expected) throw corrupt('checksum mismatch');
   let items: unknown[];
   try {
     items = new Unpackr(CODEC_OPTIONS).unpackMultiple(payload) as unknown[];

@@ -44,7 +44,9 @@ export async function restoreSubtask(
         );
       }
       const snapshots = await readKeyedState(op.keyed, op.keyedShared ?? [], restore.pointer);
-      await backend.restore(keyGroupsInRange(snapshots, backend.keyGroupRange));
+      // Lazily: records flow once the state is read and checked; key groups decode on first use or
+      // in the background (see HeapKeyedStateBackend).
+      await backend.restore(keyGroupsInRange(snapshots, backend.keyGroupRange), { lazy: true });
     }
     const states = await read(op.operator);
     if (op.operatorUid === sourceUid) {

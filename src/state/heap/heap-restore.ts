@@ -36,20 +36,19 @@ export interface RestoredTable {
 }
 
 /**
- * Decodes `handles` for `target`, pausing between key groups.
- * @throws StateRestoreError for any problem; nothing has been installed then.
+ * Checks that `handles` may be restored into `target` (owned key groups, none twice, none already
+ * holding state) and groups them by key group, without decoding anything.
+ * @throws StateRestoreError `key-group-not-owned` or `duplicate-key-group`.
  */
-export async function decodeKeyGroups(
+export function planKeyGroups(
   handles: Iterable<KeyGroupStateHandle>,
   target: RestoreTarget,
-  pause: () => Promise<void>,
-): Promise<RestoredTable[]> {
+): Map<number, KeyGroupStateHandle[]> {
   const { start, end } = target.keyGroupRange;
   /** Key groups restored whole, and (key group, state) pairs restored from per-state blobs. */
   const whole = new Set<number>();
   const partial = new Map<number, Set<string>>();
-  const kinds = new Map<string, StateKind>();
-  const restored: RestoredTable[] = [];
+  const planned = new Map<number, KeyGroupStateHandle[]>();
   for (const handle of handles) {
     const keyGroup: unknown = handle?.keyGroup;
     if (typeof keyGroup !== 'number' || !Number.isInteger(keyGroup) || keyGroup < start || keyGroup > end)
@@ -76,6 +75,27 @@ export async function decodeKeyGroups(
     if (only === undefined) whole.add(keyGroup);
     else if (statesSeen === undefined) partial.set(keyGroup, new Set([only]));
     else statesSeen.add(only);
+    const blobs = planned.get(keyGroup);
+    if (blobs === undefined) planned.set(keyGroup, [handle]);
+    else blobs.push(handle);
+  }
+  return planned;
+}
+
+/**
+ * Decodes the blobs of one key group into tables. `kinds` collects the kinds seen so far, so that
+ * one restore cannot give a name two kinds.
+ * @throws StateRestoreError for any problem; nothing has been installed then.
+ */
+export function decodeKeyGroup(
+  keyGroup: number,
+  blobs: readonly KeyGroupStateHandle[],
+  target: RestoreTarget,
+  kinds: Map<string, StateKind>,
+): RestoredTable[] {
+  const restored: RestoredTable[] = [];
+  for (const handle of blobs) {
+    const only = handle.state;
     for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism, {
       verified: handle.verified === true,
     })) {
@@ -94,8 +114,26 @@ export async function decodeKeyGroups(
         );
       kinds.set(name, kind);
       const table = decodeTable(name, kind, entries, keyGroup, target);
-      if (table.map.size > 0) restored.push({ name, kind, group: keyGroup - start, table });
+      if (table.map.size > 0)
+        restored.push({ name, kind, group: keyGroup - target.keyGroupRange.start, table });
     }
+  }
+  return restored;
+}
+
+/**
+ * Decodes `handles` for `target`, pausing between key groups.
+ * @throws StateRestoreError for any problem; nothing has been installed then.
+ */
+export async function decodeKeyGroups(
+  handles: Iterable<KeyGroupStateHandle>,
+  target: RestoreTarget,
+  pause: () => Promise<void>,
+): Promise<RestoredTable[]> {
+  const kinds = new Map<string, StateKind>();
+  const restored: RestoredTable[] = [];
+  for (const [keyGroup, blobs] of planKeyGroups(handles, target)) {
+    for (const table of decodeKeyGroup(keyGroup, blobs, target, kinds)) restored.push(table);
     await pause();
   }
   return restored;
