@@ -7,6 +7,11 @@
  * `state-table.ts`) guarantees that those records' writes land in copies, never in what is being
  * encoded. Each key group is unpinned as soon as it is encoded, so later writes to it stop copying.
  *
+ * Incremental snapshots (`encode({ incremental })`) write one blob per (state, key group) and skip a
+ * table the base has and that was not written since the base was captured (`StateTable.written`);
+ * the caller then references the base's blob (see
+ * `src/runtime/checkpointing/incremental-keyed-state.ts`).
+ *
  * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
  */
 import type { Packr } from 'msgpackr';
