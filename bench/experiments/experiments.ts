@@ -133,6 +133,7 @@ export const ALIGNMENT: Experiment = {
 const latencyFull: SuiteParams = {
   ...COMMON,
   baseIntervalMs: 200,
+  windowMs: 3000,
   sinkDelaysMicros: [0, 25],
   nodePeer: true,
 };
@@ -144,8 +145,9 @@ export const LATENCY: Experiment = {
     'When does exactly-once cost latency? End-to-end latency distributions of both modes at the same offered loads (25/50/75 % of the lowest measured saturation), with a normal sink and with a slow sink that backpressures the job, next to checkpoints off and a single-threaded Node.js peer.',
   reasons: {
     ...COMMON_REASONS,
+    windowMs: '3 s: 15 checkpoints at 200 ms per window, with 32 trials per repeat within the time budget',
     baseIntervalMs:
-      '200 ms: a window holds 20 checkpoints, so the tail percentiles see many alignments; the sweep shows how the cost falls with the interval',
+      '200 ms: a window holds 15 checkpoints, so the tail percentiles see many alignments; the sweep shows how the cost falls with the interval',
     loads:
       '25, 50 and 75 % of the lowest saturation of the modes compared: every mode below its saturation, so latency measures the pipeline, not an ever-growing queue; saturation itself is measured too (queueing only)',
     sinkDelaysMicros:
@@ -186,6 +188,7 @@ const sweepFull: SuiteParams = {
   ...COMMON,
   intervalsMs: [50, 100, 200, 500, 1000, 2000, 5000, 10_000],
   keys: 100_000,
+  intervalsPerWindow: 2,
 };
 
 export const INTERVAL_SWEEP: Experiment = {
@@ -197,6 +200,8 @@ export const INTERVAL_SWEEP: Experiment = {
     ...COMMON_REASONS,
     intervalsMs:
       '50 ms to 10 s in roughly ×2–×2.5 steps: from snapshots back to back (the coordinator’s practical minimum) to the rare snapshots at which the overhead vanishes',
+    intervalsPerWindow:
+      'two intervals per window: the 10 s interval still gets two checkpoints in a 20 s window',
     keys: '100 000 keys × 100 B, about 11 MB of state: a snapshot costs more than its barrier, as in the paper’s stateful jobs',
   },
   full: sweepFull,

@@ -88,6 +88,8 @@ describe('experiment report', () => {
       /\| 50 % \| 45\.0 k ±0\.0 % \| exactly-once @ 200 ms \| 90\.0 k ±1\.0 % \| 1\.50 ms \(1\.50 ms–1\.50 ms\) \| 1\.90 ms \(1\.90 ms–1\.90 ms\) \| 1\.99 ms \(1\.99 ms–1\.99 ms\) \| 20\.0 ms \(20\.0 ms–20\.0 ms\) \|/,
     );
     expect(markdown).toMatch(/\| node-stream \(1 thread\) \|/);
+    // 90 000 against 95 000 records/s; p99.9 20 ms against 5 ms.
+    expect(markdown).toContain('| 50 % | 0.95× | 1.00× | 1.00× | 4.00× | 4.00× |');
     const [, curves] = svgs.find(([name]) => name.includes('curves'))!;
     const root = parseSvg(curves);
     const words = texts(root).join(' ');

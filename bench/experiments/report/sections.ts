@@ -261,6 +261,25 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
       ),
       '',
     );
+    const pairs = comparePairs(rows);
+    if (pairs.length > 0)
+      parts.push(
+        'Exactly-once against at-least-once at the same offered load (ratios of medians; > 1: exactly-once slower):',
+        '',
+        markdownTable(
+          ['load', 'throughput EO / ALO', 'p50 EO / ALO', 'p99 EO / ALO', 'p99.9 EO / ALO', 'max EO / ALO'],
+          pairs.map(([eo, alo]) => [
+            eo.config.load === null ? 'saturation' : `${Math.round(eo.config.load * 100)} %`,
+            ratioCell(eo.throughput.median, alo.throughput.median),
+            ratioCell(eo.latency.p50.median, alo.latency.p50.median),
+            ratioCell(eo.latency.p99.median, alo.latency.p99.median),
+            ratioCell(eo.latency.p999.median, alo.latency.p999.median),
+            ratioCell(eo.latency.max.median, alo.latency.max.median),
+          ]),
+          'lrrrrr',
+        ),
+        '',
+      );
     charts.push(
       latencyCurves(
         `${result.experiment}-curves-sink${delay}us`,
@@ -271,6 +290,24 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
     );
   }
   return { markdown: parts.join('\n'), charts };
+}
+
+/** Exactly-once and at-least-once summaries at the same load (same sink), paired. */
+function comparePairs(rows: readonly ConfigSummary[]): [ConfigSummary, ConfigSummary][] {
+  const pairs: [ConfigSummary, ConfigSummary][] = [];
+  for (const eo of rows) {
+    if (eo.config.peer !== 'weir' || eo.config.mode !== 'exactly-once') continue;
+    const alo = rows.find(
+      (s) =>
+        s.config.peer === 'weir' && s.config.mode === 'at-least-once' && s.config.load === eo.config.load,
+    );
+    if (alo !== undefined) pairs.push([eo, alo]);
+  }
+  return pairs;
+}
+
+function ratioCell(a: number, b: number): string {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
 }
 
 function sweepSection(result: ExperimentResult, all: ConfigSummary[]): Section {
