@@ -23,7 +23,7 @@ import { runTrial, type TrialTiming } from './trial.ts';
 import type { TrialRecord } from './trial-result.ts';
 
 /** Where results go unless `--out` says otherwise. */
-export const DEFAULT_OUT = 'bench-results/experiments';
+export const DEFAULT_OUT = 'bench/results/experiments';
 
 /** The experiment called `name`, or a typed error listing the experiments. */
 export function experimentNamed(name: string | undefined): Experiment {
