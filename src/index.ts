@@ -90,6 +90,14 @@ export {
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
 export { IllegalStateTransitionError } from './job/errors.ts';
 export type { JobStatus } from './job/job-status.ts';
+// ── measurement ──
+export {
+  LatencyHistogram,
+  type LatencySummary,
+  MAX_TRACKABLE_MICROS,
+  SIGNIFICANT_DIGITS,
+} from './metrics/latency-histogram.ts';
+export { monotonicMicros } from './metrics/monotonic-clock.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,
