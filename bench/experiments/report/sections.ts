@@ -127,7 +127,7 @@ function alignmentSection(result: ExperimentResult, all: ConfigSummary[]): Secti
   const charts: Chart[] = intervalCharts(
     `${result.experiment}-interval`,
     interval,
-    (s) => costAgainstOff(s, all),
+    (s, throughput) => costAgainstOff(s, all, throughput),
     base,
   ).filter((c) => !c.name.endsWith('-duration'));
   const bars = (
@@ -313,7 +313,12 @@ function ratioCell(a: number, b: number): string {
 function sweepSection(result: ExperimentResult, all: ConfigSummary[]): Section {
   const p = result.params;
   const params = `p = ${p.baseParallelism}, ${p.baseInputChannels} input channels, ${stateLabel(p)}, saturation, median of ${p.repeats}, bars min–max`;
-  const charts = intervalCharts(result.experiment, all, (s) => costAgainstOff(s, all), params);
+  const charts = intervalCharts(
+    result.experiment,
+    all,
+    (s, throughput) => costAgainstOff(s, all, throughput),
+    params,
+  );
   const markdown = [
     `${params}.`,
     '',
