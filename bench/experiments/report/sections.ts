@@ -120,8 +120,8 @@ function alignmentSection(result: ExperimentResult, all: ConfigSummary[]): Secti
   const reps = `median of ${p.repeats}, bars min–max`;
   const by = (free: Dimension): ConfigSummary[] => all.filter((s) => atBase(s.config, p, free));
   const interval = by('intervalMs');
-  const parallelism = by('parallelism');
-  const channels = by('inputChannels');
+  const parallelism = by('parallelism').sort((a, b) => a.config.parallelism - b.config.parallelism);
+  const channels = by('inputChannels').sort((a, b) => a.config.inputChannels - b.config.inputChannels);
   const skew = by('skew');
   const base = `p = ${p.baseParallelism}, ${p.baseInputChannels} input channels, ${stateLabel(p)}, saturation, ${reps}`;
   const charts: Chart[] = intervalCharts(
