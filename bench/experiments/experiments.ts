@@ -205,7 +205,8 @@ export const INTERVAL_SWEEP: Experiment = {
     intervalsMs:
       '50 ms to 10 s in roughly ×2–×2.5 steps: from snapshots back to back (the coordinator’s practical minimum) to the rare snapshots at which the overhead vanishes',
     intervalsPerWindow:
-      'two intervals per window: the 10 s interval still gets two checkpoints in a 20 s window',
+      'two intervals per window (20 s at 10 s) keep the long intervals affordable; the first trigger comes one interval after the start, so such a window holds one or two checkpoints',
+    payloadBytes: '100 B per key: with 100 000 keys about 11 MB in every snapshot',
     keys: '100 000 keys × 100 B, about 11 MB of state: a snapshot costs more than its barrier, as in the paper’s stateful jobs',
   },
   full: sweepFull,

@@ -90,9 +90,7 @@ export async function runExperiment(
     for (const planned of order) {
       const step = resolve(planned, saturation);
       const meta = { group: step.group, repeat };
-      progress.begin(
-        `${step.config.peer === 'weir' ? '' : `${step.config.peer} `}${labelOf(step)} (repeat ${repeat + 1})`,
-      );
+      progress.begin(`${labelOf(step)} (repeat ${repeat + 1})`);
       const tick = (done: number): void => progress.tick(done);
       const trial =
         step.config.peer === 'node-stream'

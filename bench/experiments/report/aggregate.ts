@@ -106,9 +106,16 @@ export function offPeerOf(summary: ConfigSummary, all: readonly ConfigSummary[])
   );
 }
 
-/** Throughput cost against the off peer: 1 − checkpointed / off (medians); NaN without a peer. */
-export function costAgainstOff(summary: ConfigSummary, all: readonly ConfigSummary[]): number {
+/**
+ * Throughput cost against the off peer: 1 − checkpointed / off (medians; pass another `throughput`
+ * of the checkpointed configuration, e.g. its min or max, for the range); NaN without a peer.
+ */
+export function costAgainstOff(
+  summary: ConfigSummary,
+  all: readonly ConfigSummary[],
+  throughput = summary.throughput.median,
+): number {
   const off = offPeerOf(summary, all);
   if (off === undefined || summary.config.mode === 'off') return Number.NaN;
-  return 1 - summary.throughput.median / off.throughput.median;
+  return 1 - throughput / off.throughput.median;
 }

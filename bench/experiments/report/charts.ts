@@ -36,7 +36,7 @@ function againstInterval(
   const x = {
     field: 'interval',
     type: 'quantitative',
-    scale: { type: 'log' },
+    scale: { type: 'log', nice: false, padding: 12 },
     title: 'checkpoint interval (ms)',
   } as const;
   return {
@@ -69,7 +69,7 @@ function againstInterval(
 export function intervalCharts(
   prefix: string,
   summaries: readonly ConfigSummary[],
-  overhead: (s: ConfigSummary) => number,
+  overhead: (s: ConfigSummary, throughput: number) => number,
   subtitle: string,
 ): Chart[] {
   const checkpointed = summaries.filter((s) => s.config.intervalMs !== null && s.config.mode !== 'off');
@@ -79,7 +79,9 @@ export function intervalCharts(
     throughput: s.throughput.median,
     throughputMin: s.throughput.min,
     throughputMax: s.throughput.max,
-    overhead: overhead(s) * 100,
+    overhead: overhead(s, s.throughput.median) * 100,
+    overheadMin: overhead(s, s.throughput.max) * 100,
+    overheadMax: overhead(s, s.throughput.min) * 100,
     alignment: s.checkpoints.alignmentP50,
     alignmentMax: s.checkpoints.alignmentMax,
     alignmentMin: 0,
@@ -96,8 +98,8 @@ export function intervalCharts(
   });
   const over = againstInterval(rows, {
     field: 'overhead',
-    lo: 'overhead',
-    hi: 'overhead',
+    lo: 'overheadMin',
+    hi: 'overheadMax',
     title: 'throughput cost vs checkpoints off (%)',
   });
   const align = againstInterval(rows, {
@@ -147,7 +149,13 @@ export function groupedBars(
   rows: readonly { category: string; series: string; value: number; min: number; max: number }[],
   axis: { category: string; value: string },
 ): Chart {
-  const x = { field: 'category', type: 'nominal', title: axis.category, sort: null } as const;
+  const x = {
+    field: 'category',
+    type: 'nominal',
+    title: axis.category,
+    sort: null,
+    axis: { labelAngle: 0 },
+  } as const;
   const spec = {
     title: title(heading, caption),
     data: { values: rows as unknown as Record<string, unknown>[] },
@@ -178,7 +186,7 @@ export function groupedBars(
 }
 
 /** Percentiles plotted, and the x position of each on the "1 / (1 − q)" scale. */
-const CURVE_PERCENTILES = [0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
+const CURVE_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
 
 /**
  * Latency percentile curves (HdrHistogram style: x is 1 / (1 − q), log scale, labelled by
@@ -211,11 +219,11 @@ export function latencyCurves(
         x: {
           field: 'x',
           type: 'quantitative',
-          scale: { type: 'log', domain: [1, 10000] },
+          scale: { type: 'log', domain: [2, 10000] },
           title: 'percentile',
           axis: {
-            values: [1, 2, 10, 100, 1000, 10000],
-            labelExpr: "datum.value == 1 ? '0%' : format(100 - 100 / datum.value, '.4~f') + '%'",
+            values: [2, 10, 100, 1000, 10000],
+            labelExpr: "format(100 - 100 / datum.value, '.4~f') + '%'",
           },
         },
         y: {

@@ -120,14 +120,14 @@ function alignmentSection(result: ExperimentResult, all: ConfigSummary[]): Secti
   const reps = `median of ${p.repeats}, bars min–max`;
   const by = (free: Dimension): ConfigSummary[] => all.filter((s) => atBase(s.config, p, free));
   const interval = by('intervalMs');
-  const parallelism = by('parallelism');
-  const channels = by('inputChannels');
+  const parallelism = by('parallelism').sort((a, b) => a.config.parallelism - b.config.parallelism);
+  const channels = by('inputChannels').sort((a, b) => a.config.inputChannels - b.config.inputChannels);
   const skew = by('skew');
   const base = `p = ${p.baseParallelism}, ${p.baseInputChannels} input channels, ${stateLabel(p)}, saturation, ${reps}`;
   const charts: Chart[] = intervalCharts(
     `${result.experiment}-interval`,
     interval,
-    (s) => costAgainstOff(s, all),
+    (s, throughput) => costAgainstOff(s, all, throughput),
     base,
   ).filter((c) => !c.name.endsWith('-duration'));
   const bars = (
@@ -313,7 +313,12 @@ function ratioCell(a: number, b: number): string {
 function sweepSection(result: ExperimentResult, all: ConfigSummary[]): Section {
   const p = result.params;
   const params = `p = ${p.baseParallelism}, ${p.baseInputChannels} input channels, ${stateLabel(p)}, saturation, median of ${p.repeats}, bars min–max`;
-  const charts = intervalCharts(result.experiment, all, (s) => costAgainstOff(s, all), params);
+  const charts = intervalCharts(
+    result.experiment,
+    all,
+    (s, throughput) => costAgainstOff(s, all, throughput),
+    params,
+  );
   const markdown = [
     `${params}.`,
     '',
