@@ -1,6 +1,9 @@
 // Handle checksums: CRC-32 where Node has zlib.crc32, SHA-256 otherwise; readers verify either, with
 // the algorithm the checksum names, so checkpoints written by either version stay readable.
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../../src/checkpoint/storage/reader.ts';
 import {
@@ -34,6 +37,30 @@ describe('handle checksums', () => {
       await expect(
         readState({ kind: 'inline', data: flipped, bytes: data.length, checksum }),
       ).rejects.toMatchObject({ code: 'ERR_CHECKPOINT_CORRUPT', problem: 'checksum-mismatch' });
+    }
+  });
+
+  it('verify a file read in several chunks, and catch a flipped byte in a later chunk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-checksum-'));
+    try {
+      const big = new Uint8Array(20 * 1024 * 1024 + 123);
+      for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+      await writeFile(join(dir, 'big.state'), big);
+      const handle = {
+        kind: 'file',
+        path: 'big.state',
+        bytes: big.length,
+        checksum: checksumOf(big),
+      } as const;
+      expect(Buffer.from(await readState(handle, dir)).equals(Buffer.from(big))).toBe(true);
+      big[17 * 1024 * 1024]! ^= 0x40;
+      await writeFile(join(dir, 'big.state'), big);
+      await expect(readState(handle, dir)).rejects.toMatchObject({
+        code: 'ERR_CHECKPOINT_CORRUPT',
+        problem: 'checksum-mismatch',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
