@@ -187,11 +187,15 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
 
   snapshot(): KeyedStateSnapshot {
     this.#checkOpen();
-    // Key groups restored lazily and not decoded yet are decoded now (usually the background
-    // decoding has long finished when the first checkpoint after a restore comes).
-    this.#decodeAllLazy();
+    if (this.#lazyError !== undefined) throw this.#lazyError;
+    // Key groups restored lazily and not decoded yet are snapshotted as their restored blobs: the
+    // synchronous part stays O(key groups) even right after a restore.
+    const undecoded = Array.from(this.#lazy, ([group, blobs]) => ({
+      keyGroup: this.#range.start + group,
+      blobs,
+    }));
     const states = Array.from(this.#states.values(), (registration) => registration.tables);
-    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism, this.#epochs);
+    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism, this.#epochs, undecoded);
   }
 
   async restore(keyGroups: Iterable<KeyGroupStateHandle>, options: RestoreOptions = {}): Promise<void> {

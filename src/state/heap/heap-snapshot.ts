@@ -28,7 +28,8 @@ import type {
   SnapshotEncodeOptions,
 } from '../keyed-state-snapshot.ts';
 import { heapKind } from './heap-kinds.ts';
-import type { Epochs, StateTable, StateTables } from './state-table.ts';
+import { decodeKeyGroup } from './heap-restore.ts';
+import { Epochs, type StateTable, StateTables } from './state-table.ts';
 
 const DEFAULT_BATCH_ENTRIES = 512;
 
@@ -96,29 +97,51 @@ class TableEncoder {
   }
 }
 
+/**
+ * A key group restored lazily and not decoded when the snapshot was captured: its state is exactly
+ * its restored blobs, which the snapshot writes again instead of decoding them in the synchronous
+ * part (so the first checkpoint after a restore keeps a synchronous part of O(key groups)).
+ */
+export interface UndecodedKeyGroup {
+  readonly keyGroup: number;
+  readonly blobs: readonly KeyGroupStateHandle[];
+}
+
 /** A heap backend's state as of one snapshot point. */
 export class HeapSnapshot implements KeyedStateSnapshot {
   readonly keyGroupRange: KeyGroupRange;
   readonly sequence: number;
   readonly #maxParallelism: number;
   readonly #pinned: Pinned;
+  readonly #undecoded: readonly UndecodedKeyGroup[];
   /** Groups before this index are encoded and unpinned. */
   #next = 0;
   #phase: 'captured' | 'encoding' | 'released' = 'captured';
 
-  private constructor(range: KeyGroupRange, maxParallelism: number, pinned: Pinned, sequence: number) {
+  private constructor(
+    range: KeyGroupRange,
+    maxParallelism: number,
+    pinned: Pinned,
+    sequence: number,
+    undecoded: readonly UndecodedKeyGroup[],
+  ) {
     this.keyGroupRange = range;
     this.sequence = sequence;
     this.#maxParallelism = maxParallelism;
     this.#pinned = pinned;
+    this.#undecoded = undecoded;
   }
 
-  /** The synchronous part: pins every non-empty table of `states` and counts the snapshot in `epochs`. */
+  /**
+   * The synchronous part: pins every non-empty table of `states` and counts the snapshot in
+   * `epochs`; `undecoded` key groups (disjoint from the tables' groups) are written from their blobs.
+   */
   static capture(
     states: readonly StateTables<unknown>[],
     range: KeyGroupRange,
     maxParallelism: number,
     epochs: Epochs,
+    undecoded: readonly UndecodedKeyGroup[] = [],
   ): HeapSnapshot {
     const pinned: Pinned = { keyGroups: [], groupStart: [0], states: [], tables: [] };
     const groupCount = range.end - range.start + 1;
@@ -135,7 +158,7 @@ export class HeapSnapshot implements KeyedStateSnapshot {
       pinned.groupStart.push(pinned.tables.length);
     }
     const sequence = epochs.snapshots++;
-    return new HeapSnapshot(range, maxParallelism, pinned, sequence);
+    return new HeapSnapshot(range, maxParallelism, pinned, sequence, undecoded);
   }
 
   async encode(options: SnapshotEncodeOptions = {}): Promise<EncodedKeyedState> {
@@ -186,6 +209,34 @@ export class HeapSnapshot implements KeyedStateSnapshot {
         this.#unpin(this.#next++);
         await encoder.maybePause();
       }
+      for (const { keyGroup, blobs } of this.#undecoded) {
+        for (const blob of blobs) {
+          if (incremental === undefined || blob.state !== undefined) {
+            // Already in the snapshot format, checked at restore: written again as it is.
+            keyGroups.push(
+              blob.state === undefined
+                ? { keyGroup, bytes: blob.bytes }
+                : { keyGroup, bytes: blob.bytes, state: blob.state },
+            );
+            sizeBytes += blob.bytes.length;
+            continue;
+          }
+          // A whole-key-group blob, but incremental snapshots write one blob per state.
+          for (const table of this.#decodeBlob(keyGroup, blob)) {
+            const writer = new KeyGroupWriter(encoder.packr, keyGroup, this.#maxParallelism, 1);
+            await encoder.write(
+              writer,
+              new StateTables(table.name, table.kind, 1, new Epochs()),
+              table.table,
+            );
+            const bytes = writer.finish();
+            keyGroups.push({ keyGroup, bytes, state: table.name });
+            sizeBytes += bytes.length;
+          }
+          await encoder.maybePause();
+        }
+      }
+      if (this.#undecoded.length > 0) keyGroups.sort((a, b) => a.keyGroup - b.keyGroup);
       return {
         maxParallelism: this.#maxParallelism,
         keyGroupRange: this.keyGroupRange,
@@ -204,6 +255,18 @@ export class HeapSnapshot implements KeyedStateSnapshot {
     this.#phase = 'released';
     const groups = this.#pinned.keyGroups.length;
     while (this.#next < groups) this.#unpin(this.#next++);
+  }
+
+  /** The tables of one restored whole-key-group blob, decoded apart from any backend. */
+  #decodeBlob(keyGroup: number, blob: KeyGroupStateHandle) {
+    const target = {
+      keyGroupRange: this.keyGroupRange,
+      maxParallelism: this.#maxParallelism,
+      epochs: new Epochs(),
+      kindOf: () => undefined,
+      occupied: () => false,
+    };
+    return decodeKeyGroup(keyGroup, [blob], target, new Map());
   }
 
   /** Unpins the tables of pinned group `index`, so that writes to them stop copying. */

@@ -62,6 +62,49 @@ describe('lazy restore of the heap backend', () => {
     expect(dump(roundTrip)).toEqual(rows);
   });
 
+  it('snapshots undecoded key groups as their restored blobs, without decoding them', async () => {
+    const { snapshot, rows } = await encoded();
+    const lazy = new HeapKeyedStateBackend({ maxParallelism: MAX });
+    await lazy.restore(snapshot.keyGroups, { lazy: true });
+    const key = KEYS[0]!;
+    lazy.setCurrentKey(key); // decodes that one key group only
+    lazy.getState(states.counter).update(-7);
+    // Captured before any background turn: every other key group is still undecoded.
+    const captured = lazy.snapshot();
+    lazy.getState(states.counter).update(-8); // after the snapshot point: not in it
+    const again = await captured.encode();
+    const written = new Map(again.keyGroups.map((h) => [h.keyGroup, h.bytes]));
+    const touched = lazy.currentKeyGroup;
+    for (const handle of snapshot.keyGroups)
+      if (handle.keyGroup !== touched) expect(written.get(handle.keyGroup)).toBe(handle.bytes);
+    expect(again.keyGroups.map((h) => h.keyGroup)).toEqual(
+      [...again.keyGroups.map((h) => h.keyGroup)].sort((a, b) => a - b),
+    );
+    const roundTrip = new HeapKeyedStateBackend({ maxParallelism: MAX });
+    await roundTrip.restore(again.keyGroups);
+    roundTrip.setCurrentKey(key);
+    expect(roundTrip.getState(states.counter).value()).toBe(-7);
+    roundTrip.getState(states.counter).update(undefined as never);
+    const reference = new HeapKeyedStateBackend({ maxParallelism: MAX });
+    await reference.restore(snapshot.keyGroups);
+    reference.setCurrentKey(key);
+    reference.getState(states.counter).update(undefined as never);
+    expect(dump(roundTrip)).toEqual(dump(reference));
+    expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('splits undecoded whole-key-group blobs per state in an incremental snapshot', async () => {
+    const { snapshot, rows } = await encoded();
+    const lazy = new HeapKeyedStateBackend({ maxParallelism: MAX });
+    await lazy.restore(snapshot.keyGroups, { lazy: true });
+    const incremental = await lazy.snapshot().encode({ incremental: {} });
+    expect(incremental.keyGroups.length).toBeGreaterThan(snapshot.keyGroups.length);
+    for (const handle of incremental.keyGroups) expect(handle.state).toBeTypeOf('string');
+    const roundTrip = new HeapKeyedStateBackend({ maxParallelism: MAX });
+    await roundTrip.restore(incremental.keyGroups);
+    expect(dump(roundTrip)).toEqual(rows);
+  });
+
   it('refuses a damaged header at once, and a blob that fails to decode on every later access', async () => {
     const { snapshot } = await encoded();
     const victim = snapshot.keyGroups[2]!;
