@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { CheckpointSummary } from '../checkpoint/storage/checkpoint-storage.ts';
 import { METADATA_FILE } from '../checkpoint/storage/metadata.ts';
 import { listCheckpoints, readCheckpointMetadata, summarize } from '../checkpoint/storage/reader.ts';
+import { handlesOf } from '../checkpoint/storage/state-handle.ts';
 import { WeirError } from '../errors.ts';
 import { formatBytes, table } from './progress-display.ts';
 
@@ -54,9 +55,10 @@ export async function checkpointsCommand(
         op.vertexId,
         String(op.parallelism),
         String(op.maxParallelism),
+        // Shared keyed state (incremental checkpoints) counts too: the checkpoint needs it.
         formatBytes(
           op.subtasks.reduce(
-            (n, sub) => n + (sub.keyed?.bytes ?? 0) + (sub.operator?.bytes ?? 0) + (sub.channel?.bytes ?? 0),
+            (n, sub) => n + handlesOf(sub).reduce((m, [, handle]) => m + handle.bytes, 0),
             0,
           ),
         ),
