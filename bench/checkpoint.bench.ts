@@ -9,6 +9,7 @@
  *   npm run bench -- checkpoint [--quick] [--json] [--rounds N] [--only=substring,...] [--skip-matrix]
  *                               [--skip-segments] [--segment-shapes=balanced,...] [--cycles N]
  *                               [--segment-modes=exactly-once,...] [--segment-intervals=1000,...] [--skip-sync]
+ *                               [--segment-states=10MB-incremental,100MB-incremental,100MB-full|none]
  */
 
 import { type CheckpointBenchParams, FULL, QUICK, SHAPES } from './checkpoint/params.ts';
@@ -38,6 +39,10 @@ function paramsFor(args: BenchArgs): CheckpointBenchParams {
     | CheckpointBenchParams['segments']['modes']
     | undefined;
   const segmentIntervals = flagList(args, 'segment-intervals')?.map(Number);
+  // `--segment-states=10MB-incremental,100MB-full` (or `none`): which larger-state jobs run.
+  const segmentStates = flagList(args, 'segment-states');
+  const stateId = (s: CheckpointBenchParams['segments']['states'][number]): string =>
+    `${s.state.name.replaceAll(' ', '')}-${s.incremental ? 'incremental' : 'full'}`;
   return {
     ...base,
     rounds: Math.round(flagNumber(args, 'rounds', base.rounds)),
@@ -47,6 +52,9 @@ function paramsFor(args: BenchArgs): CheckpointBenchParams {
       modes: segmentModes ?? base.segments.modes,
       intervals: segmentIntervals ?? base.segments.intervals,
       cycles: Math.round(flagNumber(args, 'cycles', base.segments.cycles)),
+      states: segmentStates
+        ? base.segments.states.filter((s) => segmentStates.includes(stateId(s)))
+        : base.segments.states,
     },
   };
 }
