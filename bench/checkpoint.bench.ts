@@ -105,6 +105,22 @@ export async function run(args: BenchArgs): Promise<void> {
       console.log(`  ${shape.name} ${mode}: ${line}; load ${loadAverage()[0]}`);
     }
   }
+  for (const { state, incremental } of skipSegments ? [] : params.segments.states) {
+    const label = `balanced ${state.name}${incremental ? ' incr.' : ''}`;
+    const measured = await runSegments(params, SHAPES.balanced, state, 'exactly-once', {
+      incremental,
+      intervals: [1000],
+      label,
+    });
+    segments.push(...measured);
+    const line = measured
+      .map(
+        (s) =>
+          `${s.intervalMs === null ? 'off' : formatDuration(s.intervalMs)} ${formatRate(s.recordsPerSecond)}`,
+      )
+      .join(', ');
+    console.log(`  ${label} exactly-once: ${line}; load ${loadAverage()[0]}`);
+  }
   const segmentRows = summariseSegments(segments);
   const syncPart = args.flags.has('skip-sync')
     ? []

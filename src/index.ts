@@ -73,7 +73,7 @@ export type {
 } from './checkpoint/storage/checkpoint-storage.ts';
 export type { CheckpointMetadata } from './checkpoint/storage/metadata.ts';
 export { findLatestCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint/storage/reader.ts';
-export type { StateHandle } from './checkpoint/storage/state-handle.ts';
+export type { SharedKeyedState, StateHandle } from './checkpoint/storage/state-handle.ts';
 // ── terminal display ──
 export { displayJob } from './cli/job-display.ts';
 // ── errors ──
@@ -90,6 +90,14 @@ export {
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
 export { IllegalStateTransitionError } from './job/errors.ts';
 export type { JobStatus } from './job/job-status.ts';
+// ── measurement ──
+export {
+  LatencyHistogram,
+  type LatencySummary,
+  MAX_TRACKABLE_MICROS,
+  SIGNIFICANT_DIGITS,
+} from './metrics/latency-histogram.ts';
+export { monotonicMicros } from './metrics/monotonic-clock.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,
@@ -123,7 +131,7 @@ export {
   keyGroupFor,
   keyGroupRangeForOperator,
 } from './state/key-groups.ts';
-export type { KeyedStateBackend } from './state/keyed-state-backend.ts';
+export type { KeyedStateBackend, RestoreOptions } from './state/keyed-state-backend.ts';
 export { type ListState, type ListStateDescriptor, listState } from './state/list-state.ts';
 export { type MapState, type MapStateDescriptor, mapState } from './state/map-state.ts';
 export { type ReducingState, type ReducingStateDescriptor, reducingState } from './state/reducing-state.ts';

@@ -22,7 +22,7 @@ export interface Config {
 export function settingLabel(setting: CheckpointSetting): string {
   if (setting.intervalMs === null) return 'off';
   const interval = setting.intervalMs >= 1000 ? `${setting.intervalMs / 1000} s` : `${setting.intervalMs} ms`;
-  return `${setting.mode} ${interval}`;
+  return `${setting.mode} ${interval}${setting.incremental ? ' incr.' : ''}`;
 }
 
 function configOf(
@@ -35,7 +35,7 @@ function configOf(
   const base = `${shape.name}/${state.name}`;
   const windowMs = Math.max(params.minWindowMs, params.intervalsPerWindow * (setting.intervalMs ?? 0));
   return {
-    id: `${base}/${setting.mode}/${setting.intervalMs ?? '-'}`,
+    id: `${base}/${setting.mode}/${setting.intervalMs ?? '-'}${setting.incremental ? '/incremental' : ''}`,
     group,
     shape,
     state,
@@ -54,7 +54,7 @@ export function planConfigs(params: CheckpointBenchParams): Config[] {
   const balanced = params.shapes.find((s) => s.name === 'balanced') ?? params.shapes[0];
   if (balanced) {
     for (const state of params.stateSweep) {
-      for (const setting of [{ mode: 'off', intervalMs: null } as const, params.stateSweepSetting])
+      for (const setting of [{ mode: 'off', intervalMs: null } as const, ...params.stateSweepSettings])
         configs.push(configOf(params, 'state-sweep', balanced, state, setting));
     }
   }

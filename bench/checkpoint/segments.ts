@@ -42,15 +42,21 @@ export async function runSegments(
   shape: InputShape,
   state: StateSize,
   mode: Segment['mode'],
+  options: {
+    readonly incremental?: boolean;
+    readonly intervals?: readonly number[];
+    readonly label?: string;
+  } = {},
 ): Promise<Segment[]> {
   const args = twoInputArgs(shape, state, params.keyedParallelism);
   const probe = new Probe(args.probe);
   // No interval: checkpoints happen only when a segment triggers them.
   const environment = {
     parallelism: params.keyedParallelism,
-    checkpointing: { mode, storage: { kind: 'memory' as const } },
+    checkpointing: { mode, incremental: options.incremental ?? false, storage: { kind: 'memory' as const } },
   };
-  const { intervals, segmentMs, cycles } = params.segments;
+  const { segmentMs, cycles } = params.segments;
+  const intervals = options.intervals ?? params.segments.intervals;
   const settings: (number | null)[] = [null, ...intervals];
   return withJob(JOB, { args, environment }, async (client) => {
     await waitFor(() => probe.totalRecords() > 0, 'the first record', params.startTimeoutMs);
@@ -68,7 +74,7 @@ export async function runSegments(
         await triggering;
         const { completed } = log.close();
         segments.push({
-          shape: shape.name,
+          shape: options.label ?? shape.name,
           mode,
           intervalMs,
           cycle,

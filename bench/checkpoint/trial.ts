@@ -38,11 +38,13 @@ export async function runTrial(
 ): Promise<Sample> {
   const args = twoInputArgs(config.shape, config.state, params.keyedParallelism);
   const probe = new Probe(args.probe);
-  const { mode, intervalMs } = config.setting;
+  const { mode, intervalMs, incremental = false } = config.setting;
   const checkpointing =
     mode === 'off' || intervalMs === null
       ? {}
-      : { checkpointing: { intervalMs, mode, storage: { kind: 'memory' as const }, retained: 1 } };
+      : {
+          checkpointing: { intervalMs, mode, incremental, storage: { kind: 'memory' as const }, retained: 1 },
+        };
   const environment = { parallelism: params.keyedParallelism, ...checkpointing };
   const started = performance.now();
   return withJob(JOB, { args, environment }, async (client) => {

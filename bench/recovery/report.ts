@@ -74,7 +74,7 @@ export function replayTable(rows: readonly RecoveryRow[]): string {
     [
       { title: 'state' },
       { title: 'fs read', ...right },
-      { title: 'read + SHA-256', ...right },
+      { title: 'read + checksum', ...right },
       { title: 'unpack envelope', ...right },
       { title: 'decode + install', ...right },
       { title: 'all steps', ...right },

@@ -18,11 +18,19 @@ export class CompletedCheckpointStore {
   /** Retained checkpoints, oldest first. */
   #retained: CompletedCheckpoint[] = [];
   #savepoints: CompletedCheckpoint[] = [];
-  /** Checkpoints past retention, waiting until nothing references them. */
-  #retired: CompletedCheckpoint[] = [];
+  /** Checkpoints past retention, waiting until nothing references them; with the id that retired each. */
+  #retired: Array<{ readonly checkpoint: CompletedCheckpoint; readonly retiredBy: number }> = [];
+  readonly #grace: boolean;
 
-  constructor(retained: number) {
+  /**
+   * `incremental`: a retired checkpoint is also kept until a checkpoint newer than the one that
+   * retired it has completed. A subtask bases an incremental snapshot on the latest completed
+   * checkpoint it has been notified of; the notification of checkpoint n may reach it only after
+   * it snapshotted n + 1, which then still references files of n − 1 that nothing else needs.
+   */
+  constructor(retained: number, options: { readonly incremental?: boolean } = {}) {
     this.#retainedCount = retained;
+    this.#grace = options.incremental ?? false;
   }
 
   /** Adds a completed checkpoint or savepoint; checkpoints beyond `retained` retire. */
@@ -33,7 +41,8 @@ export class CompletedCheckpointStore {
     }
     this.#retained.push(checkpoint);
     this.#retained.sort((a, b) => a.checkpointId - b.checkpointId);
-    while (this.#retained.length > this.#retainedCount) this.#retired.push(this.#retained.shift()!);
+    while (this.#retained.length > this.#retainedCount)
+      this.#retired.push({ checkpoint: this.#retained.shift()!, retiredBy: checkpoint.checkpointId });
   }
 
   /** The newest completed checkpoint or savepoint: what a restart restores from. */
@@ -56,7 +65,7 @@ export class CompletedCheckpointStore {
 
   /** Retired checkpoints not deleted yet. */
   retired(): readonly CompletedCheckpoint[] {
-    return [...this.#retired];
+    return this.#retired.map((r) => r.checkpoint);
   }
 
   /**
@@ -68,8 +77,11 @@ export class CompletedCheckpointStore {
     const needed = new Set(pinned);
     for (const c of this.#retained)
       for (const h of allHandles(c.metadata)) needed.add(ownerOf(h, c.checkpointId));
-    const releasable = this.#retired.filter((c) => !needed.has(c.checkpointId));
-    this.#retired = this.#retired.filter((c) => needed.has(c.checkpointId));
+    const newest = this.#retained.at(-1)?.checkpointId ?? 0;
+    const keep = (r: { checkpoint: CompletedCheckpoint; retiredBy: number }): boolean =>
+      needed.has(r.checkpoint.checkpointId) || (this.#grace && newest <= r.retiredBy);
+    const releasable = this.#retired.filter((r) => !keep(r)).map((r) => r.checkpoint);
+    this.#retired = this.#retired.filter(keep);
     return releasable;
   }
 }

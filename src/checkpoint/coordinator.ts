@@ -107,7 +107,9 @@ export class CheckpointCoordinator {
     this.#ids = new CheckpointIdCounter(options.firstCheckpointId);
     this.#committer = new CheckpointCommitter(this.#storage, (e) => this.#onBackgroundError(asError(e)));
     this.#failures = new CheckpointFailureManager(this.#config.tolerableFailures);
-    this.#store = new CompletedCheckpointStore(this.#config.retained);
+    this.#store = new CompletedCheckpointStore(this.#config.retained, {
+      incremental: this.#config.incremental,
+    });
     this.#stats = new CheckpointStatsTracker(options.stats);
   }
 

@@ -77,6 +77,7 @@ export type {
   FileStateHandle,
   InlineStateHandle,
   OperatorSubtaskState,
+  SharedKeyedState,
   StateHandle,
   StateKind,
 } from './storage/state-handle.ts';

@@ -40,6 +40,8 @@ export function buildMetadata(pending: PendingCheckpoint, context: MetadataConte
           const handle = snapshot?.[kind];
           if (handle !== undefined) entry[kind] = handle;
         }
+        if (snapshot?.keyedShared !== undefined && snapshot.keyedShared.length > 0)
+          entry.keyedShared = snapshot.keyedShared;
         subtasks.push(entry);
       }
       operators.push({

@@ -6,7 +6,7 @@
  */
 import { InvalidOptionError } from '../errors.ts';
 import type { CheckpointAck, TaskId } from './messages.ts';
-import { isChecksum, isHandlePath, STATE_KINDS } from './storage/state-handle.ts';
+import { isChecksum, isHandlePath, isSharedKeyedList, STATE_KINDS } from './storage/state-handle.ts';
 
 /** Default number of key groups (Flink's default max parallelism for small jobs). */
 export const DEFAULT_MAX_PARALLELISM = 128;
@@ -95,6 +95,8 @@ export function problemWithAck(ack: CheckpointAck, vertex: ResolvedVertex): stri
       if (h !== undefined && !isValidHandle(h))
         return `the ${kind} state handle of ${op.operatorUid} is malformed`;
     }
+    if (!isSharedKeyedList(op.keyedShared, isValidHandle))
+      return `the shared keyed state of ${op.operatorUid} is malformed`;
   }
   const m = ack.metrics as unknown as Record<string, unknown> | undefined;
   for (const key of [

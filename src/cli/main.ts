@@ -1,6 +1,7 @@
 /**
  * The `weir` command: dispatches to its subcommands.
  */
+import { benchCommand, reportCommand } from './bench-command.ts';
 import { checkpointsCommand } from './checkpoints-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
@@ -9,6 +10,8 @@ const USAGE = `usage: weir <command> [options]
 commands:
   run <job-file>      run a job module (see \`weir run --help\`)
   checkpoints <dir>   list or describe checkpoints and savepoints
+  bench <experiment>  run an experiment of the suite: alignment, latency, interval-sweep, all
+  report <results>    regenerate the experiment report from result JSON files
   help                show this help
 `;
 
@@ -19,6 +22,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runCommand(rest);
     case 'checkpoints':
       return checkpointsCommand(rest);
+    case 'bench':
+      return benchCommand(rest);
+    case 'report':
+      return reportCommand(rest);
     case undefined:
     case 'help':
     case '--help':

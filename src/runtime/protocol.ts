@@ -6,7 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { StreamEnvironmentOptions } from '../api/options.ts';
 import type { RingDescriptor } from '../channel/ring-buffer.ts';
-import type { StateHandle } from '../checkpoint/storage/state-handle.ts';
+import type { SharedKeyedState, StateHandle } from '../checkpoint/storage/state-handle.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import type { SerializedError } from './error-transport.ts';
@@ -52,6 +52,8 @@ export interface OperatorRestore {
   readonly operatorUid: string;
   /** Keyed state of every old subtask whose key groups overlap this subtask's. */
   readonly keyed: readonly StateHandle[];
+  /** Incremental checkpoints: keyed state those subtasks shared with earlier checkpoints. */
+  readonly keyedShared?: readonly SharedKeyedState[];
   /** Operator state (source splits, sink transactions) dealt to this subtask. */
   readonly operator: readonly StateHandle[];
   /** In-flight input records of unaligned checkpoints, replayed before reading the inputs. */

@@ -130,22 +130,17 @@ export class KeyGroupWriter {
   }
 }
 
-/** One state of a decoded key group. */
-export interface DecodedState {
-  readonly name: string;
-  readonly kind: StateKind;
-  /** Flattened `[key, plainValue, ...]` pairs. */
-  readonly entries: unknown[];
-}
-
 /**
- * Decodes and validates a key group's blob.
- * @throws StateRestoreError `corrupt` (bad magic, checksum, structure, or another key group's
- * blob), `unsupported-version` or `max-parallelism-mismatch`.
+ * Checks a key group's blob without decoding it: magic, version and (unless `verified`) its CRC-32.
+ * @throws StateRestoreError `corrupt` or `unsupported-version`.
  */
-export function readKeyGroup(bytes: Uint8Array, keyGroup: number, maxParallelism: number): DecodedState[] {
-  const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
-    new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`, { cause });
+export function checkKeyGroupBlob(
+  bytes: Uint8Array,
+  keyGroup: number,
+  options: { readonly verified?: boolean } = {},
+): void {
+  const corrupt = (detail: string): StateRestoreError =>
+    new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`);
   if (!(bytes instanceof Uint8Array)) throw corrupt(`expected a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1)
     throw corrupt('not a key-group snapshot (bad magic)');
@@ -155,9 +150,35 @@ export function readKeyGroup(bytes: Uint8Array, keyGroup: number, maxParallelism
       keyGroup,
       `snapshot format version ${bytes[2]} is not supported (this version reads ${FORMAT_VERSION})`,
     );
-  const payload = bytes.subarray(HEADER_BYTES);
+  if (options.verified === true) return;
   const expected = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
-  if (crc32(payload) !== expected) throw corrupt('checksum mismatch');
+  if (crc32(bytes.subarray(HEADER_BYTES)) !== expected) throw corrupt('checksum mismatch');
+}
+
+/** One state of a decoded key group. */
+export interface DecodedState {
+  readonly name: string;
+  readonly kind: StateKind;
+  /** Flattened `[key, plainValue, ...]` pairs. */
+  readonly entries: unknown[];
+}
+
+/**
+ * Decodes and validates a key group's blob; `verified`: its bytes were checked by a checksum that
+ * covers them, so its own CRC-32 is not computed again.
+ * @throws StateRestoreError `corrupt` (bad magic, checksum, structure, or another key group's
+ * blob), `unsupported-version` or `max-parallelism-mismatch`.
+ */
+export function readKeyGroup(
+  bytes: Uint8Array,
+  keyGroup: number,
+  maxParallelism: number,
+  options: { readonly verified?: boolean } = {},
+): DecodedState[] {
+  const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
+    new StateRestoreError('corrupt', keyGroup, `snapshot bytes are corrupt: ${detail}`, { cause });
+  checkKeyGroupBlob(bytes, keyGroup, options);
+  const payload = bytes.subarray(HEADER_BYTES);
   let items: unknown[];
   try {
     items = new Unpackr(CODEC_OPTIONS).unpackMultiple(payload) as unknown[];

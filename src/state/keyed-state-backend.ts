@@ -26,6 +26,18 @@ export interface KeyGroupedKeys<K> {
   keysInKeyGroup(stateName: string, keyGroup: number): IterableIterator<K>;
 }
 
+/** Options of {@link KeyedStateBackend.restore}. */
+export interface RestoreOptions {
+  /**
+   * Check the blobs now (ownership, duplicates, format, checksums) but decode each key group only
+   * when it is first needed (its first key, an iteration over keys, a snapshot) or in the
+   * background, so that records flow as soon as the state is read. Problems found while decoding
+   * later (a malformed value, a kind conflict) are thrown by the access that needed the key group.
+   * Backends that cannot decode lazily decode everything at once.
+   */
+  readonly lazy?: boolean;
+}
+
 /** A keyed-state backend. */
 export interface KeyedStateBackend<K = unknown> extends KeyGroupedKeys<K> {
   /** The key set by the last `setCurrentKey`, or `undefined` before the first. */
@@ -58,7 +70,7 @@ export interface KeyedStateBackend<K = unknown> extends KeyGroupedKeys<K> {
    * Rejects with a StateRestoreError (`corrupt`, `unsupported-version`, `key-group-not-owned`,
    * `duplicate-key-group`, `kind-conflict`).
    */
-  restore(keyGroups: Iterable<KeyGroupStateHandle>): Promise<void>;
+  restore(keyGroups: Iterable<KeyGroupStateHandle>, options?: RestoreOptions): Promise<void>;
   /** Drops all state; further use throws StateAccessError `disposed`. Pending snapshots still complete. */
   dispose(): void;
 }

@@ -14,6 +14,33 @@ export interface KeyGroupStateHandle {
   readonly keyGroup: number;
   /** The key group's state in the key-group snapshot format (see `key-group-codec.ts`). */
   readonly bytes: Uint8Array;
+  /**
+   * Set when the blob holds this one state of the key group only (incremental snapshots write one
+   * blob per state and key group); absent when it holds every state of the key group.
+   */
+  readonly state?: string;
+  /**
+   * The bytes were already verified by a checksum that covers them (the state file's, checked when
+   * it was read): a restore skips the blob's own CRC-32 instead of checking every byte twice.
+   */
+  readonly verified?: boolean;
+}
+
+/** A (state, key group) an incremental snapshot did not encode, because it is unchanged. */
+export interface ReusedStateBlob {
+  readonly state: string;
+  readonly keyGroup: number;
+}
+
+/**
+ * What an incremental snapshot may reuse: the blobs of an earlier snapshot of the same backend that
+ * the caller still has (as part of a completed checkpoint).
+ */
+export interface IncrementalBase {
+  /** The {@link KeyedStateSnapshot.sequence} of the earlier snapshot. */
+  readonly sequence: number;
+  /** Whether the caller still has the blob of `state` in `keyGroup` from that snapshot. */
+  has(state: string, keyGroup: number): boolean;
 }
 
 /** A completed keyed-state snapshot of one subtask. */
@@ -28,6 +55,8 @@ export interface EncodedKeyedState {
   readonly sizeBytes: number;
   /** Number of (state, key) entries encoded. */
   readonly entries: number;
+  /** Incremental snapshots: the (state, key group) pairs left out because the base has them unchanged. */
+  readonly reused?: readonly ReusedStateBlob[];
 }
 
 /** Options of {@link KeyedStateSnapshot.encode}. */
@@ -40,12 +69,25 @@ export interface SnapshotEncodeOptions {
    * function that writes to the backend here, deterministically.
    */
   readonly yieldControl?: () => Promise<void>;
+  /**
+   * Encode incrementally: one blob per (state, key group), and none for a (state, key group) that
+   * `base` has and that was not written since `base` was captured (listed in `reused` instead).
+   * `{}` (no base) encodes everything, one blob per state and key group, so that later incremental
+   * snapshots can reuse its blobs.
+   */
+  readonly incremental?: { readonly base?: IncrementalBase };
 }
 
 /** The state of one subtask as of a snapshot point, not yet encoded. */
 export interface KeyedStateSnapshot {
   /** The key groups the snapshot covers. */
   readonly keyGroupRange: KeyGroupRange;
+  /**
+   * Increases with every snapshot of the same backend; an incremental snapshot names its base by
+   * this number. Absent when the backend does not support incremental snapshots (they then encode
+   * everything).
+   */
+  readonly sequence?: number;
   /**
    * Encodes the state as it was when the snapshot was taken, key group by key group, yielding to
    * the event loop between batches. May be called once; it releases the snapshot when done, so

@@ -4,9 +4,9 @@
 import { Unpackr } from 'msgpackr';
 import type { CompletedCheckpoint } from '../../src/checkpoint/storage/checkpoint-storage.ts';
 import { listCheckpoints, loadCheckpoint, readState } from '../../src/checkpoint/storage/reader.ts';
+import { readKeyedState } from '../../src/runtime/checkpointing/restore-state.ts';
 import { decodeSnapshotBytes } from '../../src/runtime/checkpointing/subtask-checkpointer.ts';
 import { HeapKeyedStateBackend } from '../../src/state/heap/heap-keyed-state-backend.ts';
-import type { EncodedKeyedState } from '../../src/state/keyed-state-snapshot.ts';
 import type { StateDescriptor } from '../../src/state/state-descriptor.ts';
 import type { ValueState } from '../../src/state/value-state.ts';
 
@@ -42,8 +42,8 @@ export async function keyedValues<T>(
   const groups = [];
   for (const sub of entry.subtasks) {
     if (!sub.keyed) continue;
-    const encoded = decodeSnapshotBytes(await readState(sub.keyed, checkpoint.pointer)) as EncodedKeyedState;
-    groups.push(...encoded.keyGroups);
+    for (const encoded of await readKeyedState([sub.keyed], sub.keyedShared ?? [], checkpoint.pointer))
+      groups.push(...encoded.keyGroups);
   }
   await backend.restore(groups);
   backend.applyToAllKeys(descriptor, (key, state) => values.set(key, state.value()));

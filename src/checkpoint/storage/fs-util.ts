@@ -12,7 +12,7 @@ import { constants, createReadStream } from 'node:fs';
 import { copyFile, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointCorruptError, CheckpointStorageError } from '../errors.ts';
-import { checksumOf, createChecksum } from './state-handle.ts';
+import { algorithmOf, createChecksum, matchesChecksum } from './state-handle.ts';
 
 /** Writes `data` to `path` (created or replaced) and fsyncs it before resolving. */
 export async function writeFileDurably(path: string, data: Uint8Array): Promise<void> {
@@ -128,7 +128,7 @@ export async function readFileVerified(path: string, bytes: number, checksum: st
   } catch (error) {
     throw error instanceof CheckpointCorruptError ? error : toStorageOrMissing('read', path, error);
   }
-  if (checksumOf(data) !== checksum)
+  if (!matchesChecksum(data, checksum))
     throw new CheckpointCorruptError(path, 'checksum-mismatch', 'its content does not match its checksum');
   return data;
 }
@@ -136,7 +136,7 @@ export async function readFileVerified(path: string, bytes: number, checksum: st
 /** Like {@link readFileVerified}, but streams the file instead of keeping it in memory. */
 export async function verifyFile(path: string, bytes: number, checksum: string): Promise<void> {
   await checkFileSize(path, bytes);
-  const hash = createChecksum();
+  const hash = createChecksum(algorithmOf(checksum));
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (error) {

@@ -17,6 +17,8 @@ import {
   handlesOf,
   isChecksum,
   isHandlePath,
+  isSharedKeyedList,
+  matchesChecksum,
   type OperatorSubtaskState,
   STATE_KINDS,
   type StateHandle,
@@ -82,7 +84,7 @@ export function stateBytesOf(metadata: CheckpointMetadata): number {
  */
 export function encodeMetadataFile(metadata: CheckpointMetadata): Uint8Array {
   const body = JSON.stringify(metadata, inlineToJson);
-  const checksum = checksumOf(new TextEncoder().encode(body));
+  const checksum = checksumOf(new TextEncoder().encode(body), 'sha256');
   const text = JSON.stringify({ format: METADATA_FORMAT, checksum, metadata: JSON.parse(body) }, null, 2);
   return new TextEncoder().encode(`${text}\n`);
 }
@@ -130,7 +132,7 @@ export function decodeMetadataFile(bytes: Uint8Array, file: string): CheckpointM
   const expected = envelope['checksum'];
   if (!isChecksum(expected))
     throw new CheckpointCorruptError(file, 'invalid-format', 'it has no valid checksum field');
-  if (checksumOf(new TextEncoder().encode(JSON.stringify(metadata))) !== expected)
+  if (!matchesChecksum(new TextEncoder().encode(JSON.stringify(metadata)), expected))
     throw new CheckpointCorruptError(file, 'checksum-mismatch', 'its content does not match its checksum');
   return validateMetadata(JSON.parse(JSON.stringify(metadata), inlineFromJson), file);
 }
@@ -174,6 +176,8 @@ export function validateMetadata(value: unknown, file: string): CheckpointMetada
       for (const kind of STATE_KINDS)
         if (s[kind] !== undefined && !isFileHandle(s[kind]) && !isInlineHandle(s[kind]))
           fail(`operator ${String(uid)} subtask ${i}: the ${kind} handle is invalid`);
+      if (!isSharedKeyedList(s['keyedShared'], (h) => isFileHandle(h) || isInlineHandle(h)))
+        fail(`operator ${String(uid)} subtask ${i}: the shared keyed state is invalid`);
     });
   }
   return value as CheckpointMetadata;

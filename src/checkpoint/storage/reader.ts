@@ -26,7 +26,7 @@ import {
   METADATA_FILE,
   stateBytesOf,
 } from './metadata.ts';
-import { checksumOf, isHandlePath, type StateHandle } from './state-handle.ts';
+import { isHandlePath, matchesChecksum, type StateHandle } from './state-handle.ts';
 
 /** Reads and verifies the `_metadata` of the checkpoint in `dir`. */
 export async function readCheckpointMetadata(dir: string): Promise<CheckpointMetadata> {
@@ -176,6 +176,6 @@ function verifyInline(data: Uint8Array, bytes: number, checksum: string, what: s
       'size-mismatch',
       `it has ${data.length} bytes, its handle says ${bytes}`,
     );
-  if (checksumOf(data) !== checksum)
+  if (!matchesChecksum(data, checksum))
     throw new CheckpointCorruptError(what, 'checksum-mismatch', 'its content does not match its checksum');
 }

@@ -32,6 +32,7 @@ import {
 import {
   type FileStateHandle,
   ownerOf,
+  type SharedKeyedState,
   STATE_KINDS,
   type StateHandle,
   type StateKind,
@@ -62,12 +63,29 @@ export async function exportSavepoint(
     for (const op of metadata.operators) {
       const subtasks: SubtaskStateEntry[] = [];
       for (const sub of op.subtasks) {
-        const entry: { subtask: number } & { [K in StateKind]?: StateHandle } = { subtask: sub.subtask };
+        const entry: { subtask: number; keyedShared?: SharedKeyedState[] } & {
+          [K in StateKind]?: StateHandle;
+        } = { subtask: sub.subtask };
         for (const kind of STATE_KINDS) {
           const handle = sub[kind];
           if (handle === undefined) continue;
           const name = stateFileName(op.operatorUid, sub.subtask, kind);
           entry[kind] = await place(handle, metadata.checkpointId, sourceDir, join(dest, name), name);
+        }
+        if (sub.keyedShared !== undefined) {
+          // Keyed state shared with earlier checkpoints is copied in: a savepoint stands alone.
+          const shared: SharedKeyedState[] = [];
+          for (const [i, { handle, blobs }] of sub.keyedShared.entries()) {
+            const name = stateFileName(op.operatorUid, sub.subtask, 'keyed').replace(
+              /\.state$/,
+              `-shared-${i}.state`,
+            );
+            shared.push({
+              handle: await place(handle, metadata.checkpointId, sourceDir, join(dest, name), name),
+              blobs,
+            });
+          }
+          entry.keyedShared = shared;
         }
         subtasks.push(entry);
       }

@@ -50,9 +50,21 @@ export function createStateWriter(descriptor: StateWriterDescriptor): StateWrite
   return new FilesystemStateWriter(descriptor.dir, descriptor.inlineThresholdBytes ?? INLINE_STATE_THRESHOLD);
 }
 
+/**
+ * Inline state of at least this size is copied into a `SharedArrayBuffer`: `postMessage` then
+ * shares it with the main thread instead of cloning it, and an incremental checkpoint that reuses it
+ * later sends it again for free. Smaller state stays in an ordinary buffer.
+ */
+export const SHARED_INLINE_THRESHOLD = 64 * 1024;
+
 const memoryWriter: StateWriter = {
   async write(_target, data) {
-    const copy = new Uint8Array(data); // a real copy: Buffer#slice (packr output) would be a view
+    // A real copy (Buffer#slice, as packr output has, would be a view), exactly sized.
+    const copy =
+      data.length >= SHARED_INLINE_THRESHOLD
+        ? new Uint8Array(new SharedArrayBuffer(data.length))
+        : new Uint8Array(data.length);
+    copy.set(data);
     return { kind: 'inline', data: copy, bytes: copy.length, checksum: checksumOf(copy) };
   },
 };

@@ -101,6 +101,7 @@ export class JobCheckpointing {
       mode: this.#config.mode,
       storage: this.storage.writerDescriptor,
       finalCheckpoint: this.finalCheckpoint,
+      incremental: this.#config.incremental,
       ...(timeout === null ? {} : { alignedCheckpointTimeoutMs: timeout }),
     };
   }

@@ -6,7 +6,7 @@
  * is an error unless the caller allows dropping it.
  */
 import type { CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
-import type { StateHandle } from '../../checkpoint/storage/state-handle.ts';
+import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import { WeirError } from '../../errors.ts';
 import type { JobGraph } from '../../graph/job-graph.ts';
 import { keyGroupRangeForOperator } from '../../state/key-groups.ts';
@@ -59,12 +59,16 @@ export function planRestore(
         }
         const range = keyGroupRangeForOperator(graph.maxParallelism, vertex.parallelism, index);
         const keyed: StateHandle[] = [];
+        const keyedShared: SharedKeyedState[] = [];
         const operator: StateHandle[] = [];
         const channel: StateHandle[] = [];
         for (const sub of entry.subtasks) {
           if (sub.keyed) {
             const old = keyGroupRangeForOperator(entry.maxParallelism, entry.parallelism, sub.subtask);
-            if (old.start <= range.end && range.start <= old.end) keyed.push(sub.keyed);
+            if (old.start <= range.end && range.start <= old.end) {
+              keyed.push(sub.keyed);
+              if (sub.keyedShared !== undefined) keyedShared.push(...sub.keyedShared);
+            }
           }
           if (sub.operator && sub.subtask % vertex.parallelism === index) operator.push(sub.operator);
           if (sub.channel) {
@@ -78,7 +82,13 @@ export function planRestore(
           }
         }
         // Listed even when empty: a source whose splits all went to other subtasks reads nothing.
-        operators.push({ operatorUid: node.resolvedUid, keyed, operator, channel });
+        operators.push({
+          operatorUid: node.resolvedUid,
+          keyed,
+          ...(keyedShared.length > 0 ? { keyedShared } : {}),
+          operator,
+          channel,
+        });
       }
       plan.set(`${vertex.id}#${index}`, {
         checkpointId: checkpoint.checkpointId,

@@ -5,8 +5,10 @@
  */
 import { Unpackr } from 'msgpackr';
 import { readState } from '../../checkpoint/storage/reader.ts';
+import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
+import { StateRestoreError } from '../../state/errors.ts';
 import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';
-import type { EncodedKeyedState } from '../../state/keyed-state-snapshot.ts';
+import type { EncodedKeyedState, KeyGroupStateHandle } from '../../state/keyed-state-snapshot.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { SubtaskRestore } from '../protocol.ts';
 import { StateMappingError } from './restore-plan.ts';
@@ -25,9 +27,7 @@ export async function restoreSubtask(
   ownsRecord: (record: unknown) => boolean,
 ): Promise<unknown[]> {
   const replay: unknown[] = [];
-  const read = async (
-    handles: readonly import('../../checkpoint/storage/state-handle.ts').StateHandle[],
-  ): Promise<unknown[]> =>
+  const read = async (handles: readonly StateHandle[]): Promise<unknown[]> =>
     Promise.all(handles.map(async (handle) => decodeSnapshotBytes(await readState(handle, restore.pointer))));
   for (const op of restore.operators) {
     for (const state of await read(op.channel)) {
@@ -43,8 +43,10 @@ export async function restoreSubtask(
           `operator uid ${op.operatorUid} has keyed state in the checkpoint but is not keyed in this job`,
         );
       }
-      const snapshots = (await read(op.keyed)) as EncodedKeyedState[];
-      await backend.restore(keyGroupsInRange(snapshots, backend.keyGroupRange));
+      const snapshots = await readKeyedState(op.keyed, op.keyedShared ?? [], restore.pointer);
+      // Lazily: records flow once the state is read and checked; key groups decode on first use or
+      // in the background (see HeapKeyedStateBackend).
+      await backend.restore(keyGroupsInRange(snapshots, backend.keyGroupRange), { lazy: true });
     }
     const states = await read(op.operator);
     if (op.operatorUid === sourceUid) {
@@ -62,6 +64,45 @@ export async function restoreSubtask(
     await operator.restoreState(states);
   }
   return replay;
+}
+
+/**
+ * Reads and verifies keyed state: every blob of `own` handles, and the blobs `shared` references
+ * name in the envelopes of earlier checkpoints (incremental checkpoints). `pointer` is the
+ * checkpoint's directory (file handles are relative to it).
+ */
+export async function readKeyedState(
+  own: readonly StateHandle[],
+  shared: readonly SharedKeyedState[],
+  pointer: string | undefined,
+): Promise<EncodedKeyedState[]> {
+  // readState verifies every byte against the handle's checksum: the blobs need no second check.
+  const decode = async (handle: StateHandle): Promise<EncodedKeyedState> => {
+    const snapshot = decodeSnapshotBytes(await readState(handle, pointer)) as EncodedKeyedState;
+    const blobs = Array.isArray(snapshot?.keyGroups) ? snapshot.keyGroups : [];
+    return { ...snapshot, keyGroups: blobs.map((blob) => ({ ...blob, verified: true })) };
+  };
+  const snapshots = await Promise.all(own.map(decode));
+  const reused = await Promise.all(shared.map((s) => decode(s.handle)));
+  reused.forEach((snapshot, i) => {
+    snapshots.push({ ...snapshot, keyGroups: selectBlobs(snapshot, shared[i]!.blobs) });
+  });
+  return snapshots;
+}
+
+/** The blobs `indices` of a shared keyed-state envelope; an index it does not have is corruption. */
+function selectBlobs(snapshot: EncodedKeyedState, indices: readonly number[]): KeyGroupStateHandle[] {
+  const blobs = snapshot?.keyGroups;
+  return indices.map((i) => {
+    const blob = Array.isArray(blobs) ? blobs[i] : undefined;
+    if (blob === undefined)
+      throw new StateRestoreError(
+        'corrupt',
+        -1,
+        `shared keyed state has no blob ${i} (it has ${blobs?.length ?? 0})`,
+      );
+    return blob;
+  });
 }
 
 /** Decodes captured record batches (written by task-checkpointing.ts). */

@@ -14,12 +14,13 @@ import type {
   OperatorSnapshot,
   TaskId,
 } from '../../checkpoint/messages.ts';
-import type { StateHandle } from '../../checkpoint/storage/state-handle.ts';
+import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
 import { WeirError } from '../../errors.ts';
-import type { KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
+import type { EncodedKeyedState, KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
+import { IncrementalKeyedState, type SnapshotBase } from './incremental-keyed-state.ts';
 
 /** What the barrier handler measured for a checkpoint. */
 export interface AlignmentMetrics {
@@ -38,13 +39,22 @@ interface Captured {
   readonly uid: string;
   operatorState?: unknown;
   keyed?: KeyedStateSnapshot;
+  /** Incremental: the operator's bookkeeping; the base is chosen when the asynchronous part starts. */
+  incremental?: IncrementalKeyedState;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** How many answered checkpoint ids a subtask remembers. */
 const MAX_REMEMBERED = 256;
 
-/** Encodes operator state and keyed-state envelopes (plain data, Uint8Arrays as binary). */
+/** Encodes operator state and channel state (plain data, typed arrays as msgpack extensions). */
 const packr = new Packr({ useRecords: false, moreTypes: true });
+/**
+ * Encodes keyed-state envelopes: key-group blobs as msgpack `bin`, which unpacks as a view of the
+ * envelope's bytes instead of a copy (the typed-array extension of `moreTypes` copies each blob).
+ */
+const envelopePackr = new Packr({ useRecords: false });
 
 export class SubtaskCheckpointer {
   readonly #task: TaskId;
@@ -53,6 +63,8 @@ export class SubtaskCheckpointer {
   readonly #operatorUids: readonly string[];
   readonly #output: TaskOutput;
   readonly #writer: StateWriter;
+  /** Incremental keyed checkpoints: the bookkeeping per keyed operator uid; `undefined`: full. */
+  readonly #incremental: Map<string, IncrementalKeyedState> | undefined;
   readonly #report: (report: CheckpointReport) => void;
   /** Snapshots whose asynchronous part is running, by checkpoint id. */
   readonly #inFlight = new Map<number, Captured[]>();
@@ -70,8 +82,11 @@ export class SubtaskCheckpointer {
     operatorUids: readonly string[];
     output: TaskOutput;
     writer: StateWriter;
+    /** Checkpoint keyed state incrementally (savepoints stay full). */
+    incremental?: boolean;
     report: (report: CheckpointReport) => void;
   }) {
+    this.#incremental = init.incremental ? new Map() : undefined;
     this.#task = init.task;
     this.#chain = init.chain;
     this.#sourceUid = init.sourceUid;
@@ -113,7 +128,7 @@ export class SubtaskCheckpointer {
     const started = performance.now();
     let captured: Captured[];
     try {
-      captured = this.#capture(barrier.checkpointId);
+      captured = this.#capture(barrier.checkpointId, barrier.savepoint);
     } catch (error) {
       this.abort(barrier.checkpointId, 'snapshot-failed', error);
       return;
@@ -167,11 +182,21 @@ export class SubtaskCheckpointer {
   /** The coordinator aborted a checkpoint: drop what is still being written for it. */
   notifyAborted(checkpointId: number): void {
     this.#release(checkpointId);
+    for (const state of this.#incremental?.values() ?? []) state.aborted(checkpointId);
     for (const operator of this.#chain.operators) operator.notifyCheckpointAborted?.(checkpointId);
+  }
+
+  /**
+   * The coordinator committed a checkpoint: incremental keyed state may build on it from now on.
+   * Called as soon as the notification arrives; {@link notifyComplete} follows in commit order.
+   */
+  checkpointCompleted(checkpointId: number): void {
+    for (const state of this.#incremental?.values() ?? []) state.completed(checkpointId);
   }
 
   /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit, in chain order. */
   async notifyComplete(checkpointId: number): Promise<void> {
+    this.checkpointCompleted(checkpointId);
     for (const operator of this.#chain.operators) await operator.notifyCheckpointComplete?.(checkpointId);
   }
 
@@ -180,7 +205,7 @@ export class SubtaskCheckpointer {
     for (const id of [...this.#inFlight.keys()]) this.#release(id);
   }
 
-  #capture(checkpointId: number): Captured[] {
+  #capture(checkpointId: number, savepoint: boolean): Captured[] {
     const captured: Captured[] = [];
     if (this.#chain.source && this.#sourceUid !== undefined) {
       captured.push({ uid: this.#sourceUid, operatorState: { splits: this.#chain.source.snapshotSplits() } });
@@ -190,7 +215,14 @@ export class SubtaskCheckpointer {
       const entry: Captured = { uid };
       if (operator.snapshotState) entry.operatorState = operator.snapshotState(checkpointId);
       const backend = this.#chain.keyedBackends.get(uid);
-      if (backend) entry.keyed = backend.snapshot();
+      if (backend) {
+        entry.keyed = backend.snapshot();
+        if (this.#incremental !== undefined && !savepoint && entry.keyed.sequence !== undefined) {
+          let state = this.#incremental.get(uid);
+          if (state === undefined) this.#incremental.set(uid, (state = new IncrementalKeyedState()));
+          entry.incremental = state;
+        }
+      }
       if (entry.operatorState !== undefined || entry.keyed) captured.push(entry);
     });
     return captured;
@@ -216,11 +248,28 @@ export class SubtaskCheckpointer {
       }
       for (const entry of captured) {
         let keyed: StateHandle | undefined;
+        let keyedShared: SharedKeyedState[] = [];
         let operator: StateHandle | undefined;
         if (entry.keyed) {
-          const encoded = await entry.keyed.encode();
-          keyed = await this.#write(checkpointId, entry.uid, 'keyed', packr.pack(encoded));
+          const incremental = entry.incremental;
+          let base: SnapshotBase | undefined;
+          if (incremental !== undefined) {
+            // The base is the latest checkpoint known complete. Its notification was sent before
+            // this checkpoint was triggered, but may still wait in the port while the barrier came
+            // through the rings: one turn of the event loop delivers it. The tables are pinned, so
+            // choosing the base now instead of at the barrier changes nothing else.
+            await yieldToEventLoop();
+            base = incremental.base();
+          }
+          const encoded = await entry.keyed.encode(
+            incremental === undefined ? {} : { incremental: base === undefined ? {} : { base } },
+          );
+          keyed = await this.#write(checkpointId, entry.uid, 'keyed', encodeKeyedEnvelope(encoded));
           stateBytes += keyed.bytes;
+          if (incremental !== undefined) {
+            keyedShared = incremental.record(checkpointId, entry.keyed.sequence!, encoded, keyed, base);
+            for (const shared of keyedShared) stateBytes += shared.handle.bytes;
+          }
         }
         if (entry.operatorState !== undefined) {
           operator = await this.#write(checkpointId, entry.uid, 'operator', packr.pack(entry.operatorState));
@@ -231,6 +280,7 @@ export class SubtaskCheckpointer {
         operators.push({
           operatorUid: entry.uid,
           ...(keyed ? { keyed } : {}),
+          ...(keyedShared.length > 0 ? { keyedShared } : {}),
           ...(operator ? { operator } : {}),
           ...(head && channel !== undefined ? { channel } : {}),
         });
@@ -292,6 +342,11 @@ export class SubtaskCheckpointer {
       },
     });
   }
+}
+
+/** The bytes of a keyed-state envelope, as a subtask writes its keyed state handle. */
+export function encodeKeyedEnvelope(encoded: EncodedKeyedState): Uint8Array {
+  return envelopePackr.pack(encoded);
 }
 
 /** Decodes what {@link SubtaskCheckpointer} wrote (operator state and keyed envelopes). */

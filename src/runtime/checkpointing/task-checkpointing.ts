@@ -24,6 +24,8 @@ export interface CheckpointingDeployment {
    * before it exits, and sinks are transactional.
    */
   readonly finalCheckpoint: boolean;
+  /** Keyed state is checkpointed incrementally (absent: full snapshots). */
+  readonly incremental?: boolean;
   /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
   readonly alignedCheckpointTimeoutMs?: number;
 }
@@ -68,6 +70,7 @@ export class TaskCheckpointing {
       operatorUids: init.operatorUids,
       output: init.output,
       writer: createStateWriter(init.deployment.storage),
+      incremental: init.deployment.incremental ?? false,
       report: init.report,
     });
     this.#checkpointer = checkpointer;
@@ -164,6 +167,7 @@ export class TaskCheckpointing {
         break;
       case 'checkpoint-complete': {
         const id = message.checkpointId;
+        this.#checkpointer.checkpointCompleted(id);
         this.#commits = this.#commits
           .then(() => this.#checkpointer.notifyComplete(id))
           .catch((error: unknown) => {

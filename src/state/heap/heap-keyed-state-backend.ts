@@ -17,13 +17,14 @@ import { describeValue, InvalidOptionError } from '../../errors.ts';
 import { StateAccessError } from '../errors.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { encodeKey } from '../key-encoding.ts';
+import { checkKeyGroupBlob } from '../key-group-codec.ts';
 import {
   checkKeyGroupRange,
   DEFAULT_MAX_PARALLELISM,
   type KeyGroupRange,
   keyGroupRangeContains,
 } from '../key-groups.ts';
-import type { KeyedStateBackend } from '../keyed-state-backend.ts';
+import type { KeyedStateBackend, RestoreOptions } from '../keyed-state-backend.ts';
 import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
 import {
   type AnyStateDescriptor,
@@ -32,7 +33,13 @@ import {
   type StateKind,
 } from '../state-descriptor.ts';
 import { heapKind } from './heap-kinds.ts';
-import { decodeKeyGroups } from './heap-restore.ts';
+import {
+  decodeKeyGroup,
+  decodeKeyGroups,
+  planKeyGroups,
+  type RestoredTable,
+  type RestoreTarget,
+} from './heap-restore.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
 import { KeyContext } from './key-context.ts';
 import { Epochs, StateTables } from './state-table.ts';
@@ -62,6 +69,15 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
   readonly #states = new Map<string, Registration>();
   readonly #epochs = new Epochs();
   readonly #restored = new Set<number>();
+  /** Lazily restored key groups not decoded yet, by local group: checked blobs. */
+  readonly #lazy = new Map<number, KeyGroupStateHandle[]>();
+  /** `#lazy.size`, read on the hot path. */
+  #lazyCount = 0;
+  /** Kinds of the states decoded lazily so far (one name, one kind, across key groups). */
+  readonly #lazyKinds = new Map<string, StateKind>();
+  /** A background decode failed: every later access that needs state throws it. */
+  #lazyError: unknown;
+  #backgroundScheduled = false;
 
   /** @throws InvalidOptionError for a bad max parallelism or key-group range. */
   constructor(options: HeapKeyedStateBackendOptions = {}) {
@@ -104,6 +120,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
         `key ${describeValue(key)} is in key group ${keyGroup}, outside this backend's ` +
           `key groups [${this.#range.start}, ${this.#range.end}]: the record reached the wrong subtask`,
       );
+    if (this.#lazyCount > 0) this.#decodeLazy(group);
     ctx.key = key;
     ctx.mapKey = ctx.encoded.mapKey;
     ctx.keyGroup = keyGroup;
@@ -133,11 +150,13 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
         'key-group-not-owned',
         `key group ${keyGroup} is outside this backend's key groups [${this.#range.start}, ${this.#range.end}]`,
       );
+    this.#decodeLazy(keyGroup - this.#range.start);
     const table = this.#states.get(stateName)?.tables.byGroup[keyGroup - this.#range.start];
     if (table !== undefined) for (const mapKey of table.map.keys()) yield fromMapKey(mapKey) as K;
   }
 
   applyToAllKeys<S>(descriptor: StateDescriptor<S>, fn: (key: K, state: S) => void): void {
+    this.#decodeAllLazy();
     const state = this.getState(descriptor);
     const tables = this.#states.get(descriptor.name)!.tables;
     const ctx = this.#ctx;
@@ -168,40 +187,104 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
 
   snapshot(): KeyedStateSnapshot {
     this.#checkOpen();
+    // Key groups restored lazily and not decoded yet are decoded now (usually the background
+    // decoding has long finished when the first checkpoint after a restore comes).
+    this.#decodeAllLazy();
     const states = Array.from(this.#states.values(), (registration) => registration.tables);
-    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism);
+    return HeapSnapshot.capture(states, this.#range, this.#maxParallelism, this.#epochs);
   }
 
-  async restore(keyGroups: Iterable<KeyGroupStateHandle>): Promise<void> {
+  async restore(keyGroups: Iterable<KeyGroupStateHandle>, options: RestoreOptions = {}): Promise<void> {
     this.#checkOpen();
-    const restored = await decodeKeyGroups(
-      keyGroups,
-      {
-        keyGroupRange: this.#range,
-        maxParallelism: this.#maxParallelism,
-        epochs: this.#epochs,
-        kindOf: (name) => this.#states.get(name)?.tables.kind,
-        occupied: (keyGroup) => this.#occupied(keyGroup),
-      },
-      yieldToEventLoop,
-    );
+    const target = this.#restoreTarget();
+    if (options.lazy === true) {
+      const planned = planKeyGroups(keyGroups, target);
+      for (const [keyGroup, blobs] of planned)
+        for (const blob of blobs)
+          checkKeyGroupBlob(blob.bytes, keyGroup, { verified: blob.verified === true });
+      for (const [keyGroup, blobs] of planned) {
+        this.#lazy.set(keyGroup - this.#range.start, blobs);
+        this.#restored.add(keyGroup);
+      }
+      this.#lazyCount = this.#lazy.size;
+      this.#scheduleBackgroundDecode();
+      return;
+    }
+    const restored = await decodeKeyGroups(keyGroups, target, yieldToEventLoop);
     // Installing is synchronous: no record can see a half-restored backend.
     this.#checkOpen();
-    for (const { name, kind, group, table } of restored) {
-      const tables = this.#register(name, kind).tables;
-      if (tables.hasEntries(group)) throw new Error(`internal: key group ${group} filled during restore`);
-      tables.byGroup[group] = table;
-    }
+    this.#install(restored);
     for (const { group } of restored) this.#restored.add(this.#range.start + group);
   }
 
   dispose(): void {
     if (this.#ctx.disposed) return;
     this.#ctx.disposed = true;
+    this.#lazy.clear();
+    this.#lazyCount = 0;
     this.#ctx.reset();
     // Pending snapshots hold their tables directly and still complete.
     for (const { tables } of this.#states.values()) tables.byGroup.fill(undefined);
     this.#states.clear();
+  }
+
+  #restoreTarget(): RestoreTarget {
+    return {
+      keyGroupRange: this.#range,
+      maxParallelism: this.#maxParallelism,
+      epochs: this.#epochs,
+      kindOf: (name) => this.#states.get(name)?.tables.kind,
+      occupied: (keyGroup) => this.#occupied(keyGroup),
+    };
+  }
+
+  #install(restored: readonly RestoredTable[]): void {
+    for (const { name, kind, group, table } of restored) {
+      const tables = this.#register(name, kind).tables;
+      if (tables.hasEntries(group)) throw new Error(`internal: key group ${group} filled during restore`);
+      tables.byGroup[group] = table;
+    }
+  }
+
+  /** Decodes local group `group` if it was restored lazily and is not decoded yet. */
+  #decodeLazy(group: number): void {
+    if (this.#lazyError !== undefined) throw this.#lazyError;
+    const blobs = this.#lazy.get(group);
+    if (blobs === undefined) return;
+    this.#lazy.delete(group);
+    this.#lazyCount = this.#lazy.size;
+    try {
+      this.#install(decodeKeyGroup(this.#range.start + group, blobs, this.#restoreTarget(), this.#lazyKinds));
+    } catch (error) {
+      // Put the group back, so that every later access throws instead of seeing it empty.
+      this.#lazyError = error;
+      this.#lazy.set(group, blobs);
+      this.#lazyCount = this.#lazy.size;
+      throw error;
+    }
+  }
+
+  #decodeAllLazy(): void {
+    if (this.#lazyError !== undefined) throw this.#lazyError;
+    for (const group of [...this.#lazy.keys()]) this.#decodeLazy(group);
+  }
+
+  /** Decodes lazily restored key groups one per turn of the event loop, between records. */
+  #scheduleBackgroundDecode(): void {
+    if (this.#backgroundScheduled || this.#lazyCount === 0) return;
+    this.#backgroundScheduled = true;
+    setImmediate(() => {
+      this.#backgroundScheduled = false;
+      if (this.#ctx.disposed || this.#lazyError !== undefined) return;
+      const next = this.#lazy.keys().next();
+      if (next.done) return;
+      try {
+        this.#decodeLazy(next.value);
+      } catch {
+        return; // kept in #lazyError: the next access that needs state throws it
+      }
+      this.#scheduleBackgroundDecode();
+    });
   }
 
   #register(name: string, kind: StateKind): Registration {

@@ -36,18 +36,19 @@ export interface RestoredTable {
 }
 
 /**
- * Decodes `handles` for `target`, pausing between key groups.
- * @throws StateRestoreError for any problem; nothing has been installed then.
+ * Checks that `handles` may be restored into `target` (owned key groups, none twice, none already
+ * holding state) and groups them by key group, without decoding anything.
+ * @throws StateRestoreError `key-group-not-owned` or `duplicate-key-group`.
  */
-export async function decodeKeyGroups(
+export function planKeyGroups(
   handles: Iterable<KeyGroupStateHandle>,
   target: RestoreTarget,
-  pause: () => Promise<void>,
-): Promise<RestoredTable[]> {
+): Map<number, KeyGroupStateHandle[]> {
   const { start, end } = target.keyGroupRange;
-  const seen = new Set<number>();
-  const kinds = new Map<string, StateKind>();
-  const restored: RestoredTable[] = [];
+  /** Key groups restored whole, and (key group, state) pairs restored from per-state blobs. */
+  const whole = new Set<number>();
+  const partial = new Map<number, Set<string>>();
+  const planned = new Map<number, KeyGroupStateHandle[]>();
   for (const handle of handles) {
     const keyGroup: unknown = handle?.keyGroup;
     if (typeof keyGroup !== 'number' || !Number.isInteger(keyGroup) || keyGroup < start || keyGroup > end)
@@ -57,14 +58,53 @@ export async function decodeKeyGroups(
         `key group ${describeValue(keyGroup)} is outside this backend's range [${start}, ${end}]: ` +
           'pass only the key groups it owns (see keyGroupsInRange)',
       );
-    if (seen.has(keyGroup) || target.occupied(keyGroup))
+    const only = handle.state;
+    const statesSeen = partial.get(keyGroup);
+    if (
+      whole.has(keyGroup) ||
+      target.occupied(keyGroup) ||
+      (only === undefined ? statesSeen !== undefined : statesSeen?.has(only) === true)
+    )
       throw new StateRestoreError(
         'duplicate-key-group',
         keyGroup,
-        'the key group was restored twice or already holds state',
+        only === undefined
+          ? 'the key group was restored twice or already holds state'
+          : `state ${JSON.stringify(only)} of the key group was restored twice, or the key group already holds state`,
       );
-    seen.add(keyGroup);
-    for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism)) {
+    if (only === undefined) whole.add(keyGroup);
+    else if (statesSeen === undefined) partial.set(keyGroup, new Set([only]));
+    else statesSeen.add(only);
+    const blobs = planned.get(keyGroup);
+    if (blobs === undefined) planned.set(keyGroup, [handle]);
+    else blobs.push(handle);
+  }
+  return planned;
+}
+
+/**
+ * Decodes the blobs of one key group into tables. `kinds` collects the kinds seen so far, so that
+ * one restore cannot give a name two kinds.
+ * @throws StateRestoreError for any problem; nothing has been installed then.
+ */
+export function decodeKeyGroup(
+  keyGroup: number,
+  blobs: readonly KeyGroupStateHandle[],
+  target: RestoreTarget,
+  kinds: Map<string, StateKind>,
+): RestoredTable[] {
+  const restored: RestoredTable[] = [];
+  for (const handle of blobs) {
+    const only = handle.state;
+    for (const { name, kind, entries } of readKeyGroup(handle.bytes, keyGroup, target.maxParallelism, {
+      verified: handle.verified === true,
+    })) {
+      if (only !== undefined && name !== only)
+        throw new StateRestoreError(
+          'corrupt',
+          keyGroup,
+          `a blob filed under state ${JSON.stringify(only)} holds state ${JSON.stringify(name)}`,
+        );
       const known = kinds.get(name) ?? target.kindOf(name);
       if (known !== undefined && known !== kind)
         throw new StateRestoreError(
@@ -74,8 +114,26 @@ export async function decodeKeyGroups(
         );
       kinds.set(name, kind);
       const table = decodeTable(name, kind, entries, keyGroup, target);
-      if (table.map.size > 0) restored.push({ name, kind, group: keyGroup - start, table });
+      if (table.map.size > 0)
+        restored.push({ name, kind, group: keyGroup - target.keyGroupRange.start, table });
     }
+  }
+  return restored;
+}
+
+/**
+ * Decodes `handles` for `target`, pausing between key groups.
+ * @throws StateRestoreError for any problem; nothing has been installed then.
+ */
+export async function decodeKeyGroups(
+  handles: Iterable<KeyGroupStateHandle>,
+  target: RestoreTarget,
+  pause: () => Promise<void>,
+): Promise<RestoredTable[]> {
+  const kinds = new Map<string, StateKind>();
+  const restored: RestoredTable[] = [];
+  for (const [keyGroup, blobs] of planKeyGroups(handles, target)) {
+    for (const table of decodeKeyGroup(keyGroup, blobs, target, kinds)) restored.push(table);
     await pause();
   }
   return restored;
@@ -91,6 +149,7 @@ function decodeTable(
   const corrupt = (detail: string, cause?: unknown): StateRestoreError =>
     new StateRestoreError('corrupt', keyGroup, `state ${JSON.stringify(name)}: ${detail}`, { cause });
   const table = new StateTable<unknown>(target.epochs.next());
+  table.written = target.epochs.snapshots;
   const fromPlain = heapKind(kind).fromPlain;
   const encoded = new EncodedKey();
   for (let i = 0; i < entries.length; i += 2) {

@@ -7,8 +7,14 @@
  * `state-table.ts`) guarantees that those records' writes land in copies, never in what is being
  * encoded. Each key group is unpinned as soon as it is encoded, so later writes to it stop copying.
  *
+ * Incremental snapshots (`encode({ incremental })`) write one blob per (state, key group) and skip a
+ * table the base has and that was not written since the base was captured (`StateTable.written`);
+ * the caller then references the base's blob (see
+ * `src/runtime/checkpointing/incremental-keyed-state.ts`).
+ *
  * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
  */
+import type { Packr } from 'msgpackr';
 import { InvalidOptionError } from '../../errors.ts';
 import { StateAccessError } from '../errors.ts';
 import { fromMapKey } from '../key-decoding.ts';
@@ -18,10 +24,11 @@ import type {
   EncodedKeyedState,
   KeyedStateSnapshot,
   KeyGroupStateHandle,
+  ReusedStateBlob,
   SnapshotEncodeOptions,
 } from '../keyed-state-snapshot.ts';
 import { heapKind } from './heap-kinds.ts';
-import type { StateTable, StateTables } from './state-table.ts';
+import type { Epochs, StateTable, StateTables } from './state-table.ts';
 
 const DEFAULT_BATCH_ENTRIES = 512;
 
@@ -38,26 +45,80 @@ interface Pinned {
   readonly tables: StateTable<unknown>[];
 }
 
+/** Encodes pinned tables in batches, pausing between them. */
+class TableEncoder {
+  readonly packr: Packr;
+  readonly #batchEntries: number;
+  readonly #pause: () => Promise<void>;
+  readonly #batch: unknown[] = [];
+  entries = 0;
+  #sinceYield = 0;
+
+  constructor(packr: Packr, batchEntries: number, pause: () => Promise<void>) {
+    this.packr = packr;
+    this.#batchEntries = batchEntries;
+    this.#pause = pause;
+  }
+
+  /** Writes `table` as the next state of `writer`. */
+  async write(
+    writer: KeyGroupWriter,
+    state: StateTables<unknown>,
+    table: StateTable<unknown>,
+  ): Promise<void> {
+    const batch = this.#batch;
+    const batchEntries = this.#batchEntries;
+    const toPlain = heapKind(state.kind).toPlain;
+    writer.beginState(state.name, state.kind, table.map.size);
+    for (const [mapKey, stored] of table.map) {
+      batch.push(fromMapKey(mapKey), toPlain(stored));
+      if (batch.length < batchEntries * 2) continue;
+      writer.writeBatch(batch);
+      batch.length = 0;
+      this.entries += batchEntries;
+      this.#sinceYield = 0;
+      // The table stays pinned across the pause: writes meanwhile go to copies.
+      await this.#pause();
+    }
+    if (batch.length > 0) {
+      writer.writeBatch(batch);
+      this.entries += batch.length / 2;
+      this.#sinceYield += batch.length / 2;
+      batch.length = 0;
+    }
+  }
+
+  /** Pauses once a batch worth of entries was encoded since the last pause. */
+  async maybePause(): Promise<void> {
+    if (this.#sinceYield < this.#batchEntries) return;
+    this.#sinceYield = 0;
+    await this.#pause();
+  }
+}
+
 /** A heap backend's state as of one snapshot point. */
 export class HeapSnapshot implements KeyedStateSnapshot {
   readonly keyGroupRange: KeyGroupRange;
+  readonly sequence: number;
   readonly #maxParallelism: number;
   readonly #pinned: Pinned;
   /** Groups before this index are encoded and unpinned. */
   #next = 0;
   #phase: 'captured' | 'encoding' | 'released' = 'captured';
 
-  private constructor(range: KeyGroupRange, maxParallelism: number, pinned: Pinned) {
+  private constructor(range: KeyGroupRange, maxParallelism: number, pinned: Pinned, sequence: number) {
     this.keyGroupRange = range;
+    this.sequence = sequence;
     this.#maxParallelism = maxParallelism;
     this.#pinned = pinned;
   }
 
-  /** The synchronous part: pins every non-empty table of `states`. */
+  /** The synchronous part: pins every non-empty table of `states` and counts the snapshot in `epochs`. */
   static capture(
     states: readonly StateTables<unknown>[],
     range: KeyGroupRange,
     maxParallelism: number,
+    epochs: Epochs,
   ): HeapSnapshot {
     const pinned: Pinned = { keyGroups: [], groupStart: [0], states: [], tables: [] };
     const groupCount = range.end - range.start + 1;
@@ -73,7 +134,8 @@ export class HeapSnapshot implements KeyedStateSnapshot {
       pinned.keyGroups.push(range.start + group);
       pinned.groupStart.push(pinned.tables.length);
     }
-    return new HeapSnapshot(range, maxParallelism, pinned);
+    const sequence = epochs.snapshots++;
+    return new HeapSnapshot(range, maxParallelism, pinned, sequence);
   }
 
   async encode(options: SnapshotEncodeOptions = {}): Promise<EncodedKeyedState> {
@@ -86,57 +148,51 @@ export class HeapSnapshot implements KeyedStateSnapshot {
     if (!Number.isInteger(batchEntries) || batchEntries < 1)
       throw new InvalidOptionError('batchEntries', 'a positive integer', batchEntries);
     const pause = options.yieldControl ?? yieldToEventLoop;
+    const incremental = options.incremental;
+    const base = incremental?.base;
     this.#phase = 'encoding';
     try {
-      const packr = createStatePackr();
+      const encoder = new TableEncoder(createStatePackr(), batchEntries, async () => this.#pause(pause));
       const keyGroups: KeyGroupStateHandle[] = [];
+      const reused: ReusedStateBlob[] = [];
       let sizeBytes = 0;
-      let entries = 0;
-      let sinceYield = 0;
-      const batch: unknown[] = [];
       const { keyGroups: groupKeys, groupStart, states, tables } = this.#pinned;
       while (this.#next < groupKeys.length) {
         const keyGroup = groupKeys[this.#next]!;
         const first = groupStart[this.#next]!;
         const end = groupStart[this.#next + 1]!;
-        const writer = new KeyGroupWriter(packr, keyGroup, this.#maxParallelism, end - first);
-        for (let i = first; i < end; i++) {
-          const state = states[i]!;
-          const table = tables[i]!;
-          const toPlain = heapKind(state.kind).toPlain;
-          writer.beginState(state.name, state.kind, table.map.size);
-          for (const [mapKey, stored] of table.map) {
-            batch.push(fromMapKey(mapKey), toPlain(stored));
-            if (batch.length < batchEntries * 2) continue;
-            writer.writeBatch(batch);
-            batch.length = 0;
-            entries += batchEntries;
-            sinceYield = 0;
-            // The table stays pinned across the pause: writes meanwhile go to copies.
-            await this.#pause(pause);
-          }
-          if (batch.length > 0) {
-            writer.writeBatch(batch);
-            entries += batch.length / 2;
-            sinceYield += batch.length / 2;
-            batch.length = 0;
+        if (incremental === undefined) {
+          const writer = new KeyGroupWriter(encoder.packr, keyGroup, this.#maxParallelism, end - first);
+          for (let i = first; i < end; i++) await encoder.write(writer, states[i]!, tables[i]!);
+          const bytes = writer.finish();
+          keyGroups.push({ keyGroup, bytes });
+          sizeBytes += bytes.length;
+        } else {
+          for (let i = first; i < end; i++) {
+            const state = states[i]!;
+            const table = tables[i]!;
+            // Pinned, so `written` cannot change while this runs: writes go to a copy.
+            if (base !== undefined && table.written <= base.sequence && base.has(state.name, keyGroup)) {
+              reused.push({ state: state.name, keyGroup });
+              continue;
+            }
+            const writer = new KeyGroupWriter(encoder.packr, keyGroup, this.#maxParallelism, 1);
+            await encoder.write(writer, state, table);
+            const bytes = writer.finish();
+            keyGroups.push({ keyGroup, bytes, state: state.name });
+            sizeBytes += bytes.length;
           }
         }
-        const bytes = writer.finish();
-        keyGroups.push({ keyGroup, bytes });
-        sizeBytes += bytes.length;
         this.#unpin(this.#next++);
-        if (sinceYield >= batchEntries) {
-          sinceYield = 0;
-          await this.#pause(pause);
-        }
+        await encoder.maybePause();
       }
       return {
         maxParallelism: this.#maxParallelism,
         keyGroupRange: this.keyGroupRange,
         keyGroups,
         sizeBytes,
-        entries,
+        entries: encoder.entries,
+        ...(incremental === undefined ? {} : { reused }),
       };
     } finally {
       this.release();

@@ -34,6 +34,12 @@ export class StateTable<S> {
   readonly epoch: number;
   /** Pending snapshots that hold this table; while > 0 it is read-only and writes copy it. */
   pins = 0;
+  /**
+   * The backend's snapshot count when this table was last written (see {@link Epochs.snapshots}):
+   * the table is unchanged since snapshot `s` was captured iff `written <= s`. Incremental
+   * snapshots reuse the earlier blob of such a table instead of encoding it again.
+   */
+  written = 0;
 
   constructor(epoch: number, source?: Map<unknown, S>) {
     this.map = source === undefined ? new Map() : new Map(source);
@@ -41,9 +47,14 @@ export class StateTable<S> {
   }
 }
 
-/** Hands out table epochs, one counter per backend. */
+/** Hands out table epochs and counts snapshots, one per backend. */
 export class Epochs {
   #next = 1;
+  /**
+   * Snapshots captured so far. Snapshot `s` is captured while this is `s`, then it becomes `s + 1`,
+   * so a write after the capture stamps its table with a number above `s`.
+   */
+  snapshots = 1;
 
   /** A fresh epoch. */
   next(): number {
@@ -71,8 +82,12 @@ export class StateTables<S> {
   /** The table of local group `group` for writing: created, or copied if a snapshot holds it. */
   writable(group: number): StateTable<S> {
     const table = this.byGroup[group];
-    if (table !== undefined && table.pins === 0) return table;
+    if (table !== undefined && table.pins === 0) {
+      table.written = this.#epochs.snapshots;
+      return table;
+    }
     const fresh = new StateTable<S>(this.#epochs.next(), table?.map);
+    fresh.written = this.#epochs.snapshots;
     this.byGroup[group] = fresh;
     return fresh;
   }

@@ -146,3 +146,43 @@ describe.each([1, 2, 4])('unaligned checkpoints at parallelism %i', (parallelism
     },
   );
 });
+
+describe.each([1, 2, 4])('incremental checkpoints at parallelism %i', (parallelism) => {
+  it('every checkpoint, reading the files it shares with earlier ones, holds exactly the counts', async () => {
+    const dir = join(root, `incremental-${parallelism}`);
+    // Few records per checkpoint over many keys, so that most key groups are unchanged and shared.
+    const args: KeyedCountArgs = { ratePerSecond: 400, keys: 300, skew: false };
+    const client = await startJob(new URL('../jobs/keyed-count.job.ts', import.meta.url), {
+      args,
+      environment: {
+        parallelism,
+        checkpointing: {
+          intervalMs: 20,
+          incremental: true,
+          retained: 10_000,
+          storage: { kind: 'filesystem', dir, inlineThresholdBytes: 0 },
+        },
+      },
+    });
+    let completed = 0;
+    for (let tries = 0; completed < 8 && tries < 100; tries++) {
+      if ((await client.triggerCheckpoint()).status === 'completed') completed++;
+    }
+    await client.cancel();
+    let shared = 0;
+    for (const checkpoint of await completedCheckpoints(dir)) {
+      const left = countsBefore(await sourceSplits<SequenceSplit>(checkpoint, 'left'), 0, parallelism, args);
+      const right = countsBefore(
+        await sourceSplits<SequenceSplit>(checkpoint, 'right'),
+        RIGHT_START,
+        parallelism,
+        args,
+      );
+      for (const op of checkpoint.metadata.operators)
+        for (const sub of op.subtasks) shared += sub.keyedShared?.length ?? 0;
+      const counted = await keyedValues(checkpoint, 'counter', COUNT);
+      expect(counted, `checkpoint ${checkpoint.checkpointId}`).toEqual(sum(left, right));
+    }
+    expect(shared).toBeGreaterThan(0);
+  });
+});

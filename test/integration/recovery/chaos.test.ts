@@ -48,12 +48,16 @@ function failurePoints(seed: number, count: number): { throwAt: number[]; exitAt
   return { throwAt: points.slice(0, 2), exitAt: points.slice(2) };
 }
 
-const runs: Array<[number, 'exactly-once' | 'at-least-once', number, { unaligned?: boolean }]> = [
+const runs: Array<
+  [number, 'exactly-once' | 'at-least-once', number, { unaligned?: boolean; incremental?: boolean }]
+> = [
   [1, 'exactly-once', 11, {}],
   [2, 'exactly-once', 12, {}],
   [2, 'exactly-once', 13, { unaligned: true }],
   [4, 'exactly-once', 14, {}],
   [4, 'exactly-once', 17, { unaligned: true }],
+  [2, 'exactly-once', 18, { incremental: true }],
+  [4, 'exactly-once', 19, { incremental: true }],
   [2, 'at-least-once', 15, {}],
   [4, 'at-least-once', 16, {}],
 ];

@@ -27,6 +27,7 @@ describe('resolveCheckpointConfig', () => {
       maxConcurrent: 1,
       tolerableFailures: 0,
       retained: 1,
+      incremental: false,
       storage: { kind: 'memory' },
     });
     expect(resolveCheckpointConfig({})).toEqual(DEFAULT_CHECKPOINT_CONFIG);
@@ -51,6 +52,8 @@ describe('resolveCheckpointConfig', () => {
       [{ intervalMs: Number.NaN }, 'intervalMs'],
       [{ mode: 'twice' }, 'mode'],
       [{ unaligned: 'yes' }, 'unaligned'],
+      [{ incremental: 1 }, 'incremental'],
+      [{ incremental: null }, 'incremental'],
       [{ unaligned: true, mode: 'at-least-once' }, 'unaligned'],
       [{ timeoutMs: 5 }, 'timeoutMs'],
       [{ minPauseMs: -1 }, 'minPauseMs'],

@@ -1,0 +1,104 @@
+/**
+ * Runs one configuration of the experiment job once: starts it, waits for its first record and the
+ * warm-up, opens a measurement window in every sink subtask, and measures over the window the
+ * records processed (exact, from shared memory), CPU use, both latency histograms and every
+ * checkpoint. Then cancels the job and waits for its threads to be gone (`withJob`).
+ */
+
+import { CheckpointLog } from '../checkpoint/checkpoint-log.ts';
+import { ratesBetween, readNow } from '../checkpoint/window.ts';
+import { withJob } from '../jobs-support/job-session.ts';
+import { loadAverage } from '../jobs-support/load.ts';
+import { Probe } from '../jobs-support/probe.ts';
+import { sibling } from '../jobs-support/sibling-module.ts';
+import { sleep, waitFor } from '../jobs-support/waiting.ts';
+import { configId, type JobShape, jobArgsFor, type TrialConfig } from './config.ts';
+import { HistogramGatherer } from './histogram-gatherer.ts';
+import { checkpointFigures, type TrialRecord } from './trial-result.ts';
+
+const JOB = sibling('experiment.job', import.meta.url);
+
+/** Timing of a trial. */
+export interface TrialTiming {
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  /** A window also spans at least this many checkpoint intervals. */
+  readonly intervalsPerWindow: number;
+  readonly startTimeoutMs: number;
+}
+
+/** Called about twice a second during the window with the share of it done (0..1). */
+export type TrialTick = (done: number) => void;
+
+/** The window a configuration gets: at least `intervalsPerWindow` checkpoint intervals. */
+export function windowFor(config: TrialConfig, timing: TrialTiming): number {
+  return Math.max(timing.windowMs, (config.intervalMs ?? 0) * timing.intervalsPerWindow);
+}
+
+/** Waits out a measurement window of `windowMs`, ticking about twice a second. */
+export async function waitWindow(windowMs: number, tick: TrialTick): Promise<void> {
+  for (let elapsed = 0; elapsed < windowMs; elapsed += 500) {
+    await sleep(Math.min(500, windowMs - elapsed));
+    tick(Math.min(1, (elapsed + 500) / windowMs));
+  }
+}
+
+/** Runs `config` once. */
+export async function runTrial(
+  config: TrialConfig,
+  shape: JobShape,
+  timing: TrialTiming,
+  meta: { readonly group: string; readonly repeat: number },
+  tick: TrialTick = () => {},
+): Promise<TrialRecord> {
+  const args = jobArgsFor(config, shape);
+  const probe = new Probe(args.probe);
+  const checkpointing =
+    config.mode === 'off' || config.intervalMs === null
+      ? {}
+      : {
+          checkpointing: {
+            intervalMs: config.intervalMs,
+            mode: config.mode,
+            storage: { kind: 'memory' as const },
+            retained: 1,
+          },
+        };
+  const environment = { parallelism: config.parallelism, ...checkpointing };
+  const gatherer = new HistogramGatherer(args.channel, config.parallelism);
+  const windowMs = windowFor(config, timing);
+  const started = performance.now();
+  try {
+    return await withJob(JOB, { args, environment }, async (client) => {
+      await waitFor(() => probe.totalRecords() > 0, 'the first record', timing.startTimeoutMs);
+      const startMs = performance.now() - started;
+      await sleep(timing.warmupMs);
+      await gatherer.startWindow(timing.startTimeoutMs);
+      const log = new CheckpointLog(client);
+      const failedBefore = client.checkpointStats().counts.failed;
+      const from = readNow(probe);
+      await waitWindow(windowMs, tick);
+      const throughput = ratesBetween(from, readNow(probe));
+      const histograms = await gatherer.gather(timing.startTimeoutMs);
+      const { completed } = log.close();
+      return {
+        id: configId(config),
+        group: meta.group,
+        config,
+        repeat: meta.repeat,
+        startMs,
+        throughput,
+        latency: {
+          endToEnd: { summary: histograms.endToEnd.summary(), encoded: histograms.endToEnd.encode() },
+          pipeline: { summary: histograms.pipeline.summary(), encoded: histograms.pipeline.encode() },
+        },
+        earlyRecords: histograms.clamped,
+        checkpoints: completed.map(checkpointFigures),
+        failedCheckpoints: client.checkpointStats().counts.failed - failedBefore,
+        loadAverage: loadAverage(),
+      };
+    });
+  } finally {
+    gatherer.close();
+  }
+}
