@@ -10,6 +10,7 @@ export type {
   FilterFunction,
   FlatMapFunction,
   Key,
+  KeyCount,
   KeySelector,
   MapFunction,
   ReduceFunction,

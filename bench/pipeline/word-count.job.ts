@@ -1,10 +1,12 @@
 /**
  * The CPU-heavy job of the pipeline benchmark, as weir runs it: the corpus file's lines are read
- * by byte ranges, parsed, tokenised, keyed by word and counted. Run it in batch mode so that the
- * count emits one final record per word, collected under the uid `counts`.
+ * by byte ranges, parsed, tokenised into word strings, keyed by the word itself and counted with
+ * `count()` (no `{ word, count: 1 }` object per word; in batch mode the producers count per word
+ * before the exchange). Run it in batch mode so that the count emits one final `{ key, count }` per
+ * word, collected under the uid `counts`.
  */
 import { defineJob } from '../../src/index.ts';
-import { parsePost, tokenise, type WordCount } from './words.ts';
+import { parsePost, tokenise } from './words.ts';
 
 /** Arguments of the job. */
 export interface WordCountJobArgs {
@@ -20,10 +22,10 @@ export default defineJob<WordCountJobArgs>(
       .uid('read')
       .map(parsePost)
       .name('parse')
-      .flatMap((post) => tokenise(post.text).map((word): WordCount => ({ word, count: 1 })))
+      .flatMap((post) => tokenise(post.text))
       .name('tokenise')
-      .keyBy('word')
-      .sum('count')
+      .keyBy((word) => word)
+      .count<string>()
       .name('count')
       .uid('count')
       .collect({ uid: 'counts', name: 'counts' });

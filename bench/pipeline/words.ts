@@ -14,12 +14,6 @@ export interface Post {
   readonly text: string;
 }
 
-/** A word and how often it was seen: the record type of the keyed count. */
-export interface WordCount {
-  readonly word: string;
-  readonly count: number;
-}
-
 const SEPARATORS = /[^a-z]+/;
 
 /** Parses one JSON line. */

@@ -23,6 +23,18 @@ export type ReduceFunction<T> = (accumulated: T, next: T) => T;
 /** A key: what `keyBy` extracts from a record (a string, number, boolean, bigint or an array of those). */
 export type Key = string | number | boolean | bigint | readonly Key[];
 
+/**
+ * What `KeyedStream.count()` emits: a key and the number of records seen with it (in streaming
+ * mode, so far; in batch mode, in the whole input). `K` is the key's type as the key selector
+ * returns it.
+ */
+export interface KeyCount<K extends Key = Key> {
+  /** The key, as the key selector returned it. */
+  readonly key: K;
+  /** The number of records with this key. */
+  readonly count: number;
+}
+
 /** Extracts the key of a record: a function, or the name of a field holding it. */
 export type KeySelector<T> = ((record: T) => Key) | (keyof T & string);
 

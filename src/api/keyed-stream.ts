@@ -1,16 +1,16 @@
 /**
- * A stream partitioned by key: rolling aggregations (`reduce`, `sum`, `min`, `max`, emitting the
+ * A stream partitioned by key: rolling aggregations (`reduce`, `sum`, `min`, `max`, `count`, emitting the
  * updated aggregate for every record, as Flink does) and `process` with keyed state. Every keyed
  * operator's state is scoped to the current record's key and lives in key groups, so that it can be
  * checkpointed and redistributed at another parallelism.
  */
 import { InvalidOptionError } from '../errors.ts';
 import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
-import { keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
+import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
 import type { OperatorFactory } from '../runtime/operators/operator.ts';
 import { checkFunction, DataStream } from './data-stream.ts';
 import { fieldUpdater } from './field-update.ts';
-import type { ReduceFunction } from './functions.ts';
+import type { Key, KeyCount, ReduceFunction } from './functions.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { ResolvedKeySelector } from './key-selector.ts';
 import type { KeyedProcessFunction } from './keyed-process-function.ts';
@@ -52,6 +52,30 @@ export class KeyedStream<T> {
   /** Rolling maximum of a numeric field per key. */
   max(field: NumericField<T>): DataStream<T> {
     return this.#aggregate('max', field, Math.max);
+  }
+
+  /**
+   * Rolling count per key: emits `{ key, count }` ({@link KeyCount}), the number of records with
+   * the record's key: in streaming mode an updated count for every record, in batch mode one final
+   * count per key at the end of input. In batch mode the producers count per key before the keyed
+   * exchange (no object per record), so a word count sends one partial per distinct word. The counts
+   * live in keyed state, checkpointed and redistributable like the other aggregations.
+   *
+   * `K` is the key's type as the key selector returns it (declared, not checked): for example
+   * `words.keyBy((w) => w).count<string>()`.
+   */
+  count<K extends Key = Key>(): DataStream<KeyCount<K>> {
+    const keyOf = this.#key.fn;
+    // The combiner's partial is `{ key, count }`, counted in place: nothing allocated per record.
+    const fold = {
+      first: (record: unknown): unknown => ({ key: keyOf(record), count: 1 }),
+      reduce: (partial: unknown): unknown => {
+        (partial as { count: number }).count++;
+        return partial;
+      },
+      partialKey: (partial: unknown): Key => (partial as KeyCount).key,
+    };
+    return this.#keyed<KeyCount<K>>('count', 'count', keyedCountOperator(this.#key), fold);
   }
 
   /** Runs `fn` for every record with access to keyed state (see {@link KeyedProcessFunction}). */
@@ -107,7 +131,7 @@ export class KeyedStream<T> {
     kind: string,
     name: string,
     factory: OperatorFactory,
-    fold?: { reduce: (a: unknown, b: unknown) => unknown; first: (record: unknown) => unknown },
+    fold?: Pick<CombineSpec, 'reduce' | 'first' | 'partialKey'>,
   ): DataStream<R> {
     let node: StreamNode | undefined;
     const combine: CombineSpec | undefined = fold && {

@@ -24,6 +24,11 @@ export type PartitionerSpec =
 export interface CombineSpec {
   readonly reduce: (accumulated: unknown, next: unknown) => unknown;
   readonly first: (record: unknown) => unknown;
+  /**
+   * The key of a partial, when partials are not records of the input's type (count's `{ key, count }`);
+   * the hash edge routes partials by it. Omitted: partials have the record's shape and key.
+   */
+  readonly partialKey?: (partial: unknown) => Key;
   /** The aggregation's name and uid, for errors raised while combining. */
   readonly operatorName: string;
   readonly operatorUid: string;

@@ -1,10 +1,11 @@
 /**
- * Pre-aggregation before a keyed exchange (a combiner), for rolling reduce/sum/min/max in batch
+ * Pre-aggregation before a keyed exchange (a combiner), for rolling reduce/sum/min/max/count in batch
  * mode, where only each key's final value matters: the producing subtask folds records of the same
  * key into one partial aggregate and sends partials, so a word count sends one record per distinct
  * word instead of one per word. Partials leave when the table reaches its size bound, before every
  * barrier (so a snapshot never misses folded records) and at the end of input. The downstream
- * reduce folds partials with the same (associative) function.
+ * reduce folds partials with the same (associative) function; count's partials are `{ key, count }`,
+ * routed by their own key (`CombineSpec.partialKey`) and added up downstream.
  *
  * Thread: the producing subtask's worker thread.
  */

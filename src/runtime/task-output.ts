@@ -97,9 +97,15 @@ export class TaskOutput implements Collector<unknown> {
     combine = false,
     parallelism = 1,
   ): void {
-    const edge = edgeOutput(writers, partitioner, maxParallelism, subtask, this.flag);
-    if (combine && partitioner.kind === 'hash' && partitioner.combine) {
-      const combiner = new CombiningOutput(partitioner.key, partitioner.combine, edge, subtask, parallelism);
+    const spec = combine && partitioner.kind === 'hash' ? partitioner.combine : undefined;
+    // Partials of another shape than the records (count's) are routed by their own key.
+    const routing =
+      spec?.partialKey && partitioner.kind === 'hash'
+        ? { ...partitioner, key: spec.partialKey }
+        : partitioner;
+    const edge = edgeOutput(writers, routing, maxParallelism, subtask, this.flag);
+    if (spec && partitioner.kind === 'hash') {
+      const combiner = new CombiningOutput(partitioner.key, spec, edge, subtask, parallelism);
       this.#combiners.push(combiner);
       this.#edges.push(combiner);
     } else {

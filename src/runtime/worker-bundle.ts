@@ -9,13 +9,14 @@
  * compiling some 150 TypeScript modules through it (measured: ~0.3 s of CPU per worker down to
  * ~0.1 s). Workers import the job module through {@link moduleAliases}.
  *
- * Bundles are kept per process (keyed by the entries, rebuilt when a bundled file changes) and
- * removed when the process exits. Returns `undefined` when there is no TypeScript to bundle or
+ * Bundles are kept per process (keyed by the entries, rebuilt when a bundled file changes) in
+ * directories named after the process id, removed when the process exits; directories left by
+ * processes that no longer run (killed before their exit handlers) are removed by the next build. Returns `undefined` when there is no TypeScript to bundle or
  * bundling fails; the workers then register tsx as before. Limitation: a job module that imports a
  * TypeScript module under a computed name (`await import(name)`) needs that fallback: set
  * `WEIR_WORKER_BUNDLE=0`.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,7 +83,8 @@ function stampOf(file: string): string {
 
 async function build(entry: string, jobModule: string): Promise<Built> {
   const esbuild = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'weir-workers-'));
+  removeOrphans();
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   registerCleanup();
   try {
     const result = await esbuild.build({
@@ -120,6 +122,32 @@ async function build(entry: string, jobModule: string): Promise<Built> {
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+const DIR_PREFIX = 'weir-workers-';
+
+/** Removes bundle directories of processes that are gone. */
+function removeOrphans(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^weir-workers-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

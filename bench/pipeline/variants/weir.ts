@@ -2,10 +2,9 @@
  * Variant: weir. Runs bench/pipeline/word-count.job.ts at a given parallelism in batch mode and
  * reads the collected final count of every word.
  */
-import { executeJob } from '../../../src/index.ts';
+import { executeJob, type KeyCount } from '../../../src/index.ts';
 import type { WordCountVariant } from '../variant.ts';
 import type { WordCountJobArgs } from '../word-count.job.ts';
-import type { WordCount } from '../words.ts';
 
 const job = new URL('../word-count.job.ts', import.meta.url);
 
@@ -21,7 +20,7 @@ export function weirVariant(parallelism: number): WordCountVariant {
         environment: { parallelism, runtimeMode: 'batch' },
       });
       const counts = new Map<string, number>();
-      for (const { word, count } of result.collected<WordCount>('counts')) {
+      for (const { key: word, count } of result.collected<KeyCount<string>>('counts')) {
         if (counts.has(word)) throw new Error(`weir-p${parallelism}: word "${word}" was emitted twice`);
         counts.set(word, count);
       }

@@ -1,10 +1,10 @@
 /**
- * Keyed operators: rolling reduce (also behind sum/min/max) and keyed process functions. Each
+ * Keyed operators: rolling reduce (also behind sum/min/max), count, and keyed process functions. Each
  * sets the current key on its subtask's keyed state backend before calling user code, so that
  * state is scoped to the record's key and stored in the key's key group (checkpointable and
  * redistributable by key group).
  */
-import type { Collector, Key, ReduceFunction } from '../../api/functions.ts';
+import type { Collector, Key, KeyCount, ReduceFunction } from '../../api/functions.ts';
 import type { ResolvedKeySelector } from '../../api/key-selector.ts';
 import type { KeyedContext, KeyedProcessFunction } from '../../api/keyed-process-function.ts';
 import { WeirError } from '../../errors.ts';
@@ -56,6 +56,50 @@ export function keyedReduceOperator(
       },
       finish() {
         if (!rolling) backend.applyToAllKeys(AGGREGATE, (_key, state) => output.collect(state.value()));
+      },
+    };
+  };
+}
+
+/** The state under which `count()` keeps each key's count (a number, never mutated in place). */
+const COUNT = valueState<number>('count');
+
+/**
+ * Keyed count: per key, the number of records, emitted as `{ key, count }`. Streaming: one updated
+ * count per record. Batch: the producers' combiners (combining-output.ts; every input of a keyed
+ * aggregation is a combined hash edge in batch mode) send partial counts `{ key, count }`, which
+ * are added up and emitted once per key at the end of input.
+ */
+export function keyedCountOperator(key: ResolvedKeySelector): OperatorFactory {
+  return (context, output): Operator => {
+    const backend = backendOf(context);
+    const count = backend.getState(COUNT);
+    const rolling = context.runtimeMode === 'streaming';
+    return {
+      process(record) {
+        let k: Key;
+        let n: number;
+        try {
+          if (rolling) {
+            k = key.fn(record);
+            n = 1;
+          } else {
+            ({ key: k, count: n } = record as KeyCount);
+            if (typeof n !== 'number') throw new TypeError('expected a partial count { key, count }');
+          }
+          backend.setCurrentKey(k);
+          n += count.value() ?? 0;
+          count.update(n);
+        } catch (error) {
+          throw userFunctionError(context, record, error);
+        }
+        if (rolling) output.collect({ key: k, count: n } satisfies KeyCount);
+      },
+      finish() {
+        if (!rolling)
+          backend.applyToAllKeys(COUNT, (k, state) =>
+            output.collect({ key: k as Key, count: state.value()! } satisfies KeyCount),
+          );
       },
     };
   };

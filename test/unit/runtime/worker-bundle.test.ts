@@ -1,7 +1,17 @@
 // A job's worker code is bundled once in the main thread: the workers' entry and the job module as
 // ES module files sharing chunks, each module with its own import.meta.url, packages imported from
 // where they are installed; rebuilt when a file changes; nothing to bundle for JavaScript.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,6 +61,23 @@ describe('workerBundle', () => {
     const b = await workerBundle(taskWorker, url);
     expect(b).toBeDefined();
     expect(b).not.toBe(a);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes bundle directories of processes that are gone when it builds', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const orphan = join(tmpdir(), `weir-workers-${gone}-test`);
+    mkdirSync(orphan, { recursive: true });
+    const mine = join(tmpdir(), `weir-workers-${process.pid}-test`);
+    mkdirSync(mine, { recursive: true });
+    const dir = mkdtempSync(join(tmpdir(), 'weir-bundle-test-'));
+    const file = join(dir, 'job.mts');
+    const engine = JSON.stringify(fileURLToPath(new URL('../../../src/index.ts', import.meta.url)));
+    writeFileSync(file, `import { defineJob } from ${engine};\nexport default defineJob(() => {});\n`);
+    expect(await workerBundle(taskWorker, pathToFileURL(file).href)).toBeDefined();
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(mine)).toBe(true);
+    rmSync(mine, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
