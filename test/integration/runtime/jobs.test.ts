@@ -1,7 +1,7 @@
 // Real multi-worker jobs give exact results at parallelism 1, 2 and 4, fail and cancel cleanly,
 // and block their sources instead of buffering when the sink is slow.
 import { describe, expect, it } from 'vitest';
-import { executeJob, JobCancelledError, startJob, UserFunctionError } from '../../../src/index.ts';
+import { executeJob, JobCancelledError, startJob, UserFunctionError, WeirError } from '../../../src/index.ts';
 import { osThreadCount } from '../../support/threads.ts';
 
 const job = (name: string): URL => new URL(`../jobs/${name}.job.ts`, import.meta.url);
@@ -104,6 +104,21 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
     expect(failure.record).toContain('"id":5000');
     expect(failure.message).toContain('bad record 5000');
     expect(osThreadCount()).toBeLessThanOrEqual(before);
+  });
+
+  it('fails when batch-mode partials cannot be routed at the end of input (a reduce dropped the key)', async () => {
+    const error = await executeJob(job('lossy-reduce'), {
+      args: { records: 1000 },
+      environment: { parallelism, runtimeMode: 'batch' },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Raised by the key selector in the worker: typed by code and classification across the thread.
+    expect(error).toBeInstanceOf(WeirError);
+    expect((error as WeirError).code).toBe('ERR_USER_FUNCTION');
+    expect((error as WeirError).classification).toBe('user');
+    expect((error as WeirError).message).toContain('keyBy field "k" is missing');
   });
 
   it('cancels an unbounded job and leaves no thread', async () => {
