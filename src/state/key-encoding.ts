@@ -21,7 +21,7 @@
  * primitive keys are hashed without allocating.
  */
 import { InvalidKeyError } from './errors.ts';
-import { Murmur3Utf16 } from './murmur3.ts';
+import { Murmur3Utf16, murmur3Finish, murmur3Mix } from './murmur3.ts';
 
 /** The tag unit that opens each value of the encoding. */
 export const KeyTag = {
@@ -161,38 +161,14 @@ export function hashKey(key: unknown): number {
   return hasher.digest();
 }
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
 const float = new Float64Array(1);
 const floatUnits = new Uint16Array(float.buffer);
 /** The float64's units can be read in place (as little-endian) on this platform. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** One murmur3 block (two units) mixed into `h`. */
-function mix(h: number, block: number): number {
-  let k = Math.imul(block, C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** murmur3's tail (one pending unit, or -1) and finalisation, over `units` units in all. */
-function finish(h: number, tail: number, units: number): number {
-  if (tail >= 0) {
-    let k = Math.imul(tail, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
-  }
-  h ^= units * 2;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+// One murmur3 block (two units) mixed into `h`, and the tail and finalisation: see `murmur3.ts`.
+const mix = murmur3Mix;
+const finish = murmur3Finish;
 
 /** The hash of a string key's encoding: 's', length low, length high, the string's units. */
 function hashStringKey(s: string): number {

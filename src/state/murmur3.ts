@@ -11,6 +11,35 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
+/** murmur3's body step: hash state `h` after mixing in the 4-byte block `block`. */
+export function murmur3Mix(h: number, block: number): number {
+  let k = Math.imul(block, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/**
+ * murmur3's tail and finalisation: `tail` is the one pending UTF-16 unit of an incomplete block, or
+ * -1; `units` the number of units hashed in all. Returns the hash as an unsigned 32-bit integer.
+ */
+export function murmur3Finish(h: number, tail: number, units: number): number {
+  if (tail >= 0) {
+    let k = Math.imul(tail, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, C2);
+  }
+  h ^= units * 2;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** Streaming murmur3_32 over UTF-16 code units: `reset`, feed `unit`/`units`, then `digest`. */
 export class Murmur3Utf16 {
   #h = 0;
@@ -60,27 +89,10 @@ export class Murmur3Utf16 {
 
   /** The hash of everything fed since `reset`, as an unsigned 32-bit integer. */
   digest(): number {
-    let h = this.#h;
-    if (this.#odd) {
-      let k = Math.imul(this.#pending, C1);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, C2);
-    }
-    h ^= this.#units * 2;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
+    return murmur3Finish(this.#h, this.#odd ? this.#pending : -1, this.#units);
   }
 
   #mix(block: number): void {
-    let k = Math.imul(block, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    let h = this.#h ^ k;
-    h = (h << 13) | (h >>> 19);
-    this.#h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    this.#h = murmur3Mix(this.#h, block);
   }
 }
