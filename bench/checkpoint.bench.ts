@@ -59,6 +59,16 @@ function paramsFor(args: BenchArgs): CheckpointBenchParams {
   };
 }
 
+/** One job's segments as a progress line: `off 7.2 M, 1.00 s 7.4 M, ...`. */
+function segmentLine(measured: readonly Segment[]): string {
+  return measured
+    .map(
+      (s) =>
+        `${s.intervalMs === null ? 'off' : formatDuration(s.intervalMs)} ${formatRate(s.recordsPerSecond)}`,
+    )
+    .join(', ');
+}
+
 function selectConfigs(args: BenchArgs, params: CheckpointBenchParams): Config[] {
   const all = planConfigs(params);
   const only = flagList(args, 'only');
@@ -104,13 +114,7 @@ export async function run(args: BenchArgs): Promise<void> {
     for (const mode of params.segments.modes) {
       const measured = await runSegments(params, shape, params.state, mode);
       segments.push(...measured);
-      const line = measured
-        .map(
-          (s) =>
-            `${s.intervalMs === null ? 'off' : formatDuration(s.intervalMs)} ${formatRate(s.recordsPerSecond)}`,
-        )
-        .join(', ');
-      console.log(`  ${shape.name} ${mode}: ${line}; load ${loadAverage()[0]}`);
+      console.log(`  ${shape.name} ${mode}: ${segmentLine(measured)}; load ${loadAverage()[0]}`);
     }
   }
   for (const { state, incremental } of skipSegments ? [] : params.segments.states) {
@@ -121,13 +125,7 @@ export async function run(args: BenchArgs): Promise<void> {
       label,
     });
     segments.push(...measured);
-    const line = measured
-      .map(
-        (s) =>
-          `${s.intervalMs === null ? 'off' : formatDuration(s.intervalMs)} ${formatRate(s.recordsPerSecond)}`,
-      )
-      .join(', ');
-    console.log(`  ${label} exactly-once: ${line}; load ${loadAverage()[0]}`);
+    console.log(`  ${label} exactly-once: ${segmentLine(measured)}; load ${loadAverage()[0]}`);
   }
   const segmentRows = summariseSegments(segments);
   const syncPart = args.flags.has('skip-sync')
