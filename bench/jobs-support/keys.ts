@@ -5,18 +5,14 @@
  * neighbouring records do not share a key.
  */
 
+import { murmur3Fmix32 } from '../../src/state/murmur3.ts';
+
 /** Number of the hot key. */
 export const HOT_KEY = 0;
 
 /** A 32-bit scramble of `n` (murmur3's finaliser over the low 32 bits). */
 export function mix32(n: number): number {
-  let h = n >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmur3Fmix32(n >>> 0);
 }
 
 /**

@@ -31,7 +31,11 @@ export function murmur3Finish(h: number, tail: number, units: number): number {
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, C2);
   }
-  h ^= units * 2;
+  return murmur3Fmix32(h ^ (units * 2));
+}
+
+/** murmur3's finalisation mix (`fmix32`): a 32-bit avalanche of `h`, unsigned. */
+export function murmur3Fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
