@@ -19,8 +19,8 @@ import { latencyTable, microTable, phaseLine, targetsText, throughputTable } fro
 import { summarise } from './channel/results.ts';
 import { checkTargets } from './channel/targets.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
-import { describeMachine, formatMachine } from './support/machine.ts';
-import { printJsonResult } from './support/subject.ts';
+import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
+import { printJsonResult, resultHeader } from './support/subject.ts';
 
 export const description = 'weir ring vs postMessage, msgpackr-transfer and piscina between two threads';
 
@@ -95,7 +95,7 @@ export async function run(args: BenchArgs): Promise<void> {
   const latency = summaries.flatMap((s) => s.latency);
 
   const targets = checkTargets(throughput);
-  const loadAverageAtEnd = describeMachine().loadAverage;
+  const loadAverageAtEnd = loadAverage();
   if (throughput.length > 0) console.log(`\n${throughputTable(throughput)}`);
   if (latency.length > 0) console.log(`\n${latencyTable(latency, params.latency.rateHz)}`);
   console.log(`\nload average at the end: ${loadAverageAtEnd.join(' ')}\n`);
@@ -103,11 +103,7 @@ export async function run(args: BenchArgs): Promise<void> {
 
   if (args.json) {
     printJsonResult({
-      subject: 'channel',
-      mode: args.quick ? 'quick' : 'full',
-      startedAt: startedAt.toISOString(),
-      machine,
-      loadAverageAtEnd,
+      ...resultHeader('channel', args, startedAt, machine, loadAverageAtEnd),
       params,
       bytesPerRecord,
       micro,

@@ -21,12 +21,11 @@ import { summarise } from './checkpoint/summary.ts';
 import { measureSyncPart } from './checkpoint/sync-part.ts';
 import { checkTargets, targetsText } from './checkpoint/targets.ts';
 import { runTrial, type Sample } from './checkpoint/trial.ts';
-import { loadAverage } from './jobs-support/load.ts';
 import { formatSourceVersion, sourceVersion } from './jobs-support/source-version.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
 import { formatDuration, formatRate } from './support/format.ts';
-import { describeMachine, formatMachine } from './support/machine.ts';
-import { printJsonResult } from './support/subject.ts';
+import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
+import { printJsonResult, resultHeader } from './support/subject.ts';
 
 export const description =
   'two-input keyed job: throughput and checkpoint figures, off / exactly-once / at-least-once';
@@ -148,12 +147,8 @@ export async function run(args: BenchArgs): Promise<void> {
   console.log(`load average at the end: ${loadAverageAtEnd.join(' ')}`);
   if (args.json) {
     printJsonResult({
-      subject: 'checkpoint',
-      mode: args.quick ? 'quick' : 'full',
-      startedAt: startedAt.toISOString(),
-      machine,
+      ...resultHeader('checkpoint', args, startedAt, machine, loadAverageAtEnd),
       engine,
-      loadAverageAtEnd,
       params,
       rows,
       segmentRows,

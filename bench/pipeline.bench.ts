@@ -8,7 +8,7 @@
  *                             [--lines N] [--records N] [--rounds N] [--skip-trivial]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCorpus } from './pipeline/corpus.ts';
 import { FULL, type PipelineBenchParams, QUICK } from './pipeline/params.ts';
@@ -21,8 +21,8 @@ import type { WordCountVariant } from './pipeline/variant.ts';
 import { makeVariants } from './pipeline/variants/index.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
 import { formatDuration, formatRate } from './support/format.ts';
-import { describeMachine, formatMachine } from './support/machine.ts';
-import { printJsonResult } from './support/subject.ts';
+import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
+import { printJsonResult, resultHeader } from './support/subject.ts';
 
 export const description = 'CPU-heavy word count: weir p1/p2 vs stream.pipeline and piscina; trivial job';
 
@@ -89,17 +89,13 @@ export async function run(args: BenchArgs): Promise<void> {
     if (targets.length > 0) console.log(`${targetsText(targets)}\n`);
     console.log('every word-count run gave the generator’s counts; every trivial run sank every record');
     // The machine may be shared: the load at the end, next to the one at the start, tells how noisy.
-    const loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+    const loadAverageAtEnd = loadAverage();
     console.log(`load average at the end: ${loadAverageAtEnd.join(' ')}`);
 
     if (args.json) {
       const { expected, path: _path, ...corpusFigures } = corpus;
       printJsonResult({
-        subject: 'pipeline',
-        mode: args.quick ? 'quick' : 'full',
-        startedAt: startedAt.toISOString(),
-        machine,
-        loadAverageAtEnd,
+        ...resultHeader('pipeline', args, startedAt, machine, loadAverageAtEnd),
         params,
         corpus: { ...corpusFigures, distinctWords: expected.size },
         wordCount: wordCountRows,

@@ -8,7 +8,6 @@
  *
  *   npm run bench -- recovery [--quick] [--json] [--rounds N] [--sizes=1 MB,100 MB]
  */
-import { loadAverage } from './jobs-support/load.ts';
 import { formatSourceVersion, sourceVersion } from './jobs-support/source-version.ts';
 import { FULL, QUICK, type RecoveryBenchParams, TARGET } from './recovery/params.ts';
 import { phaseTable, recoveryTable, replayTable } from './recovery/report.ts';
@@ -16,8 +15,8 @@ import { summarise } from './recovery/summary.ts';
 import { type RecoverySample, runRecoveryTrial } from './recovery/trial.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
 import { formatDuration, formatMBps } from './support/format.ts';
-import { describeMachine, formatMachine } from './support/machine.ts';
-import { printJsonResult } from './support/subject.ts';
+import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
+import { printJsonResult, resultHeader } from './support/subject.ts';
 
 export const description = 'failure → first record after the restore, keyed state of 1 MB to 1 GB';
 
@@ -74,12 +73,8 @@ export async function run(args: BenchArgs): Promise<void> {
   console.log(`load average at the end: ${loadAverageAtEnd.join(' ')}`);
   if (args.json) {
     printJsonResult({
-      subject: 'recovery',
-      mode: args.quick ? 'quick' : 'full',
-      startedAt: startedAt.toISOString(),
-      machine,
+      ...resultHeader('recovery', args, startedAt, machine, loadAverageAtEnd),
       engine,
-      loadAverageAtEnd,
       params,
       rows,
       samples,

@@ -6,10 +6,10 @@
  */
 import type { CheckpointStatsRecord } from '../../src/index.ts';
 import { withJob } from '../jobs-support/job-session.ts';
-import { loadAverage } from '../jobs-support/load.ts';
 import { Probe } from '../jobs-support/probe.ts';
 import { sibling } from '../jobs-support/sibling-module.ts';
 import { sleep, waitFor } from '../jobs-support/waiting.ts';
+import { loadAverage } from '../support/machine.ts';
 import { CheckpointLog } from './checkpoint-log.ts';
 import { twoInputArgs } from './job-args.ts';
 import type { CheckpointBenchParams } from './params.ts';

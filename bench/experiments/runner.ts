@@ -7,11 +7,10 @@
 
 import type { DisplayTarget } from '../../src/cli/progress-display.ts';
 import { InvalidOptionError } from '../../src/index.ts';
-import { loadAverage } from '../jobs-support/load.ts';
 import { sourceVersion } from '../jobs-support/source-version.ts';
 import type { BenchArgs } from '../support/args.ts';
 import { formatDuration, formatRate } from '../support/format.ts';
-import { describeMachine, formatMachine } from '../support/machine.ts';
+import { describeMachine, formatMachine, loadAverage } from '../support/machine.ts';
 import { EXPERIMENT_NAMES, EXPERIMENTS, type Experiment, type ExperimentName } from './experiments.ts';
 import { runNodePeer } from './node-peer.ts';
 import { type DeclaredParam, PARAM_NAMES, readParams, type SuiteParams, unknownFlags } from './params.ts';

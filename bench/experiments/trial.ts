@@ -8,10 +8,10 @@
 import { CheckpointLog } from '../checkpoint/checkpoint-log.ts';
 import { ratesBetween, readNow } from '../checkpoint/window.ts';
 import { withJob } from '../jobs-support/job-session.ts';
-import { loadAverage } from '../jobs-support/load.ts';
 import { Probe } from '../jobs-support/probe.ts';
 import { sibling } from '../jobs-support/sibling-module.ts';
 import { sleep, waitFor } from '../jobs-support/waiting.ts';
+import { loadAverage } from '../support/machine.ts';
 import { configId, type JobShape, jobArgsFor, type TrialConfig } from './config.ts';
 import { HistogramGatherer } from './histogram-gatherer.ts';
 import { checkpointFigures, type TrialRecord } from './trial-result.ts';

@@ -22,7 +22,7 @@ export function describeMachine(): MachineDescription {
     v8: process.versions.v8,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    loadAverage: loadAverage(),
   };
 }
 
@@ -32,4 +32,9 @@ export function formatMachine(m: MachineDescription): string {
     `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node} (V8 ${m.v8}), ` +
     `load average ${m.loadAverage.join(' ')}`
   );
+}
+
+/** The machine's load averages now (1, 5, 15 minutes), rounded, as `uptime` prints them. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
 }

@@ -4,6 +4,7 @@
  * holding a single JSON object.
  */
 import type { BenchArgs } from './args.ts';
+import type { MachineDescription } from './machine.ts';
 
 /** What a `bench/<subject>.bench.ts` module exports. */
 export interface BenchSubject {
@@ -15,4 +16,24 @@ export interface BenchSubject {
 /** Prints the machine-readable result: one JSON object on one line; call it last. */
 export function printJsonResult(result: object): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * The fields every subject's JSON result starts with: the subject, quick or full, when it started,
+ * the machine, and the load average at the end (how noisy the run was).
+ */
+export function resultHeader(
+  subject: string,
+  args: BenchArgs,
+  startedAt: Date,
+  machine: MachineDescription,
+  loadAverageAtEnd: readonly number[],
+): object {
+  return {
+    subject,
+    mode: args.quick ? 'quick' : 'full',
+    startedAt: startedAt.toISOString(),
+    machine,
+    loadAverageAtEnd,
+  };
 }
