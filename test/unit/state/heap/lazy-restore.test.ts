@@ -63,7 +63,7 @@ describe('lazy restore of the heap backend', () => {
   });
 
   it('snapshots undecoded key groups as their restored blobs, without decoding them', async () => {
-    const { snapshot, rows } = await encoded();
+    const { snapshot } = await encoded();
     const lazy = new HeapKeyedStateBackend({ maxParallelism: MAX });
     await lazy.restore(snapshot.keyGroups, { lazy: true });
     const key = KEYS[0]!;
@@ -90,7 +90,6 @@ describe('lazy restore of the heap backend', () => {
     reference.setCurrentKey(key);
     reference.getState(states.counter).update(undefined as never);
     expect(dump(roundTrip)).toEqual(dump(reference));
-    expect(rows.length).toBeGreaterThan(0);
   });
 
   it('splits undecoded whole-key-group blobs per state in an incremental snapshot', async () => {
