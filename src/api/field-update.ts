@@ -17,11 +17,15 @@ export function fieldUpdater(field: string): FieldUpdate {
   let names: readonly string[] | undefined;
   let build: FieldUpdate | undefined;
   let learnt = false;
-  const generic: FieldUpdate = (record, value) => {
-    const copy: Record<string, unknown> = { ...record };
-    copy[field] = value;
-    return copy;
-  };
+  // Assigning "__proto__" would call the prototype setter instead of adding the field.
+  const generic: FieldUpdate =
+    field === '__proto__'
+      ? (record, value) => ({ ...record, [field]: value })
+      : (record, value) => {
+          const copy: Record<string, unknown> = { ...record };
+          copy[field] = value;
+          return copy;
+        };
   return (record, value) => {
     if (Object.getPrototypeOf(record) === Object.prototype) {
       if (names !== undefined && build !== undefined) {
@@ -49,7 +53,8 @@ export function fieldUpdater(field: string): FieldUpdate {
 function compile(names: readonly string[], field: string): FieldUpdate | undefined {
   // An own "__proto__" needs a computed key; integer-like names reorder in literals as in records,
   // but keep the generic path for them and for very wide records.
-  if (names.length > 64 || names.some((n) => n === '__proto__' || /^\d/.test(n))) return undefined;
+  if (field === '__proto__' || names.length > 64 || names.some((n) => n === '__proto__' || /^\d/.test(n)))
+    return undefined;
   const props = names.map((n) => `${JSON.stringify(n)}: ${n === field ? 'v' : `r[${JSON.stringify(n)}]`}`);
   if (!names.includes(field)) props.push(`${JSON.stringify(field)}: v`);
   return new Function('r', 'v', `return { ${props.join(', ')} };`) as FieldUpdate;

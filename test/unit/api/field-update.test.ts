@@ -41,6 +41,16 @@ describe('fieldUpdater', () => {
     }
   });
 
+  it('adds a field named "__proto__" as an own property, as the generic copy does', () => {
+    const update = fieldUpdater('__proto__');
+    for (const record of [{}, { k: 1 }, { k: 2 }]) {
+      const out = update(record, 42);
+      expect(out).toEqual(generic(record, '__proto__', 42));
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe(42);
+    }
+  });
+
   it('does not copy symbol-keyed properties (not record data) of a record of the learnt shape', () => {
     const update = fieldUpdater('n');
     update({ k: 1, n: 1 }, 0);
