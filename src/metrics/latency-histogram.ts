@@ -7,13 +7,20 @@
  *
  * Thread: any; one histogram belongs to one thread (plain JS memory, no sharing).
  */
-import {
-  build,
-  decodeFromCompressedBase64,
-  encodeIntoCompressedBase64,
-  type Histogram,
-} from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as HdrHistogram from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import { InvalidOptionError } from '../errors.ts';
+
+let hdrLibrary: typeof HdrHistogram | undefined;
+/**
+ * hdr-histogram-js, loaded on first use: it takes ~50 ms to load, and every worker thread imports
+ * this module through the engine's index whether or not its job measures latency.
+ */
+function hdr(): typeof HdrHistogram {
+  hdrLibrary ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof HdrHistogram;
+  return hdrLibrary;
+}
 
 /** Largest latency kept exactly, µs (one hour); larger values are recorded as this. */
 export const MAX_TRACKABLE_MICROS = 3_600_000_000;
@@ -41,7 +48,7 @@ export class LatencyHistogram {
   constructor(histogram?: Histogram) {
     this.#histogram =
       histogram ??
-      build({
+      hdr().build({
         lowestDiscernibleValue: 1,
         highestTrackableValue: MAX_TRACKABLE_MICROS,
         numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
@@ -55,7 +62,7 @@ export class LatencyHistogram {
     if (typeof encoded !== 'string' || encoded.length === 0)
       throw new InvalidOptionError('encoded histogram', 'a compressed base64 HdrHistogram', encoded);
     try {
-      return new LatencyHistogram(decodeFromCompressedBase64(encoded, 32, false));
+      return new LatencyHistogram(hdr().decodeFromCompressedBase64(encoded, 32, false));
     } catch (error) {
       throw new InvalidOptionError(
         'encoded histogram',
@@ -132,6 +139,6 @@ export class LatencyHistogram {
 
   /** HdrHistogram's compressed base64 encoding (V2 format). */
   encode(): string {
-    return encodeIntoCompressedBase64(this.#histogram);
+    return hdr().encodeIntoCompressedBase64(this.#histogram);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
@@ -25,7 +25,8 @@ export async function createWorkerPool(
   resourceLimits: ResourceLimits | undefined,
   jobModule: string,
 ): Promise<Piscina> {
-  const bundle = await workerBundle(TASK_WORKER, jobModule);
+  // Loaded here rather than at the top: every worker imports this module with the engine's index.
+  const [{ Piscina }, bundle] = await Promise.all([import('piscina'), workerBundle(TASK_WORKER, jobModule)]);
   const options = {
     filename: BOOTSTRAP,
     workerData: bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER },
