@@ -16,11 +16,13 @@
  * TypeScript module under a computed name (`await import(name)`) needs that fallback: set
  * `WEIR_WORKER_BUNDLE=0`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { bundleCacheKey, restoreCachedBundle, stampOf, storeBundle } from './worker-bundle-cache.ts';
 
 /** How the workers load their code. */
 export interface WorkerBundle {
@@ -28,6 +30,8 @@ export interface WorkerBundle {
   readonly entry: string;
   /** Original module URL → bundled file URL (the entry and the job module). */
   readonly aliases: Map<string, string>;
+  /** Whether esbuild ran for it, or its files came from the on-disk cache (worker-bundle-cache.ts). */
+  readonly origin: 'built' | 'cache';
 }
 
 interface Built {
@@ -59,7 +63,7 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
     rmSync(previous.dir, { recursive: true, force: true });
   }
   try {
-    const next = await build(entry, jobModule);
+    const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
     built.set(key, next);
     return next.bundle;
   } catch {
@@ -72,20 +76,33 @@ export function moduleAliases(): ReadonlyMap<string, string> | undefined {
   return (globalThis as Record<symbol, ReadonlyMap<string, string> | undefined>)[ALIASES];
 }
 
-function stampOf(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
+/** This process's directory for a bundle: removed when the process exits. */
+function processDir(): string {
+  removeOrphans();
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+  registerCleanup();
+  return dir;
+}
+
+/** A bundle an earlier build (of this process or another) left in the on-disk cache, still valid. */
+function fromCache(entry: string, jobModule: string): Built | undefined {
+  const dir = processDir();
+  const stamps = restoreCachedBundle(bundleCacheKey(entry, jobModule), dir);
+  if (!stamps) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
   }
+  const url = (name: string) => pathToFileURL(join(dir, `${name}.mjs`)).href;
+  const aliases = new Map([
+    [entry, url('task-worker')],
+    [jobModule, url('job')],
+  ]);
+  return { bundle: { entry: url('task-worker'), aliases, origin: 'cache' }, stamps, dir };
 }
 
 async function build(entry: string, jobModule: string): Promise<Built> {
   const esbuild = await import('esbuild');
-  removeOrphans();
-  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-  registerCleanup();
+  const dir = processDir();
   try {
     const result = await esbuild.build({
       entryPoints: { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) },
@@ -110,15 +127,21 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       return pathToFileURL(join(process.cwd(), found[0])).href;
     };
     const stamps = new Map<string, string>();
-    for (const input of Object.keys(result.metafile.inputs)) {
-      const file = join(process.cwd(), input);
-      stamps.set(file, stampOf(file));
-    }
+    // esbuild's own code and the project's compiler options shape the output too.
+    const inputs = [
+      ...Object.keys(result.metafile.inputs).map((input) => join(process.cwd(), input)),
+      createRequire(import.meta.url).resolve('esbuild'),
+      join(process.cwd(), 'tsconfig.json'),
+    ];
+    for (const file of inputs) stamps.set(file, stampOf(file));
     const aliases = new Map([
       [entry, outputFor('task-worker')],
       [jobModule, outputFor('job')],
     ]);
-    return { bundle: { entry: aliases.get(entry)!, aliases }, stamps, dir };
+    // The cached copy must use the same file names: the entry chunks are named, shared ones hashed.
+    if (aliases.get(entry)?.endsWith('/task-worker.mjs') && aliases.get(jobModule)?.endsWith('/job.mjs'))
+      storeBundle(bundleCacheKey(entry, jobModule), dir, stamps);
+    return { bundle: { entry: aliases.get(entry)!, aliases, origin: 'built' }, stamps, dir };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
