@@ -29,6 +29,8 @@ import { join } from 'node:path';
 
 /** Bumped whenever the bundle's layout or contents change meaning, so old entries are not used. */
 const FORMAT = 1;
+/** Entries kept at most; storing one more removes the least recently stored. */
+const MAX_ENTRIES = 64;
 /** Unfinished writes older than this belong to a process that died while writing. */
 const STALE_WRITE_MS = 60 * 60 * 1000;
 
@@ -99,6 +101,7 @@ export function storeBundle(key: string, dir: string, stamps: ReadonlyMap<string
     renameSync(`${manifestFile}.${content}`, manifestFile);
     if (previous !== undefined && previous !== content)
       rmSync(join(root, previous), { recursive: true, force: true });
+    evictOldest(root);
   } catch {
     rmSync(writing, { recursive: true, force: true });
   }
@@ -118,6 +121,20 @@ function contentOf(manifestFile: string): string | undefined {
     return typeof content === 'string' && /^\w+-[0-9a-f]+$/.test(content) ? content : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Keeps the cache at {@link MAX_ENTRIES} entries (every test run, for one, bundles jobs in fresh temporary files). */
+function evictOldest(root: string): void {
+  const manifests = readdirSync(root).filter((name) => /^\w+\.json$/.test(name));
+  if (manifests.length <= MAX_ENTRIES) return;
+  const byAge = manifests
+    .map((name) => ({ name, mtime: statSync(join(root, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => a.mtime - b.mtime);
+  for (const { name } of byAge.slice(0, manifests.length - MAX_ENTRIES)) {
+    const content = contentOf(join(root, name));
+    rmSync(join(root, name), { force: true });
+    if (content !== undefined) rmSync(join(root, content), { recursive: true, force: true });
   }
 }
 

@@ -111,6 +111,17 @@ describe('worker bundle cache', () => {
     expect(existsSync(join(root, '.writing-new'))).toBe(true);
   });
 
+  it('keeps at most 64 entries, dropping the least recently stored', () => {
+    const { dir, stamps } = fixture();
+    for (let i = 0; i < 66; i++) storeBundle(`k${i}`, dir, stamps);
+    const root = bundleCacheRoot();
+    // Stored within one millisecond, entries may share a modification time: only the count is sure.
+    const names = readdirSync(root);
+    expect(names.filter((n) => n.endsWith('.json'))).toHaveLength(64);
+    expect(names.filter((n) => !n.endsWith('.json'))).toHaveLength(64);
+    expect(restoreCachedBundle('k65', emptyDir())).toEqual(stamps);
+  });
+
   it('keys bundles by their entries', () => {
     expect(bundleCacheKey('file:///a.ts', 'file:///job.ts')).toBe(
       bundleCacheKey('file:///a.ts', 'file:///job.ts'),
