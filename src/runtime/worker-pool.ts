@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
+import { nativeStringExtractor } from './msgpackr-native.ts';
 import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
@@ -29,7 +30,10 @@ export async function createWorkerPool(
   const [{ Piscina }, bundle] = await Promise.all([import('piscina'), workerBundle(TASK_WORKER, jobModule)]);
   const options = {
     filename: BOOTSTRAP,
-    workerData: bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER },
+    workerData: {
+      ...(bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER }),
+      msgpackrExtractor: nativeStringExtractor(),
+    },
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,

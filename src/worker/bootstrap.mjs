@@ -6,6 +6,7 @@
 // `workerData.entry` is then a bundled JavaScript file and `workerData.aliases` maps the original
 // module URLs to the bundled files, which the job loader imports. Any other TypeScript entry (test
 // and benchmark helpers, or a job whose code could not be bundled) registers tsx.
+import { createRequire } from 'node:module';
 import { workerData } from 'node:worker_threads';
 
 const entry = workerData?.entry;
@@ -18,5 +19,23 @@ if (workerData.aliases instanceof Map) {
   const { register } = await import('tsx/esm/api');
   register();
 }
-const mod = await import(entry);
+// msgpackr's native string extractor, located by the main thread (src/runtime/msgpackr-native.ts):
+// msgpackr skips its own lookup while the entry loads, and gets the binary by its path.
+const extractor = workerData.msgpackrExtractor;
+const ENV = 'MSGPACKR_NATIVE_ACCELERATION_DISABLED';
+const envBefore = process.env[ENV];
+if (extractor) process.env[ENV] = 'true';
+let mod;
+try {
+  mod = await import(entry);
+} finally {
+  if (extractor) {
+    if (envBefore === undefined) delete process.env[ENV];
+    else process.env[ENV] = envBefore;
+  }
+}
+if (extractor) {
+  const { setExtractor } = await import(extractor.unpackModule);
+  setExtractor(createRequire(import.meta.url)(extractor.binary).extractStrings);
+}
 export default mod.default;
