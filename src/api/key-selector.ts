@@ -8,8 +8,12 @@ import type { Key, KeySelector } from './functions.ts';
 
 /** A record whose key cannot be extracted. */
 export class KeyExtractionError extends WeirError {
-  constructor(message: string) {
-    super('ERR_USER_FUNCTION', 'user', message);
+  /** What is wrong, without the record (`keyBy field "k" is missing`). */
+  readonly reason: string;
+
+  constructor(reason: string, record: unknown) {
+    super('ERR_USER_FUNCTION', 'user', `${reason} from record ${renderRecord(record)}`);
+    this.reason = reason;
   }
 }
 
@@ -32,9 +36,7 @@ export function keySelectorFunction<T>(method: string, selector: KeySelector<T>)
       fn: (record) => {
         const key = fn(record);
         if (key === undefined || key === null) {
-          throw new KeyExtractionError(
-            `${method} key ${description} returned ${key} for record ${renderRecord(record)}`,
-          );
+          throw new KeyExtractionError(`${method} key ${description} returned ${key}`, record);
         }
         return key;
       },
@@ -51,9 +53,7 @@ export function keySelectorFunction<T>(method: string, selector: KeySelector<T>)
       const key =
         record != null && typeof record === 'object' ? (record as Record<string, unknown>)[field] : undefined;
       if (key === undefined || key === null) {
-        throw new KeyExtractionError(
-          `${method} field "${field}" is missing from record ${renderRecord(record)}`,
-        );
+        throw new KeyExtractionError(`${method} field "${field}" is missing`, record);
       }
       return key as Key;
     },

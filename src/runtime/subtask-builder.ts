@@ -56,6 +56,7 @@ export async function buildSubtask(
       deployment.subtaskIndex,
       combine,
       vertex.parallelism,
+      { operatorName: edge.target.nodes[0]!.name, operatorUid: edge.target.nodes[0]!.resolvedUid },
     );
   }
   const chain = buildOperatorChain(

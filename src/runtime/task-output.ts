@@ -6,25 +6,36 @@
  * Thread: the subtask's worker thread. Backpressure is reported through `blocked`, which the task
  * loop checks after every record it feeds into the chain.
  */
-import type { Collector, Key } from '../api/functions.ts';
+import type { Collector, Key, RuntimeContext } from '../api/functions.ts';
 import type { ChannelWriter } from '../channel/channel-writer.ts';
 import type { Barrier } from '../channel/frame.ts';
 import type { PartitionerSpec } from '../graph/stream-node.ts';
 import { subtaskSelector } from '../state/key-groups.ts';
 import { CombiningOutput } from './combining-output.ts';
+import { userFunctionError } from './operators/user-function-error.ts';
 
 /** Shared flag: set by any edge output whose channel filled up. */
 export interface BlockedFlag {
   blocked: boolean;
 }
 
-/** Routes records of one edge to the consumer subtasks' channels. */
+/** The operator that consumes an edge, named when its key selector fails in the producer. */
+export interface EdgeConsumer {
+  readonly operatorName: string;
+  readonly operatorUid: string;
+}
+
+/**
+ * Routes records of one edge to the consumer subtasks' channels. A hash edge's key selector runs
+ * here, in the producer: what it throws fails the job naming the consumer and this subtask.
+ */
 export function edgeOutput(
   writers: readonly ChannelWriter[],
   partitioner: PartitionerSpec,
   maxParallelism: number,
   subtaskIndex: number,
   flag: BlockedFlag,
+  consumer: EdgeConsumer = { operatorName: 'keyBy', operatorUid: '?' },
 ): Collector<unknown> {
   const n = writers.length;
   switch (partitioner.kind) {
@@ -68,9 +79,20 @@ export function edgeOutput(
     case 'hash': {
       const key = partitioner.key;
       const subtaskFor = subtaskSelector(maxParallelism, n);
+      const context: RuntimeContext = {
+        operatorName: `${consumer.operatorName} (keyBy ${partitioner.description})`,
+        operatorUid: consumer.operatorUid,
+        subtaskIndex,
+        parallelism: n,
+      };
       return {
         collect(record) {
-          const k: Key = key(record);
+          let k: Key;
+          try {
+            k = key(record);
+          } catch (error) {
+            throw userFunctionError(context, record, error);
+          }
           const w = writers[subtaskFor(k)]!;
           w.emit(record);
           if (w.blocked) flag.blocked = true;
@@ -96,6 +118,7 @@ export class TaskOutput implements Collector<unknown> {
     subtask: number,
     combine = false,
     parallelism = 1,
+    consumer?: EdgeConsumer,
   ): void {
     const spec = combine && partitioner.kind === 'hash' ? partitioner.combine : undefined;
     // Partials of another shape than the records (count's) are routed by their own key.
@@ -103,7 +126,7 @@ export class TaskOutput implements Collector<unknown> {
       spec?.partialKey && partitioner.kind === 'hash'
         ? { ...partitioner, key: spec.partialKey }
         : partitioner;
-    const edge = edgeOutput(writers, routing, maxParallelism, subtask, this.flag);
+    const edge = edgeOutput(writers, routing, maxParallelism, subtask, this.flag, consumer);
     if (spec && partitioner.kind === 'hash') {
       const combiner = new CombiningOutput(partitioner.key, spec, edge, subtask, parallelism);
       this.#combiners.push(combiner);

@@ -4,6 +4,7 @@
  */
 
 import type { RuntimeContext } from '../../api/functions.ts';
+import { KeyExtractionError } from '../../api/key-selector.ts';
 import { renderRecord, toError, WeirError } from '../../errors.ts';
 
 /** A user function threw while processing a record. */
@@ -22,7 +23,7 @@ export class UserFunctionError extends WeirError {
     super(
       'ERR_USER_FUNCTION',
       'user',
-      `operator "${where.operatorName}" (uid ${where.operatorUid}, subtask ${where.subtaskIndex}) failed on record ${record}: ${cause.message}`,
+      `operator "${where.operatorName}" (uid ${where.operatorUid}, subtask ${where.subtaskIndex}) failed on record ${record}: ${cause instanceof KeyExtractionError ? cause.reason : cause.message}`,
       { cause },
     );
     this.operatorName = where.operatorName;
@@ -32,8 +33,11 @@ export class UserFunctionError extends WeirError {
   }
 }
 
-/** Wraps what a user function threw while handling `record` (already wrapped errors pass through). */
+/**
+ * Wraps what a user function threw while handling `record` (already wrapped errors pass through;
+ * a key selector's own error is wrapped, as the operator it belongs to is only known here).
+ */
 export function userFunctionError(context: RuntimeContext, record: unknown, thrown: unknown): Error {
-  if (thrown instanceof WeirError) return thrown;
+  if (thrown instanceof WeirError && !(thrown instanceof KeyExtractionError)) return thrown;
   return new UserFunctionError(context, renderRecord(record), toError(thrown));
 }

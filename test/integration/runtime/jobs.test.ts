@@ -1,7 +1,7 @@
 // Real multi-worker jobs give exact results at parallelism 1, 2 and 4, fail and cancel cleanly,
 // and block their sources instead of buffering when the sink is slow.
 import { describe, expect, it } from 'vitest';
-import { executeJob, JobCancelledError, startJob, UserFunctionError, WeirError } from '../../../src/index.ts';
+import { executeJob, JobCancelledError, startJob, UserFunctionError } from '../../../src/index.ts';
 import { osThreadCount } from '../../support/threads.ts';
 
 const job = (name: string): URL => new URL(`../jobs/${name}.job.ts`, import.meta.url);
@@ -114,11 +114,33 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
       () => undefined,
       (e: unknown) => e,
     );
-    // Raised by the key selector in the worker: typed by code and classification across the thread.
-    expect(error).toBeInstanceOf(WeirError);
-    expect((error as WeirError).code).toBe('ERR_USER_FUNCTION');
-    expect((error as WeirError).classification).toBe('user');
-    expect((error as WeirError).message).toContain('keyBy field "k" is missing');
+    // Raised by the key selector in the producing worker, named after the keyed operator it feeds.
+    expect(error).toBeInstanceOf(UserFunctionError);
+    const failure = error as UserFunctionError;
+    expect(failure.code).toBe('ERR_USER_FUNCTION');
+    expect(failure.classification).toBe('user');
+    expect(failure.operatorName).toBe('lossy (keyBy field "k")');
+    expect(failure.operatorUid).toBe('lossy-reduce');
+    expect(failure.record).toMatch(/^\{"v":\d+\}$/);
+    expect(failure.message).toContain('keyBy field "k" is missing');
+  });
+
+  it('names the keyed operator when its key selector fails on a record (streaming)', async () => {
+    const error = await executeJob(job('missing-key'), {
+      args: { records: 1000, missingAt: 500 },
+      environment: { parallelism },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserFunctionError);
+    const failure = error as UserFunctionError;
+    expect(failure.operatorName).toBe('total (keyBy field "k")');
+    expect(failure.operatorUid).toBe('total-sum');
+    expect(failure.record).toBe('{"v":500}');
+    expect(failure.message).toBe(
+      `operator "total (keyBy field "k")" (uid total-sum, subtask ${failure.subtaskIndex}) failed on record {"v":500}: keyBy field "k" is missing`,
+    );
   });
 
   it('cancels an unbounded job and leaves no thread', async () => {
