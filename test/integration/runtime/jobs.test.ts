@@ -6,6 +6,16 @@ import { osThreadCount } from '../../support/threads.ts';
 
 const job = (name: string): URL => new URL(`../jobs/${name}.job.ts`, import.meta.url);
 
+/** Runs a job that must fail and returns what it failed with. */
+function failureOf(name: string, options: Parameters<typeof executeJob>[1]): Promise<unknown> {
+  return executeJob(job(name), options).then(
+    () => {
+      throw new Error(`job ${name} finished, but it should have failed`);
+    },
+    (error: unknown) => error,
+  );
+}
+
 function finalCounts(records: Array<{ word: string; count: number }>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of records) counts.set(r.word, Math.max(counts.get(r.word) ?? 0, r.count));
@@ -86,13 +96,10 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
 
   it('fails with an error naming the operator, subtask and record, and leaves no thread', async () => {
     const before = osThreadCount();
-    const error = await executeJob(job('failing'), {
+    const error = await failureOf('failing', {
       args: { failAt: 5000 },
       environment: { parallelism },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    });
     expect(error).toBeInstanceOf(UserFunctionError);
     const failure = error as UserFunctionError;
     expect(failure.code).toBe('ERR_USER_FUNCTION');
@@ -107,13 +114,10 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
   });
 
   it('fails when batch-mode partials cannot be routed at the end of input (a reduce dropped the key)', async () => {
-    const error = await executeJob(job('lossy-reduce'), {
+    const error = await failureOf('lossy-reduce', {
       args: { records: 1000 },
       environment: { parallelism, runtimeMode: 'batch' },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    });
     // Raised by the key selector in the producing worker, named after the keyed operator it feeds.
     expect(error).toBeInstanceOf(UserFunctionError);
     const failure = error as UserFunctionError;
@@ -126,13 +130,10 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
   });
 
   it('names the keyed operator when its key selector fails on a record (streaming)', async () => {
-    const error = await executeJob(job('missing-key'), {
+    const error = await failureOf('missing-key', {
       args: { records: 1000, missingAt: 500 },
       environment: { parallelism },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    });
     expect(error).toBeInstanceOf(UserFunctionError);
     const failure = error as UserFunctionError;
     expect(failure.operatorName).toBe('total (keyBy field "k")');
