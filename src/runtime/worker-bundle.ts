@@ -88,7 +88,10 @@ async function build(entry: string, jobModule: string): Promise<Built> {
   registerCleanup();
   try {
     const result = await esbuild.build({
-      entryPoints: { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) },
+      // The built engine (dist/) is not bundled: the job imports it as a package, as task-worker does.
+      entryPoints: TYPESCRIPT.test(entry)
+        ? { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) }
+        : { job: fileURLToPath(jobModule) },
       absWorkingDir: process.cwd(),
       bundle: true,
       splitting: true,
@@ -114,11 +117,9 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       const file = join(process.cwd(), input);
       stamps.set(file, stampOf(file));
     }
-    const aliases = new Map([
-      [entry, outputFor('task-worker')],
-      [jobModule, outputFor('job')],
-    ]);
-    return { bundle: { entry: aliases.get(entry)!, aliases }, stamps, dir };
+    const aliases = new Map([[jobModule, outputFor('job')]]);
+    if (TYPESCRIPT.test(entry)) aliases.set(entry, outputFor('task-worker'));
+    return { bundle: { entry: aliases.get(entry) ?? entry, aliases }, stamps, dir };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

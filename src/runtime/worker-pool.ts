@@ -28,7 +28,10 @@ export async function createWorkerPool(
   const bundle = await workerBundle(TASK_WORKER, jobModule);
   const options = {
     filename: BOOTSTRAP,
-    workerData: bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER },
+    // Unbundled, a TypeScript job needs tsx in the workers even when the engine is JavaScript (dist/).
+    workerData: bundle
+      ? { entry: bundle.entry, aliases: bundle.aliases }
+      : { entry: TASK_WORKER, tsx: /\.[cm]?tsx?$/.test(jobModule) },
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
