@@ -3,7 +3,6 @@
 // weir's runtime dependencies (linked from this checkout: no network), and there a plain JavaScript
 // job runs with `node` at parallelism 2 on real worker threads, a TypeScript job runs through the
 // installed CLI, and tsc checks a TypeScript file against the installed declarations.
-import { spawn } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -18,33 +17,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProcessRun, runProcess } from '../../support/process.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const consumerFixture = fileURLToPath(new URL('./consumer/', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command to its end; the environment has no NODE_OPTIONS, so no loader comes with it. */
-function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
+function run(command: string, args: readonly string[], cwd: string): Promise<ProcessRun> {
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(command, args, { cwd, env });
 }
 
 async function ok(command: string, args: readonly string[], cwd: string): Promise<string> {
