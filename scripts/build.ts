@@ -5,7 +5,7 @@
  * users would not have installed (scripts/dist-imports.ts). `--out-dir <dir>` builds elsewhere.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,9 +30,10 @@ if (compiled.status !== 0) {
   process.exit(1);
 }
 
+// Every other file under src/ is needed at run time as it is (today only bootstrap.mjs).
 let copied = 0;
 for (const name of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-  if (/\.[cm]?ts$/.test(name) || !/\.[cm]?js$|\.json$/.test(name)) continue;
+  if (/\.(?:[cm]?ts|tsx)$/.test(name) || !statSync(join(src, name)).isFile()) continue;
   cpSync(join(src, name), join(outDir, name));
   copied++;
 }
@@ -53,5 +54,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `build: ${relative(root, outDir) || '.'} (${copied} non-TypeScript file(s) copied), imports checked`,
+  `build: ${relative(root, outDir).startsWith('..') ? outDir : relative(root, outDir)} (${copied} non-TypeScript file(s) copied), imports checked`,
 );
