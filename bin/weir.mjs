@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// weir's command line. Registers tsx so that weir's own TypeScript sources and TypeScript job files
-// load directly, then hands over to src/cli/main.ts.
-import { register } from 'tsx/esm/api';
+// weir's command line. Installed from the package (no src/ next to bin/), it runs the compiled
+// engine in dist/. In a checkout of the repository it registers tsx and runs the TypeScript
+// sources, so that a change there needs no build. Either way `weir run` loads TypeScript job files
+// (src/cli/typescript-jobs.ts).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const source = new URL('../src/cli/main.ts', import.meta.url);
+let cli;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import(source.href);
+} else {
+  cli = await import('../dist/cli/main.js');
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -15,6 +15,7 @@ import { WeirError } from '../errors.ts';
 import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../runtime/job-hooks.ts';
 import { isJobDefinition } from '../runtime/job-loader.ts';
 import { displayJob } from './job-display.ts';
+import { loadTypeScriptFor } from './typescript-jobs.ts';
 
 export const RUN_USAGE = `usage: weir run <job-file> [options]
 
@@ -97,6 +98,7 @@ export async function runCommand(
     const args = values.args === undefined ? undefined : parseJson(values.args);
     setDefaultJobModule(moduleUrl);
     setEnvironmentDefaults(environment);
+    await loadTypeScriptFor(file);
     return await runModule(moduleUrl, file, args, environment, values.quiet ?? false, out, err);
   } catch (error) {
     err.write(`weir run: ${describe(error)}\n`);

@@ -93,11 +93,10 @@ function fromCache(entry: string, jobModule: string): Built | undefined {
     return undefined;
   }
   const url = (name: string) => pathToFileURL(join(dir, `${name}.mjs`)).href;
-  const aliases = new Map([
-    [entry, url('task-worker')],
-    [jobModule, url('job')],
-  ]);
-  return { bundle: { entry: url('task-worker'), aliases, origin: 'cache' }, stamps, dir };
+  const aliases = new Map([[jobModule, url('job')]]);
+  // The built engine's JavaScript task worker is not bundled (see build).
+  if (TYPESCRIPT.test(entry)) aliases.set(entry, url('task-worker'));
+  return { bundle: { entry: aliases.get(entry) ?? entry, aliases, origin: 'cache' }, stamps, dir };
 }
 
 async function build(entry: string, jobModule: string): Promise<Built> {
@@ -105,7 +104,10 @@ async function build(entry: string, jobModule: string): Promise<Built> {
   const dir = processDir();
   try {
     const result = await esbuild.build({
-      entryPoints: { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) },
+      // The built engine (dist/) is not bundled: the job imports it as a package, as task-worker does.
+      entryPoints: TYPESCRIPT.test(entry)
+        ? { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) }
+        : { job: fileURLToPath(jobModule) },
       absWorkingDir: process.cwd(),
       bundle: true,
       splitting: true,
@@ -134,14 +136,15 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       join(process.cwd(), 'tsconfig.json'),
     ];
     for (const file of inputs) stamps.set(file, stampOf(file));
-    const aliases = new Map([
-      [entry, outputFor('task-worker')],
-      [jobModule, outputFor('job')],
-    ]);
+    const aliases = new Map([[jobModule, outputFor('job')]]);
+    if (TYPESCRIPT.test(entry)) aliases.set(entry, outputFor('task-worker'));
     // The cached copy must use the same file names: the entry chunks are named, shared ones hashed.
-    if (aliases.get(entry)?.endsWith('/task-worker.mjs') && aliases.get(jobModule)?.endsWith('/job.mjs'))
+    if (
+      aliases.get(jobModule)?.endsWith('/job.mjs') &&
+      (!aliases.has(entry) || aliases.get(entry)?.endsWith('/task-worker.mjs'))
+    )
       storeBundle(bundleCacheKey(entry, jobModule), dir, stamps);
-    return { bundle: { entry: aliases.get(entry)!, aliases, origin: 'built' }, stamps, dir };
+    return { bundle: { entry: aliases.get(entry) ?? entry, aliases, origin: 'built' }, stamps, dir };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -30,8 +30,11 @@ export async function createWorkerPool(
   const [{ Piscina }, bundle] = await Promise.all([import('piscina'), workerBundle(TASK_WORKER, jobModule)]);
   const options = {
     filename: BOOTSTRAP,
+    // Unbundled, a TypeScript job needs tsx in the workers even when the engine is JavaScript (dist/).
     workerData: {
-      ...(bundle ? { entry: bundle.entry, aliases: bundle.aliases } : { entry: TASK_WORKER }),
+      ...(bundle
+        ? { entry: bundle.entry, aliases: bundle.aliases }
+        : { entry: TASK_WORKER, tsx: /\.[cm]?tsx?$/.test(jobModule) }),
       msgpackrExtractor: nativeStringExtractor(),
     },
     minThreads: threads,

@@ -5,7 +5,7 @@
 // A job's threads get the job's code bundled by the main thread (src/runtime/worker-bundle.ts):
 // `workerData.entry` is then a bundled JavaScript file and `workerData.aliases` maps the original
 // module URLs to the bundled files, which the job loader imports. Any other TypeScript entry (test
-// and benchmark helpers, or a job whose code could not be bundled) registers tsx.
+// and benchmark helpers, or a job whose code could not be bundled: `workerData.tsx`) registers tsx.
 import { createRequire } from 'node:module';
 import { workerData } from 'node:worker_threads';
 
@@ -15,7 +15,7 @@ if (typeof entry !== 'string') {
 }
 if (workerData.aliases instanceof Map) {
   globalThis[Symbol.for('weir.worker.module-aliases')] = workerData.aliases;
-} else if (/\.[cm]?tsx?$/.test(entry)) {
+} else if (workerData.tsx === true || /\.[cm]?tsx?$/.test(entry)) {
   const { register } = await import('tsx/esm/api');
   register();
 }

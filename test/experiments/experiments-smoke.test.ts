@@ -1,7 +1,6 @@
 // The smoke mode of every experiment, as CI runs it: `weir bench <experiment> --quick` (and the
 // `npm run bench` path for one of them) runs real multi-worker jobs, shows its progress, and writes
 // a result JSON whose trials carry records, latency histograms and figures, and the report.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,25 +10,14 @@ import { configId } from '../../bench/experiments/config.ts';
 import { EXPERIMENTS, type ExperimentName } from '../../bench/experiments/experiments.ts';
 import { readResult } from '../../bench/experiments/result-file.ts';
 import { LatencyHistogram } from '../../src/index.ts';
+import { type ProcessRun, runProcess } from '../support/process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'weir-experiments-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function run(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(argv: string[]): Promise<ProcessRun> {
+  return runProcess(process.execPath, argv, { cwd: root });
 }
 
 async function smoke(name: ExperimentName, argv: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 // A job's worker code is bundled once in the main thread: the workers' entry and the job module as
 // ES module files sharing chunks, each module with its own import.meta.url, packages imported from
-// where they are installed; rebuilt when a file changes; nothing to bundle for JavaScript.
+// where they are installed; rebuilt when a file changes; nothing to bundle for JavaScript; only the
+// job for the built engine (dist/).
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -78,6 +79,23 @@ describe('workerBundle', () => {
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(mine)).toBe(true);
     rmSync(mine, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bundles only a TypeScript job for the built engine (dist/), whose entry workers load as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-bundle-test-'));
+    writeFileSync(join(dir, 'task-worker.js'), "export { x as default } from './engine.js';\n");
+    writeFileSync(join(dir, 'engine.js'), 'export const x = 1;\n');
+    writeFileSync(
+      join(dir, 'job.mts'),
+      "import { x } from './engine.js';\nexport default x satisfies number;\n",
+    );
+    const entry = pathToFileURL(join(dir, 'task-worker.js')).href;
+    const jobUrl = pathToFileURL(join(dir, 'job.mts')).href;
+    const bundle = await workerBundle(entry, jobUrl);
+    expect(bundle?.entry).toBe(entry);
+    expect([...(bundle?.aliases.keys() ?? [])]).toEqual([jobUrl]);
+    expect(readdirSync(dirname(fileURLToPath(bundle!.aliases.get(jobUrl)!)))).toEqual(['job.mjs']);
     rmSync(dir, { recursive: true, force: true });
   });
 
