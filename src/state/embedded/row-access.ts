@@ -1,0 +1,93 @@
+/**
+ * The bridge from the shared state handles (`heap/heap-*-state.ts`) to the embedded backend's rows:
+ * {@link RowAccess} implements both access interfaces those handles use (`ValueAccess`,
+ * `CellStore`) over the current key's cached row. No copy-on-write is needed here: a snapshot reads
+ * the store through an LMDB read transaction, never the cache, so a handle may mutate a cached
+ * value in place. Each write marks the row dirty and stamps its (state, key group) as written for
+ * incremental snapshots. The handle keeps the row of the last key it saw, so repeated accesses for
+ * one record cost no lookup.
+ *
+ * Thread: the owning subtask's worker thread.
+ */
+import { KeyContext } from '../heap/key-context.ts';
+import type { CellStore, ValueAccess } from '../heap/keyed-access.ts';
+import { Cell } from '../heap/state-table.ts';
+import type { RegisteredState, SnapshotCounter } from './registered-state.ts';
+import type { Row, RowCache } from './row-cache.ts';
+
+/** The current key of an embedded backend: {@link KeyContext} plus the key's canonical encoding. */
+export class RowKeyContext extends KeyContext {
+  /** The current key's canonical encoding (the key part of its rows). */
+  canonical = '';
+  /** Increases whenever the current key changes, so handles know their last row is stale. */
+  version = 0;
+}
+
+/** The current key's row of one state. */
+export class RowAccess implements ValueAccess<unknown>, CellStore<unknown> {
+  readonly #ctx: RowKeyContext;
+  readonly #state: RegisteredState;
+  readonly #cache: RowCache;
+  readonly #counter: SnapshotCounter;
+  #last: Row | undefined;
+  #lastVersion = -1;
+
+  constructor(ctx: RowKeyContext, state: RegisteredState, cache: RowCache, counter: SnapshotCounter) {
+    this.#ctx = ctx;
+    this.#state = state;
+    this.#cache = cache;
+    this.#counter = counter;
+  }
+
+  get(): unknown {
+    return this.#row().stored;
+  }
+
+  set(stored: unknown): void {
+    const row = this.#row();
+    row.stored = stored;
+    this.#wrote(row);
+  }
+
+  delete(): void {
+    const row = this.#row();
+    if (row.stored === undefined) return;
+    row.stored = undefined;
+    this.#wrote(row);
+  }
+
+  peek(): Cell<unknown> | undefined {
+    return this.#row().stored as Cell<unknown> | undefined;
+  }
+
+  own(): Cell<unknown> | undefined {
+    const row = this.#row();
+    if (row.stored === undefined) return undefined;
+    this.#wrote(row);
+    return row.stored as Cell<unknown>;
+  }
+
+  put(value: unknown): void {
+    const row = this.#row();
+    const cell = row.stored as Cell<unknown> | undefined;
+    if (cell === undefined) row.stored = new Cell(value, 0);
+    else cell.value = value;
+    this.#wrote(row);
+  }
+
+  #row(): Row {
+    const ctx = this.#ctx;
+    if (ctx.group < 0) ctx.fail();
+    const last = this.#last;
+    if (last?.live && this.#lastVersion === ctx.version) return last;
+    const row = this.#cache.row(this.#state, ctx.keyGroup, ctx.canonical);
+    this.#last = row;
+    this.#lastVersion = ctx.version;
+    return row;
+  }
+
+  #wrote(row: Row): void {
+    row.dirty = true;
+    this.#state.written[this.#ctx.group] = this.#counter.snapshots;
+  }
+}

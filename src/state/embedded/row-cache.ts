@@ -1,0 +1,125 @@
+/**
+ * The embedded backend's only in-memory state: a bounded cache of decoded rows that is also its
+ * write buffer (RocksDB's memtable and block cache in one, much simplified). A state access finds
+ * the current key's row here, or reads it from the store once; writes change the cached row and
+ * mark it dirty. When the cache is full, every dirty row is written in one LMDB write transaction
+ * and the oldest rows (first in, first out) are dropped, so memory stays at `capacity` rows
+ * whatever the state's size. Snapshots, key iteration and restores flush first.
+ *
+ * A handle may keep a reference to a row between accesses; `live` turns false when the row leaves
+ * the cache, so that it looks the row up again instead of writing to a dropped one.
+ *
+ * Thread: the owning subtask's worker thread.
+ */
+import type { RegisteredState } from './registered-state.ts';
+import { decodeRowValue, encodeRowValue } from './row-codec.ts';
+import { rowKey } from './row-key.ts';
+import type { RowWrite, StateStore } from './state-store.ts';
+
+/** A cached row: the stored form of one (state, key), `undefined` when the key has none. */
+export class Row {
+  /** The stored form (a raw value for value state, a `Cell` for the others), or `undefined`. */
+  stored: unknown;
+  /** Written since it was last flushed. */
+  dirty = false;
+  /** Still in the cache. */
+  live = true;
+  readonly state: RegisteredState;
+  readonly keyGroup: number;
+  /** The key's canonical encoding. */
+  readonly canonical: string;
+
+  constructor(state: RegisteredState, keyGroup: number, canonical: string, stored: unknown) {
+    this.state = state;
+    this.keyGroup = keyGroup;
+    this.canonical = canonical;
+    this.stored = stored;
+  }
+}
+
+/** Rows dropped per eviction: a quarter of the cache, so flushes are batched. */
+const EVICT_FRACTION = 0.25;
+
+/** The bounded cache and write buffer of one backend. */
+export class RowCache {
+  readonly #rows = new Map<string, Row>();
+  readonly #store: StateStore;
+  readonly #capacity: number;
+
+  constructor(store: StateStore, capacity: number) {
+    this.#store = store;
+    this.#capacity = capacity;
+  }
+
+  /** Rows in the cache. */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /**
+   * The row of `state` for the key encoded as `canonical` in `keyGroup`, read from the store on a
+   * miss (which may evict older rows, flushing dirty ones first).
+   */
+  row(state: RegisteredState, keyGroup: number, canonical: string): Row {
+    const id = String.fromCharCode(state.id) + canonical;
+    const cached = this.#rows.get(id);
+    if (cached !== undefined) return cached;
+    const key = rowKey(keyGroup, state.id, canonical);
+    const value = this.#store.get(key);
+    const row = new Row(
+      state,
+      keyGroup,
+      canonical,
+      value === undefined ? undefined : decodeRowValue(state.kind, key, value),
+    );
+    if (this.#rows.size >= this.#capacity) this.#evict();
+    this.#rows.set(id, row);
+    return row;
+  }
+
+  /**
+   * Writes every dirty row to the store, in one transaction.
+   * @throws StateAccessError `unencodable-value` before anything is written if a value cannot be
+   * encoded (the rows stay dirty).
+   */
+  flush(): void {
+    const writes: RowWrite[] = [];
+    const flushed: Row[] = [];
+    for (const row of this.#rows.values()) {
+      if (!row.dirty) continue;
+      const { state, keyGroup, canonical, stored } = row;
+      writes.push({
+        key: rowKey(keyGroup, state.id, canonical),
+        value:
+          stored === undefined
+            ? undefined
+            : encodeRowValue(state.name, state.kind, keyGroup, canonical, stored),
+      });
+      flushed.push(row);
+    }
+    this.#store.write(writes);
+    for (const row of flushed) row.dirty = false;
+  }
+
+  /** Flushes, then empties the cache (after a restore wrote rows under it). */
+  invalidate(): void {
+    this.flush();
+    this.clear();
+  }
+
+  /** Drops every row without writing anything (dispose). */
+  clear(): void {
+    for (const row of this.#rows.values()) row.live = false;
+    this.#rows.clear();
+  }
+
+  #evict(): void {
+    this.flush();
+    let drop = Math.max(1, Math.floor(this.#capacity * EVICT_FRACTION));
+    for (const [id, row] of this.#rows) {
+      if (drop-- <= 0) break;
+      row.live = false;
+      this.#rows.delete(id);
+    }
+  }
+}
