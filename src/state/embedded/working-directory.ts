@@ -4,7 +4,8 @@
  * `<os.tmpdir()>/weir-state`), removed when the backend is disposed. A process that crashed or was
  * killed cannot remove its directories, so whenever a directory is created the base is swept of
  * those whose process no longer runs: leftovers live at most until the next embedded backend
- * starts on the machine.
+ * starts on the machine. A thread that exits through `process.exit()` or an uncaught error removes
+ * its directories on the way out; only a thread terminated from outside leaves them to the sweep.
  *
  * Thread: any worker thread; the sweep tolerates concurrent sweeps by other threads and processes.
  */
@@ -14,6 +15,10 @@ import { join } from 'node:path';
 
 const PREFIX = 'weir-';
 const OWNED = /^weir-(\d+)-/;
+
+/** This thread's working directories not removed yet, removed if the thread exits early. */
+const live = new Set<string>();
+let exitHookInstalled = false;
 
 /** The default base directory of working directories. */
 export function defaultStateDirectory(): string {
@@ -28,11 +33,20 @@ export function createWorkingDirectory(base: string, label: string): string {
   mkdirSync(base, { recursive: true });
   sweepLeftovers(base);
   const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60);
-  return mkdtempSync(join(base, `${PREFIX}${process.pid}-${safe}-`));
+  const directory = mkdtempSync(join(base, `${PREFIX}${process.pid}-${safe}-`));
+  live.add(directory);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const leftover of live) removeWorkingDirectory(leftover);
+    });
+  }
+  return directory;
 }
 
 /** Removes a working directory and everything in it; never throws. */
 export function removeWorkingDirectory(directory: string): void {
+  live.delete(directory);
   try {
     rmSync(directory, { recursive: true, force: true, maxRetries: 2 });
   } catch {
