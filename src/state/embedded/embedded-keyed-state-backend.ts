@@ -8,9 +8,9 @@
  * (`embedded-restore.ts`), so checkpoints and savepoints move between backends.
  *
  * Differences from the heap backend a user may notice: values are serialized (msgpack) when their
- * row is flushed, so a value read back after its row left the cache is an equal copy, and a value
- * msgpack cannot encode fails the flush (the snapshot, or the record whose access evicted it); a
- * list or map is one row per key, rewritten whole when flushed.
+ * row is written to LMDB, so a value read back after its row left the cache is an equal copy, and a
+ * value msgpack cannot encode fails the record whose access evicts its row (not only the
+ * checkpoint); a list or map is one row per key, rewritten whole when written.
  *
  * Thread: the owning subtask's worker thread only.
  */
@@ -34,7 +34,7 @@ import {
 } from '../state-descriptor.ts';
 import { embeddedHandle } from './embedded-kinds.ts';
 import { type EmbeddedRestoreTarget, restoreRows } from './embedded-restore.ts';
-import { EmbeddedSnapshot, FailedSnapshot } from './embedded-snapshot.ts';
+import { EmbeddedSnapshot } from './embedded-snapshot.ts';
 import { type RegisteredState, SnapshotCounter } from './registered-state.ts';
 import { RowAccess, RowKeyContext } from './row-access.ts';
 import { RowCache } from './row-cache.ts';
@@ -224,12 +224,9 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
 
   snapshot(): KeyedStateSnapshot {
     this.#checkOpen();
-    try {
-      this.#cache.flush();
-    } catch (error) {
-      // As the heap backend does, a value that cannot be encoded fails the asynchronous part.
-      return new FailedSnapshot(this.#range, error);
-    }
+    // No I/O here: the dirty rows are captured by reference (copy-on-write), LMDB's by a read
+    // transaction; a value that cannot be encoded fails the asynchronous part, as on the heap.
+    const captured = this.#cache.captureDirty();
     const snapshot = this.#store.snapshot();
     this.#pendingSnapshots++;
     const states = Array.from(this.#states.values(), ({ state }) => ({
@@ -242,6 +239,7 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
       store: this.#store,
       snapshot,
       states,
+      captured,
       keyGroupRange: this.#range,
       maxParallelism: this.#maxParallelism,
       sequence: this.#counter.snapshots++,

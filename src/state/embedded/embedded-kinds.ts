@@ -13,7 +13,8 @@ import type { RowAccess } from './row-access.ts';
 
 /** The handle of `descriptor` over `access`. */
 export function embeddedHandle(descriptor: AnyStateDescriptor, access: RowAccess): unknown {
-  const cells = access as CellStore<never>;
+  // One cast: the handles are generic in their value type; the row access stores unknown values.
+  const cells = access as unknown as CellStore<never>;
   switch (descriptor.kind) {
     case 'value':
       return new HeapValueState(access, descriptor.defaultValue);

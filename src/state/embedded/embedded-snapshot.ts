@@ -1,8 +1,10 @@
 /**
- * A snapshot of an embedded backend. The synchronous part (`backend.snapshot()`) flushes the row
- * cache (at most its capacity of rows) and opens an LMDB read transaction: an MVCC snapshot that
- * later writes never change, so its cost does not depend on the state's size. The asynchronous
- * part (`encode`) scans the rows key group by key group through that transaction and writes the
+ * A snapshot of an embedded backend. The synchronous part (`backend.snapshot()`) opens an LMDB read
+ * transaction (an MVCC snapshot that later writes never change) and captures, by reference, the
+ * cached rows that are dirty (newer than what LMDB holds; copy-on-write keeps them, see
+ * `row-access.ts`): no I/O, and a cost that depends on the cache's size, not the state's. The
+ * asynchronous part (`encode`) scans the rows key group by key group through that transaction,
+ * with the captured rows taking precedence over LMDB's, and writes the
  * same key-group snapshot format as the heap backend (`key-group-codec.ts`), so a snapshot of
  * either backend restores into the other, at any parallelism. One key group's entries of one state
  * are in memory at a time, plus the blobs written so far.
@@ -13,6 +15,8 @@
  * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
  */
 import { resolveEncodeOptions, snapshotReleased } from '../backend-support.ts';
+import { heapKind } from '../heap/heap-kinds.ts';
+import { decodeCanonicalKey } from '../key-decoding.ts';
 import { createStatePackr, KeyGroupWriter } from '../key-group-codec.ts';
 import type { KeyGroupRange } from '../key-groups.ts';
 import type {
@@ -23,7 +27,8 @@ import type {
   SnapshotEncodeOptions,
 } from '../keyed-state-snapshot.ts';
 import type { StateKind } from '../state-descriptor.ts';
-import { rowPlain, rowUserKey } from './row-codec.ts';
+import type { CapturedRows } from './row-cache.ts';
+import { rowCanonical, rowPlain, rowUserKey } from './row-codec.ts';
 import { keyGroupRows, stateRange } from './row-key.ts';
 import type { StateStore, StoreSnapshot } from './state-store.ts';
 
@@ -41,6 +46,8 @@ export interface SnapshotSource {
   readonly store: StateStore;
   readonly snapshot: StoreSnapshot;
   readonly states: readonly CapturedState[];
+  /** The dirty cached rows at the snapshot point, newer than the rows `snapshot` reads. */
+  readonly captured: CapturedRows;
   readonly keyGroupRange: KeyGroupRange;
   readonly maxParallelism: number;
   readonly sequence: number;
@@ -59,12 +66,16 @@ export class EmbeddedSnapshot implements KeyedStateSnapshot {
   readonly keyGroupRange: KeyGroupRange;
   readonly sequence: number;
   readonly #source: SnapshotSource;
+  /** Key groups holding captured rows. */
+  readonly #capturedGroups = new Set<number>();
   #phase: 'captured' | 'encoding' | 'released' = 'captured';
   #sinceYield = 0;
   #entries = 0;
 
   constructor(source: SnapshotSource) {
     this.#source = source;
+    for (const byGroup of source.captured.values())
+      for (const keyGroup of byGroup.keys()) this.#capturedGroups.add(keyGroup);
     this.keyGroupRange = source.keyGroupRange;
     this.sequence = source.sequence;
   }
@@ -81,7 +92,7 @@ export class EmbeddedSnapshot implements KeyedStateSnapshot {
       let sizeBytes = 0;
       for (let keyGroup = keyGroupRange.start; keyGroup <= keyGroupRange.end; keyGroup++) {
         const [from, to] = keyGroupRows(keyGroup);
-        if (!store.hasRows(from, to, snapshot)) continue;
+        if (!this.#capturedGroups.has(keyGroup) && !store.hasRows(from, to, snapshot)) continue;
         const group = keyGroup - keyGroupRange.start;
         const parts: StateEntries[] = [];
         for (const state of states) {
@@ -129,12 +140,24 @@ export class EmbeddedSnapshot implements KeyedStateSnapshot {
     this.#source.onRelease();
   }
 
-  /** The entries of `state` in `keyGroup`, read synchronously (no cursor stays open across a pause). */
+  /**
+   * The entries of `state` in `keyGroup`: LMDB's rows as of the read transaction, replaced by the
+   * captured rows of the same keys (`undefined`: deleted since). Read synchronously, so no cursor
+   * stays open across a pause.
+   */
   #collect(keyGroup: number, state: CapturedState): unknown[] {
+    const captured = this.#source.captured.get(state.id)?.get(keyGroup);
     const [from, to] = stateRange(keyGroup, state.id);
     const flat: unknown[] = [];
-    for (const { key, value } of this.#source.store.rows(from, to, this.#source.snapshot))
+    for (const { key, value } of this.#source.store.rows(from, to, this.#source.snapshot)) {
+      if (captured?.has(rowCanonical(key, value))) continue;
       flat.push(rowUserKey(key, value), rowPlain(key, value));
+    }
+    if (captured !== undefined) {
+      const toPlain = heapKind(state.kind).toPlain;
+      for (const [canonical, stored] of captured)
+        if (stored !== undefined) flat.push(decodeCanonicalKey(canonical), toPlain(stored));
+    }
     return flat;
   }
 
@@ -157,21 +180,4 @@ export class EmbeddedSnapshot implements KeyedStateSnapshot {
       if (this.#phase === 'released') throw snapshotReleased(true);
     }
   }
-}
-
-/** A snapshot whose synchronous part failed (a value could not be encoded): `encode` rejects. */
-export class FailedSnapshot implements KeyedStateSnapshot {
-  readonly keyGroupRange: KeyGroupRange;
-  readonly #error: unknown;
-
-  constructor(keyGroupRange: KeyGroupRange, error: unknown) {
-    this.keyGroupRange = keyGroupRange;
-    this.#error = error;
-  }
-
-  encode(): Promise<EncodedKeyedState> {
-    return Promise.reject(this.#error);
-  }
-
-  release(): void {}
 }

@@ -1,9 +1,10 @@
 /**
  * The bridge from the shared state handles (`heap/heap-*-state.ts`) to the embedded backend's rows:
  * {@link RowAccess} implements both access interfaces those handles use (`ValueAccess`,
- * `CellStore`) over the current key's cached row. No copy-on-write is needed here: a snapshot reads
- * the store through an LMDB read transaction, never the cache, so a handle may mutate a cached
- * value in place. Each write marks the row dirty and stamps its (state, key group) as written for
+ * `CellStore`) over the current key's cached row. A snapshot reads the store through an LMDB read
+ * transaction plus the dirty rows it captured by reference; so a handle mutates a cached value in
+ * place unless a pending snapshot shares it, and then replaces it with a copy first (copy-on-write
+ * per row, only for rows dirty at a snapshot point). Each write marks the row dirty and stamps its (state, key group) as written for
  * incremental snapshots. The handle keeps the row of the last key it saw, so repeated accesses for
  * one record cost no lookup.
  *
@@ -46,6 +47,7 @@ export class RowAccess implements ValueAccess<unknown>, CellStore<unknown> {
   set(stored: unknown): void {
     const row = this.#row();
     row.stored = stored;
+    row.shared = false;
     this.#wrote(row);
   }
 
@@ -53,6 +55,7 @@ export class RowAccess implements ValueAccess<unknown>, CellStore<unknown> {
     const row = this.#row();
     if (row.stored === undefined) return;
     row.stored = undefined;
+    row.shared = false;
     this.#wrote(row);
   }
 
@@ -60,18 +63,24 @@ export class RowAccess implements ValueAccess<unknown>, CellStore<unknown> {
     return this.#row().stored as Cell<unknown> | undefined;
   }
 
-  own(): Cell<unknown> | undefined {
+  own(copy: (value: unknown) => unknown): Cell<unknown> | undefined {
     const row = this.#row();
-    if (row.stored === undefined) return undefined;
+    const cell = row.stored as Cell<unknown> | undefined;
+    if (cell === undefined) return undefined;
     this.#wrote(row);
-    return row.stored as Cell<unknown>;
+    if (!row.shared) return cell;
+    const owned = new Cell(copy(cell.value), 0);
+    row.stored = owned;
+    row.shared = false;
+    return owned;
   }
 
   put(value: unknown): void {
     const row = this.#row();
     const cell = row.stored as Cell<unknown> | undefined;
-    if (cell === undefined) row.stored = new Cell(value, 0);
+    if (cell === undefined || row.shared) row.stored = new Cell(value, 0);
     else cell.value = value;
+    row.shared = false;
     this.#wrote(row);
   }
 

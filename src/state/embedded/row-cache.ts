@@ -4,10 +4,15 @@
  * the current key's row here, or reads it from the store once; writes change the cached row and
  * mark it dirty. When the cache is full, every dirty row is written in one LMDB write transaction
  * and the oldest rows (first in, first out) are dropped, so memory stays at `capacity` rows
- * whatever the state's size. Snapshots, key iteration and restores flush first.
+ * whatever the state's size. Key iteration and restores flush first.
  *
  * A handle may keep a reference to a row between accesses; `live` turns false when the row leaves
  * the cache, so that it looks the row up again instead of writing to a dropped one.
+ *
+ * A snapshot's synchronous part does not write the dirty rows: it captures them
+ * ({@link RowCache.captureDirty}: references, no copies) and marks them `shared`; the first in-place
+ * mutation of a shared row's value replaces it with a copy first (see `row-access.ts`), so the
+ * snapshot keeps what the row held at the snapshot point.
  *
  * Thread: the owning subtask's worker thread.
  */
@@ -24,6 +29,8 @@ export class Row {
   dirty = false;
   /** Still in the cache. */
   live = true;
+  /** A pending snapshot holds `stored`: it must be replaced, not mutated in place. */
+  shared = false;
   readonly state: RegisteredState;
   readonly keyGroup: number;
   /** The key's canonical encoding. */
@@ -36,6 +43,9 @@ export class Row {
     this.stored = stored;
   }
 }
+
+/** The dirty rows a snapshot captured: state id → key group → canonical key → stored form. */
+export type CapturedRows = Map<number, Map<number, Map<string, unknown>>>;
 
 /** Rows dropped per eviction: a quarter of the cache, so flushes are batched. */
 const EVICT_FRACTION = 0.25;
@@ -99,6 +109,24 @@ export class RowCache {
     }
     this.#store.write(writes);
     for (const row of flushed) row.dirty = false;
+  }
+
+  /**
+   * The dirty rows, by state, key group and key (what LMDB does not hold yet), each marked shared:
+   * the synchronous part of a snapshot, O(cached rows), no I/O.
+   */
+  captureDirty(): CapturedRows {
+    const captured: CapturedRows = new Map();
+    for (const row of this.#rows.values()) {
+      if (!row.dirty) continue;
+      row.shared = true;
+      let byGroup = captured.get(row.state.id);
+      if (byGroup === undefined) captured.set(row.state.id, (byGroup = new Map()));
+      let byKey = byGroup.get(row.keyGroup);
+      if (byKey === undefined) byGroup.set(row.keyGroup, (byKey = new Map()));
+      byKey.set(row.canonical, row.stored);
+    }
+    return captured;
   }
 
   /** Flushes, then empties the cache (after a restore wrote rows under it). */
