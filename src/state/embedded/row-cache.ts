@@ -3,8 +3,9 @@
  * write buffer (RocksDB's memtable and block cache in one, much simplified). A state access finds
  * the current key's row here, or reads it from the store once; writes change the cached row and
  * mark it dirty. When the cache is full, every dirty row is written in one LMDB write transaction
- * and the oldest rows (first in, first out) are dropped, so memory stays at `capacity` rows
- * whatever the state's size. Key iteration and restores flush first.
+ * and a quarter of the rows is dropped, oldest first but giving rows used since the last eviction a
+ * second chance (the CLOCK approximation of least recently used: a hit costs one boolean store), so
+ * memory stays at `capacity` rows whatever the state's size. Key iteration and restores flush first.
  *
  * A handle may keep a reference to a row between accesses; `live` turns false when the row leaves
  * the cache, so that it looks the row up again instead of writing to a dropped one.
@@ -31,6 +32,8 @@ export class Row {
   live = true;
   /** A pending snapshot holds `stored`: it must be replaced, not mutated in place. */
   shared = false;
+  /** Used since the last eviction pass went by: survives the next one. */
+  referenced = false;
   readonly state: RegisteredState;
   readonly keyGroup: number;
   /** The key's canonical encoding. */
@@ -73,7 +76,10 @@ export class RowCache {
   row(state: RegisteredState, keyGroup: number, canonical: string): Row {
     const id = String.fromCharCode(state.id) + canonical;
     const cached = this.#rows.get(id);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      cached.referenced = true;
+      return cached;
+    }
     const key = rowKey(keyGroup, state.id, canonical);
     const value = this.#store.get(key);
     const row = new Row(
@@ -144,6 +150,21 @@ export class RowCache {
   #evict(): void {
     this.flush();
     let drop = Math.max(1, Math.floor(this.#capacity * EVICT_FRACTION));
+    // One pass in insertion order: a referenced row loses its flag and moves to the back, an
+    // unreferenced one is dropped. Moved rows are met again only after every other row.
+    let visits = this.#rows.size;
+    for (const [id, row] of this.#rows) {
+      if (drop === 0 || visits-- === 0) break;
+      this.#rows.delete(id);
+      if (row.referenced) {
+        row.referenced = false;
+        this.#rows.set(id, row);
+      } else {
+        row.live = false;
+        drop--;
+      }
+    }
+    // Every row was referenced: drop the oldest ones now that their flags are cleared.
     for (const [id, row] of this.#rows) {
       if (drop-- <= 0) break;
       row.live = false;
