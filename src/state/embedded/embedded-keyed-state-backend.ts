@@ -90,7 +90,8 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
 
   /**
    * Creates the working directory and opens the store in it.
-   * @throws InvalidOptionError for a bad max parallelism, key-group range, directory or cache size.
+   * @throws InvalidOptionError for a bad max parallelism, key-group range or cache size, or a
+   * directory that cannot be created or written.
    */
   constructor(options: EmbeddedKeyedStateBackendOptions = {}) {
     const { maxParallelism, range } = resolveKeyGroups(options);
@@ -103,7 +104,17 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
     this.#maxParallelism = maxParallelism;
     this.#range = range;
     this.#groupCount = range.end - range.start + 1;
-    this.#directory = createWorkingDirectory(base, options.label ?? 'keyed');
+    try {
+      this.#directory = createWorkingDirectory(base, options.label ?? 'keyed');
+    } catch (error) {
+      // A configuration problem (permissions, a file in the way): name the option and the cause.
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new InvalidOptionError(
+        'directory',
+        `a directory this process can create and write (${reason})`,
+        base,
+      );
+    }
     try {
       this.#store = new StateStore(this.#directory);
     } catch (error) {

@@ -2,7 +2,7 @@
 // backends both ways (also across parallelism), memory stays at the row-cache bound, long keys,
 // option validation, and the working directory's life (removed on dispose, leftovers of dead
 // processes swept).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,10 @@ describe('EmbeddedKeyedStateBackend', () => {
     expect(() => embedded({ cacheRows: 0 })).toThrow(/cacheRows/);
     expect(() => embedded({ directory: '' })).toThrow(InvalidOptionError);
     expect(() => embedded({ keyGroupRange: { start: 3, end: 2 } })).toThrow(/keyGroupRange\.end/);
+    writeFileSync(join(base, 'a-file'), 'not a directory');
+    expect(() => embedded({ directory: join(base, 'a-file', 'state') })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', option: 'directory' }),
+    );
   });
 
   it('restores a heap snapshot, and the heap backend restores its snapshot, at another parallelism too', async () => {
