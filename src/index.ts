@@ -136,6 +136,12 @@ export type { KeyedStateBackend, RestoreOptions } from './state/keyed-state-back
 export { type ListState, type ListStateDescriptor, listState } from './state/list-state.ts';
 export { type MapState, type MapStateDescriptor, mapState } from './state/map-state.ts';
 export { type ReducingState, type ReducingStateDescriptor, reducingState } from './state/reducing-state.ts';
+export type {
+  EmbeddedStateBackendOptions,
+  HeapStateBackendOptions,
+  StateBackendOptions,
+  StateBackendType,
+} from './state/state-backend-options.ts';
 export type { StateDescriptor, StateKind } from './state/state-descriptor.ts';
 // ── keyed state ──
 export { type ValueState, type ValueStateDescriptor, valueState } from './state/value-state.ts';

@@ -8,6 +8,11 @@ import { type CheckpointingOptions, resolveCheckpointConfig } from '../checkpoin
 import { InvalidOptionError } from '../errors.ts';
 import type { RestartOptions } from '../restart/config.ts';
 import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
+import {
+  resolveStateBackendOptions,
+  type StateBackendOptions,
+  type StateBackendType,
+} from '../state/state-backend-options.ts';
 
 /** Options of a stream environment. */
 export interface StreamEnvironmentOptions {
@@ -36,6 +41,13 @@ export interface StreamEnvironmentOptions {
    * with them; `{ strategy: 'fallback' }` defers to the engine configuration (docs/restart.md).
    */
   readonly restart?: RestartOptions;
+  /**
+   * Where keyed state lives: `'heap'` (default, Flink's `hashmap`) or `'embedded'`, an on-disk LMDB
+   * store per keyed operator and subtask for state larger than memory (Flink's `rocksdb`), also as
+   * `{ type: 'embedded', directory, cacheRows }`. Checkpoints and savepoints of either restore into
+   * the other. See `docs/state-backends.md`.
+   */
+  readonly stateBackend?: StateBackendOptions | StateBackendType;
   /** Resume from a savepoint or retained checkpoint (a `_metadata` directory or a checkpoint base directory). */
   readonly resume?: ResumeFrom;
   /** Resource limits of every worker thread (heap sizes); a worker that exceeds them fails the job. */
@@ -70,6 +82,7 @@ export interface ResolvedEnvironmentOptions {
   readonly runtimeMode: RuntimeMode;
   readonly checkpointing: CheckpointingOptions | undefined;
   readonly restart: RestartOptions | undefined;
+  readonly stateBackend: StateBackendOptions;
   readonly resume: ResumeFrom | undefined;
   readonly workerResourceLimits: ResourceLimits | undefined;
   readonly module: string | undefined;
@@ -145,6 +158,7 @@ export function resolveEnvironmentOptions(
   ) {
     throw new InvalidOptionError('resume.path', 'a non-empty directory path', resume?.path);
   }
+  const stateBackend = resolveStateBackendOptions(options.stateBackend);
   const workerResourceLimits = options.workerResourceLimits;
   const module = options.module === undefined ? undefined : String(options.module);
   return {
@@ -156,6 +170,7 @@ export function resolveEnvironmentOptions(
     runtimeMode,
     checkpointing,
     restart,
+    stateBackend,
     resume,
     workerResourceLimits,
     module,

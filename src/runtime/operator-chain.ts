@@ -1,15 +1,17 @@
 /**
  * Builds the operators of one subtask's chain, head to tail, each calling the next directly, with
  * a record counter in front of every operator (records in, for metrics and the job result). Keyed
- * operators get a keyed state backend that owns this subtask's key-group range.
+ * operators get a keyed state backend (the one the environment's `stateBackend` option chooses) that
+ * owns this subtask's key-group range; {@link disposeKeyedState} frees them (and the embedded
+ * backend's working directories) when the subtask ends.
  */
 import type { Collector } from '../api/functions.ts';
 import type { RuntimeMode } from '../api/options.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
-import { HeapKeyedStateBackend } from '../state/heap/heap-keyed-state-backend.ts';
 import { keyGroupRangeForOperator } from '../state/key-groups.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
+import { createKeyedStateBackend, type StateBackendOptions } from '../state/state-backend-options.ts';
 import type { Operator, OperatorContext, SourceReader } from './operators/operator.ts';
 
 /** The running chain of one subtask. */
@@ -31,6 +33,8 @@ export interface ChainContext {
   readonly maxParallelism: number;
   readonly runtimeMode: RuntimeMode;
   readonly transactional: boolean;
+  /** Which keyed-state backend keyed operators get. */
+  readonly stateBackend: StateBackendOptions;
   readonly sendToJobMaster: (payload: unknown) => void;
 }
 
@@ -46,9 +50,10 @@ export function buildOperatorChain(
   const contextFor = (node: StreamNode): OperatorContext => {
     let keyedState: KeyedStateBackend | undefined;
     if (node.keyed) {
-      keyedState = new HeapKeyedStateBackend({
+      keyedState = createKeyedStateBackend(base.stateBackend, {
         maxParallelism: base.maxParallelism,
         keyGroupRange: keyGroupRangeForOperator(base.maxParallelism, vertex.parallelism, base.subtaskIndex),
+        label: `${node.resolvedUid}-${base.subtaskIndex}`,
       });
       keyedBackends.set(node.resolvedUid, keyedState);
     }
@@ -87,6 +92,11 @@ export function buildOperatorChain(
     };
   }
   return { head, operators, source, counts, keyedBackends };
+}
+
+/** Disposes the chain's keyed state backends (the subtask ended, whichever way). */
+export function disposeKeyedState(chain: OperatorChain): void {
+  for (const backend of chain.keyedBackends.values()) backend.dispose();
 }
 
 function counting(counts: number[], index: number, operator: Operator): Collector<unknown> {

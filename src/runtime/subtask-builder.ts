@@ -10,7 +10,7 @@ import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
 import { loadJobEnvironment } from './job-loader.ts';
-import { buildOperatorChain, type OperatorChain } from './operator-chain.ts';
+import { buildOperatorChain, disposeKeyedState, type OperatorChain } from './operator-chain.ts';
 import type { TaskDeployment } from './protocol.ts';
 import { TaskOutput } from './task-output.ts';
 
@@ -66,22 +66,30 @@ export async function buildSubtask(
       maxParallelism: graph.maxParallelism,
       runtimeMode: env.options.runtimeMode,
       transactional: deployment.checkpointing?.finalCheckpoint ?? false,
+      stateBackend: env.options.stateBackend,
       sendToJobMaster,
     },
     output,
   );
   const sourceUid = vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined;
   const operatorUids = vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid);
-  for (const operator of chain.operators) await operator.open?.();
-  const replay = deployment.restore
-    ? await restoreSubtask(
-        deployment.restore,
-        chain,
-        sourceUid,
-        operatorUids,
-        ownership(vertex, graph.maxParallelism, deployment.subtaskIndex),
-      )
-    : [];
+  let replay: unknown[];
+  try {
+    for (const operator of chain.operators) await operator.open?.();
+    replay = deployment.restore
+      ? await restoreSubtask(
+          deployment.restore,
+          chain,
+          sourceUid,
+          operatorUids,
+          ownership(vertex, graph.maxParallelism, deployment.subtaskIndex),
+        )
+      : [];
+  } catch (error) {
+    // The host never sees this chain: free its keyed state (and working directories) here.
+    disposeKeyedState(chain);
+    throw error;
+  }
   const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
   return { vertex, chain, output, gate, sourceUid, operatorUids, replay };
 }

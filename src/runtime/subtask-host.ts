@@ -18,6 +18,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointControl } from './checkpointing/task-checkpointing.ts';
 import { TaskCheckpointing } from './checkpointing/task-checkpointing.ts';
 import { serializeError } from './error-transport.ts';
+import { disposeKeyedState } from './operator-chain.ts';
 import type { ControlFromTask, ControlToTask, SubtaskCounters, TaskDeployment } from './protocol.ts';
 import { type BuiltSubtask, buildSubtask } from './subtask-builder.ts';
 import type { TaskOutput } from './task-output.ts';
@@ -155,7 +156,11 @@ export class SubtaskHost {
     const chain = this.#built?.chain;
     if (!chain) return;
     chain.source?.close?.();
-    for (const operator of chain.operators) await operator.close?.();
+    try {
+      for (const operator of chain.operators) await operator.close?.();
+    } finally {
+      disposeKeyedState(chain);
+    }
   }
 
   #send(message: ControlFromTask): void {

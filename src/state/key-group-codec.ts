@@ -31,16 +31,41 @@ const MAGIC_1 = 0x4b; // K
 
 const CODEC_OPTIONS = { useRecords: true, moreTypes: true } as const;
 
-class UnencodableFunction extends Error {}
+/** Thrown by the state packers when they meet a function (msgpackr would drop it silently). */
+export class UnencodableFunction extends Error {}
+
+/** Throws {@link UnencodableFunction}: the `writeFunction` option of every state packer. */
+export const refuseFunction = (): never => {
+  throw new UnencodableFunction('function');
+};
 
 /** A msgpack packer with the format's options; functions are refused, not silently dropped. */
 export function createStatePackr(): Packr {
-  return new Packr({
-    ...CODEC_OPTIONS,
-    writeFunction: () => {
-      throw new UnencodableFunction('function');
-    },
-  });
+  return new Packr({ ...CODEC_OPTIONS, writeFunction: refuseFunction });
+}
+
+/**
+ * The error for a state value msgpack cannot encode (`error`, thrown by a state packer), naming the
+ * state, key group and key.
+ */
+export function unencodableValue(
+  stateName: string,
+  keyGroup: number,
+  key: unknown,
+  error: unknown,
+): StateAccessError {
+  const what =
+    error instanceof UnencodableFunction
+      ? 'a function'
+      : error instanceof RangeError
+        ? 'a cyclic or too deeply nested value'
+        : `a value msgpack cannot encode (${error instanceof Error ? error.message : String(error)})`;
+  return new StateAccessError(
+    'unencodable-value',
+    `state ${JSON.stringify(stateName)} holds ${what} under key ${describeValue(key)} ` +
+      `(key group ${keyGroup}); state values must be plain data`,
+    { cause: error },
+  );
 }
 
 /** Writes one key group's blob, state by state and batch by batch. */
@@ -115,18 +140,7 @@ export class KeyGroupWriter {
         break;
       }
     }
-    const what =
-      error instanceof UnencodableFunction
-        ? 'a function'
-        : error instanceof RangeError
-          ? 'a cyclic or too deeply nested value'
-          : `a value msgpack cannot encode (${error instanceof Error ? error.message : String(error)})`;
-    return new StateAccessError(
-      'unencodable-value',
-      `state ${JSON.stringify(this.#stateName)} holds ${what} under key ${describeValue(key)} ` +
-        `(key group ${this.#keyGroup}); state values must be plain data`,
-      { cause: error },
-    );
+    return unencodableValue(this.#stateName, this.#keyGroup, key, error);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The interface of keyed-state backends: where an operator subtask's keyed state lives (the heap
- * backend now, an on-disk one later; both run the contract suite in `test/contract/`). One backend
+ * backend in `heap/`, the on-disk embedded backend in `embedded/`; both run the contract suite in
+ * `test/contract/`). One backend
  * belongs to one operator subtask on one worker thread and holds the state of the key groups that
  * subtask owns. The runtime calls `setCurrentKey` once per record before the user function runs;
  * state handles obtained from `getState` then read and write that key's state.

@@ -59,3 +59,18 @@ export function checkFunction(factory: string, name: string, option: string, fn:
   if (typeof fn !== 'function')
     throw new InvalidOptionError(`${factory}(${JSON.stringify(name)}).${option}`, 'a function', fn);
 }
+
+/**
+ * Checks that `descriptor` is one the backends understand (made by a descriptor factory).
+ * @throws InvalidOptionError otherwise.
+ */
+export function checkStateDescriptor(descriptor: StateDescriptor<unknown>): AnyStateDescriptor {
+  const d = descriptor as AnyStateDescriptor | null | undefined;
+  if (typeof d !== 'object' || d === null || !STATE_KINDS.includes(d.kind) || typeof d.name !== 'string')
+    throw new InvalidOptionError(
+      'state descriptor',
+      'a descriptor made by valueState, listState, mapState, reducingState or aggregatingState',
+      descriptor,
+    );
+  return d;
+}

@@ -1,5 +1,5 @@
-// The keyed-state backend contract: every backend runs this suite (the heap backend now, an on-disk
-// one later). Entry point: keyedStateBackendContract; snapshot and restore cases live next door.
+// The keyed-state backend contract: every backend runs this suite (the heap backend and the on-disk
+// embedded one). Entry point: keyedStateBackendContract; snapshot and restore cases live next door.
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.ts';
 import { InvalidKeyError, StateAccessError } from '../../src/state/errors.ts';

@@ -70,6 +70,20 @@ export function snapshotCases(factory: BackendFactory): void {
       expect(dump(backend)).toEqual(after);
     });
 
+    it('is isolated from in-place writes that follow writes directly (no read, key iteration or flush between)', async () => {
+      // A twin populated the same way gives the expected state without touching the backend.
+      const twin = await open();
+      populate(twin, KEYS);
+      const before = dump(twin);
+      const backend = await open();
+      populate(backend, KEYS);
+      const snapshot = backend.snapshot();
+      backend.setCurrentKey(KEYS[1]);
+      backend.getState(states.list).update(['replaced']);
+      mutate(backend, 1);
+      expect(dump(await restored(await snapshot.encode()))).toEqual(before);
+    });
+
     it('is isolated from writes made while it encodes', async () => {
       const backend = await open();
       populate(backend, KEYS);

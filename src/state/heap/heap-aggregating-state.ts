@@ -8,15 +8,15 @@ import type {
   AggregatingStateDescriptor,
 } from '../aggregating-state.ts';
 import type { HeapKind } from './heap-kind.ts';
-import { CellAccess, cloneAccumulator } from './keyed-access.ts';
+import { CellAccess, type CellStore, cloneAccumulator } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 
 /** An {@link AggregatingState} backed by heap tables. */
 export class HeapAggregatingState<IN, ACC, OUT> implements AggregatingState<IN, OUT> {
-  readonly #cell: CellAccess<ACC>;
+  readonly #cell: CellStore<ACC>;
   readonly #aggregate: AggregateFunction<IN, ACC, OUT>;
 
-  constructor(cell: CellAccess<ACC>, aggregate: AggregateFunction<IN, ACC, OUT>) {
+  constructor(cell: CellStore<ACC>, aggregate: AggregateFunction<IN, ACC, OUT>) {
     this.#cell = cell;
     this.#aggregate = aggregate;
   }

@@ -1,34 +1,19 @@
-/**
- * The heap keyed-state backend (the default, as in Flink): state lives in JS `Map`s, one table per
- * state and owned key group, with copy-on-write at key-group granularity so that snapshots take a
- * synchronous part of O(key groups) and encode asynchronously while records keep updating state (see
- * `state-table.ts`, `heap-snapshot.ts`). The runtime sets the current key once per record; handles
- * from `getState` then cost a `Map` lookup per access and allocate nothing in the steady state.
- *
- * What users must not mutate (the backend keeps references, not copies, and an asynchronous
- * snapshot may still be encoding them): objects passed to `ValueState.update`, `ListState.add`,
- * `MapState.put` and friends after the call; objects returned by `value()`, `get()` and the
- * iterators; a descriptor's default value. Reduce and aggregate functions may mutate their
- * accumulator: they always receive a private one. Keys must not be mutated while current.
- *
- * Thread: the owning subtask's worker thread only.
- */
-import { describeValue, InvalidOptionError } from '../../errors.ts';
-import { StateAccessError } from '../errors.ts';
+import {
+  checkKeyGroupOwned,
+  keyNotOwned,
+  kindConflict,
+  resolveKeyGroups,
+  yieldToEventLoop,
+} from '../backend-support.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { encodeKey } from '../key-encoding.ts';
 import { checkKeyGroupBlob } from '../key-group-codec.ts';
-import {
-  checkKeyGroupRange,
-  DEFAULT_MAX_PARALLELISM,
-  type KeyGroupRange,
-  keyGroupRangeContains,
-} from '../key-groups.ts';
+import { DEFAULT_MAX_PARALLELISM, type KeyGroupRange } from '../key-groups.ts';
 import type { KeyedStateBackend, RestoreOptions } from '../keyed-state-backend.ts';
 import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
 import {
   type AnyStateDescriptor,
-  STATE_KINDS,
+  checkStateDescriptor,
   type StateDescriptor,
   type StateKind,
 } from '../state-descriptor.ts';
@@ -58,8 +43,6 @@ interface Registration {
   readonly handles: Map<AnyStateDescriptor, unknown>;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** Keyed state on the JS heap of one operator subtask. */
 export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> {
   readonly #maxParallelism: number;
@@ -81,11 +64,9 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
 
   /** @throws InvalidOptionError for a bad max parallelism or key-group range. */
   constructor(options: HeapKeyedStateBackendOptions = {}) {
-    const maxParallelism = options.maxParallelism ?? DEFAULT_MAX_PARALLELISM;
-    const range = options.keyGroupRange ?? { start: 0, end: maxParallelism - 1 };
-    checkKeyGroupRange(range, maxParallelism, 'keyGroupRange');
+    const { maxParallelism, range } = resolveKeyGroups(options);
     this.#maxParallelism = maxParallelism;
-    this.#range = Object.freeze({ start: range.start, end: range.end });
+    this.#range = range;
     this.#groupCount = range.end - range.start + 1;
   }
 
@@ -114,12 +95,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
     encodeKey(key, ctx.encoded);
     const keyGroup = ctx.encoded.hash % this.#maxParallelism;
     const group = keyGroup - this.#range.start;
-    if (group < 0 || group >= this.#groupCount)
-      throw new StateAccessError(
-        'key-group-not-owned',
-        `key ${describeValue(key)} is in key group ${keyGroup}, outside this backend's ` +
-          `key groups [${this.#range.start}, ${this.#range.end}]: the record reached the wrong subtask`,
-      );
+    if (group < 0 || group >= this.#groupCount) throw keyNotOwned(key, keyGroup, this.#range);
     if (this.#lazyCount > 0) this.#decodeLazy(group);
     ctx.key = key;
     ctx.mapKey = ctx.encoded.mapKey;
@@ -128,7 +104,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
   }
 
   getState<S>(descriptor: StateDescriptor<S>): S {
-    const d = checkDescriptor(descriptor);
+    const d = checkStateDescriptor(descriptor);
     const registration = this.#register(d.name, d.kind);
     let handle = registration.handles.get(d);
     if (handle === undefined) {
@@ -145,11 +121,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
 
   *keysInKeyGroup(stateName: string, keyGroup: number): IterableIterator<K> {
     this.#checkOpen();
-    if (!keyGroupRangeContains(this.#range, keyGroup))
-      throw new StateAccessError(
-        'key-group-not-owned',
-        `key group ${keyGroup} is outside this backend's key groups [${this.#range.start}, ${this.#range.end}]`,
-      );
+    checkKeyGroupOwned(this.#range, keyGroup);
     this.#decodeLazy(keyGroup - this.#range.start);
     const table = this.#states.get(stateName)?.tables.byGroup[keyGroup - this.#range.start];
     if (table !== undefined) for (const mapKey of table.map.keys()) yield fromMapKey(mapKey) as K;
@@ -301,10 +273,7 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
       };
       this.#states.set(name, registration);
     } else if (registration.tables.kind !== kind) {
-      throw new StateAccessError(
-        'kind-conflict',
-        `state ${JSON.stringify(name)} is ${registration.tables.kind} state; it cannot also be ${kind} state`,
-      );
+      throw kindConflict(name, registration.tables.kind, kind);
     }
     return registration;
   }
@@ -319,15 +288,4 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> 
   #checkOpen(): void {
     if (this.#ctx.disposed) this.#ctx.fail();
   }
-}
-
-function checkDescriptor(descriptor: StateDescriptor<unknown>): AnyStateDescriptor {
-  const d = descriptor as AnyStateDescriptor | null | undefined;
-  if (typeof d !== 'object' || d === null || !STATE_KINDS.includes(d.kind) || typeof d.name !== 'string')
-    throw new InvalidOptionError(
-      'state descriptor',
-      'a descriptor made by valueState, listState, mapState, reducingState or aggregatingState',
-      descriptor,
-    );
-  return d;
 }

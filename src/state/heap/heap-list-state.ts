@@ -4,7 +4,7 @@
  */
 import type { ListState, ListStateDescriptor } from '../list-state.ts';
 import type { HeapKind } from './heap-kind.ts';
-import { CellAccess } from './keyed-access.ts';
+import { CellAccess, type CellStore } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -15,9 +15,9 @@ function copyArray<T>(items: T[]): T[] {
 
 /** A {@link ListState} backed by heap tables. */
 export class HeapListState<T> implements ListState<T> {
-  readonly #cell: CellAccess<T[]>;
+  readonly #cell: CellStore<T[]>;
 
-  constructor(cell: CellAccess<T[]>) {
+  constructor(cell: CellStore<T[]>) {
     this.#cell = cell;
   }
 

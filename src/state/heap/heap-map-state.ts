@@ -8,7 +8,7 @@ import { fromMapKey } from '../key-decoding.ts';
 import { toMapKey } from '../key-encoding.ts';
 import type { MapState, MapStateDescriptor } from '../map-state.ts';
 import type { HeapKind } from './heap-kind.ts';
-import { CellAccess } from './keyed-access.ts';
+import { CellAccess, type CellStore } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 
 type Entries<V> = Map<unknown, V>;
@@ -19,9 +19,9 @@ function copyMap<V>(entries: Entries<V>): Entries<V> {
 
 /** A {@link MapState} backed by heap tables. */
 export class HeapMapState<K, V> implements MapState<K, V> {
-  readonly #cell: CellAccess<Entries<V>>;
+  readonly #cell: CellStore<Entries<V>>;
 
-  constructor(cell: CellAccess<Entries<V>>) {
+  constructor(cell: CellStore<Entries<V>>) {
     this.#cell = cell;
   }
 

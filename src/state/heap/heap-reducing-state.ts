@@ -5,15 +5,15 @@
  */
 import type { ReducingState, ReducingStateDescriptor } from '../reducing-state.ts';
 import type { HeapKind } from './heap-kind.ts';
-import { CellAccess, cloneAccumulator } from './keyed-access.ts';
+import { CellAccess, type CellStore, cloneAccumulator } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 
 /** A {@link ReducingState} backed by heap tables. */
 export class HeapReducingState<T> implements ReducingState<T> {
-  readonly #cell: CellAccess<T>;
+  readonly #cell: CellStore<T>;
   readonly #reduce: (accumulated: T, next: T) => T;
 
-  constructor(cell: CellAccess<T>, reduce: (accumulated: T, next: T) => T) {
+  constructor(cell: CellStore<T>, reduce: (accumulated: T, next: T) => T) {
     this.#cell = cell;
     this.#reduce = reduce;
   }

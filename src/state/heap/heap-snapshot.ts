@@ -15,8 +15,7 @@
  * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
  */
 import type { Packr } from 'msgpackr';
-import { InvalidOptionError } from '../../errors.ts';
-import { StateAccessError } from '../errors.ts';
+import { resolveEncodeOptions, snapshotReleased } from '../backend-support.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { createStatePackr, KeyGroupWriter } from '../key-group-codec.ts';
 import type { KeyGroupRange } from '../key-groups.ts';
@@ -30,10 +29,6 @@ import type {
 import { heapKind } from './heap-kinds.ts';
 import { decodeKeyGroup } from './heap-restore.ts';
 import { Epochs, type StateTable, StateTables } from './state-table.ts';
-
-const DEFAULT_BATCH_ENTRIES = 512;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The pinned tables, flat so that the synchronous part allocates no object per table: group `g`
@@ -162,17 +157,8 @@ export class HeapSnapshot implements KeyedStateSnapshot {
   }
 
   async encode(options: SnapshotEncodeOptions = {}): Promise<EncodedKeyedState> {
-    if (this.#phase !== 'captured')
-      throw new StateAccessError(
-        'snapshot-released',
-        'a snapshot can be encoded once, before it is released',
-      );
-    const batchEntries = options.batchEntries ?? DEFAULT_BATCH_ENTRIES;
-    if (!Number.isInteger(batchEntries) || batchEntries < 1)
-      throw new InvalidOptionError('batchEntries', 'a positive integer', batchEntries);
-    const pause = options.yieldControl ?? yieldToEventLoop;
-    const incremental = options.incremental;
-    const base = incremental?.base;
+    if (this.#phase !== 'captured') throw snapshotReleased(false);
+    const { batchEntries, pause, incremental, base } = resolveEncodeOptions(options);
     this.#phase = 'encoding';
     try {
       const encoder = new TableEncoder(createStatePackr(), batchEntries, async () => this.#pause(pause));
@@ -278,7 +264,6 @@ export class HeapSnapshot implements KeyedStateSnapshot {
   /** Lets other work run, then stops if the snapshot was released meanwhile. */
   async #pause(pause: () => Promise<void>): Promise<void> {
     await pause();
-    if (this.#phase === 'released')
-      throw new StateAccessError('snapshot-released', 'the snapshot was released while it was being encoded');
+    if (this.#phase === 'released') throw snapshotReleased(true);
   }
 }

@@ -4,14 +4,14 @@
  */
 import type { ValueState, ValueStateDescriptor } from '../value-state.ts';
 import type { HeapKind } from './heap-kind.ts';
-import { KeyedAccess } from './keyed-access.ts';
+import { KeyedAccess, type ValueAccess } from './keyed-access.ts';
 
 /** A {@link ValueState} backed by heap tables. */
 export class HeapValueState<T, V> implements ValueState<T, V> {
-  readonly #access: KeyedAccess<T>;
+  readonly #access: ValueAccess<T>;
   readonly #defaultValue: V;
 
-  constructor(access: KeyedAccess<T>, defaultValue: V) {
+  constructor(access: ValueAccess<T>, defaultValue: V) {
     this.#access = access;
     this.#defaultValue = defaultValue;
   }

@@ -9,8 +9,38 @@
 import type { KeyContext } from './key-context.ts';
 import { Cell, type StateTable, type StateTables } from './state-table.ts';
 
+/**
+ * What a value-state handle needs: the current key's stored value. Implemented by
+ * {@link KeyedAccess} here and by the embedded backend's row access, so both backends share the
+ * handle classes.
+ */
+export interface ValueAccess<S> {
+  /** The current key's stored value, or `undefined`. */
+  get(): S | undefined;
+  /** Stores `stored` for the current key. */
+  set(stored: S): void;
+  /** Removes the current key's entry. */
+  delete(): void;
+}
+
+/**
+ * What the handles of kinds mutated in place (list, map, reducing, aggregating) need: the current
+ * key's {@link Cell}. Implemented by {@link CellAccess} (copy-on-write against pending snapshots) and
+ * by the embedded backend's row access.
+ */
+export interface CellStore<V> {
+  /** The current key's cell, for reading only; `undefined` if the key has none. */
+  peek(): Cell<V> | undefined;
+  /** The current key's cell, safe to mutate in place (`copy` makes a private copy if needed). */
+  own(copy: (value: V) => V): Cell<V> | undefined;
+  /** Replaces the current key's value with `value`. */
+  put(value: V): void;
+  /** Removes the current key's cell. */
+  delete(): void;
+}
+
 /** The current key's entry in one state. */
-export class KeyedAccess<S> {
+export class KeyedAccess<S> implements ValueAccess<S> {
   readonly #ctx: KeyContext;
   readonly #tables: StateTables<S>;
 
@@ -52,7 +82,7 @@ export class KeyedAccess<S> {
 }
 
 /** The current key's {@link Cell} in one state, with copy-on-write for in-place mutation. */
-export class CellAccess<V> {
+export class CellAccess<V> implements CellStore<V> {
   readonly #access: KeyedAccess<Cell<V>>;
 
   constructor(ctx: KeyContext, tables: StateTables<Cell<V>>) {

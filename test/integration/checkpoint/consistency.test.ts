@@ -1,10 +1,11 @@
 // Every completed exactly-once checkpoint holds, for each key, exactly the count of the records
 // of that key before the checkpointed source positions; at-least-once holds it as a lower bound.
+// The exactly-once and incremental cases run on the embedded (on-disk) state backend too.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startJob } from '../../../src/index.ts';
+import { type CheckpointingMode, type StateBackendType, startJob } from '../../../src/index.ts';
 import type { SequenceSplit } from '../../../src/runtime/sources/sequence-source.ts';
 import {
   channelRecords,
@@ -40,19 +41,31 @@ function sum(a: Map<string, number>, b: Map<string, number>): Map<string, number
   return out;
 }
 
-describe.each([1, 2, 4])('checkpoints at parallelism %i', (parallelism) => {
-  it.each([
-    ['exactly-once', false],
-    ['exactly-once', true],
-    ['at-least-once', false],
-    ['at-least-once', true],
-  ] as const)('%s checkpoints are consistent (skewed: %s)', async (mode, skew) => {
-    const dir = join(root, `${mode}-${parallelism}-${skew}`);
+const ALL_MODES = [
+  ['exactly-once', false],
+  ['exactly-once', true],
+  ['at-least-once', false],
+  ['at-least-once', true],
+] as const;
+
+/** Parallelism, state backend, and the (mode, skewed) cases run there. */
+const setups: [number, StateBackendType, readonly (readonly [CheckpointingMode, boolean])[]][] = [
+  [1, 'heap', ALL_MODES],
+  [2, 'heap', ALL_MODES],
+  [4, 'heap', ALL_MODES],
+  [1, 'embedded', ALL_MODES.slice(0, 2)],
+  [2, 'embedded', ALL_MODES.slice(0, 2)],
+];
+
+describe.each(setups)('checkpoints at parallelism %i, %s backend', (parallelism, stateBackend, cases) => {
+  it.each(cases)('%s checkpoints are consistent (skewed: %s)', async (mode, skew) => {
+    const dir = join(root, `${mode}-${parallelism}-${skew}-${stateBackend}`);
     const args: KeyedCountArgs = { ratePerSecond: 20_000, skew };
     const client = await startJob(new URL('../jobs/keyed-count.job.ts', import.meta.url), {
       args,
       environment: {
         parallelism,
+        stateBackend,
         checkpointing: { intervalMs: 20, mode, retained: 10_000, storage: { kind: 'filesystem', dir } },
       },
     });
@@ -147,15 +160,21 @@ describe.each([1, 2, 4])('unaligned checkpoints at parallelism %i', (parallelism
   );
 });
 
-describe.each([1, 2, 4])('incremental checkpoints at parallelism %i', (parallelism) => {
+describe.each([
+  [1, 'heap'],
+  [2, 'heap'],
+  [4, 'heap'],
+  [2, 'embedded'],
+] as const)('incremental checkpoints at parallelism %i, %s backend', (parallelism, stateBackend) => {
   it('every checkpoint, reading the files it shares with earlier ones, holds exactly the counts', async () => {
-    const dir = join(root, `incremental-${parallelism}`);
+    const dir = join(root, `incremental-${parallelism}-${stateBackend}`);
     // Few records per checkpoint over many keys, so that most key groups are unchanged and shared.
     const args: KeyedCountArgs = { ratePerSecond: 400, keys: 300, skew: false };
     const client = await startJob(new URL('../jobs/keyed-count.job.ts', import.meta.url), {
       args,
       environment: {
         parallelism,
+        stateBackend,
         checkpointing: {
           intervalMs: 20,
           incremental: true,

@@ -1,12 +1,13 @@
 // After injected failures (exceptions and worker exits at fixed seeded points) a job restarts from
 // its latest checkpoint: exactly-once, the final keyed state and the committed file output equal a
-// failure-free run exactly; at-least-once, nothing is lost and duplicates are counted.
+// failure-free run exactly (on the heap and the embedded state backend); at-least-once, nothing is
+// lost and duplicates are counted.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startJob } from '../../../src/index.ts';
+import { type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { osThreadCount } from '../../support/threads.ts';
 import { type ChaosArgs, COUNT, keyOf } from '../jobs/chaos.job.ts';
@@ -49,7 +50,12 @@ function failurePoints(seed: number, count: number): { throwAt: number[]; exitAt
 }
 
 const runs: Array<
-  [number, 'exactly-once' | 'at-least-once', number, { unaligned?: boolean; incremental?: boolean }]
+  [
+    number,
+    'exactly-once' | 'at-least-once',
+    number,
+    { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType },
+  ]
 > = [
   [1, 'exactly-once', 11, {}],
   [2, 'exactly-once', 12, {}],
@@ -60,10 +66,13 @@ const runs: Array<
   [4, 'exactly-once', 19, { incremental: true }],
   [2, 'at-least-once', 15, {}],
   [4, 'at-least-once', 16, {}],
+  [1, 'exactly-once', 21, { stateBackend: 'embedded' }],
+  [2, 'exactly-once', 22, { stateBackend: 'embedded', incremental: true }],
 ];
 
 describe('recovery under injected failures', () => {
-  it.each(runs)('parallelism %i, %s, seed %i %o', async (parallelism, mode, seed, extra) => {
+  it.each(runs)('parallelism %i, %s, seed %i %o', async (parallelism, mode, seed, options) => {
+    const { stateBackend = 'heap', ...extra } = options;
     const count = 6000;
     const keys = 13;
     const output = join(root, `out-${parallelism}-${mode}-${seed}`);
@@ -83,6 +92,7 @@ describe('recovery under injected failures', () => {
       args,
       environment: {
         parallelism,
+        stateBackend,
         checkpointing: {
           intervalMs: 50,
           mode,

@@ -1,10 +1,11 @@
 // A savepoint taken while a job runs resumes it exactly where it stopped, also at another
-// parallelism; damaged checkpoints and state the job cannot take are refused clearly.
+// parallelism and on the other state backend (heap to embedded and back); damaged checkpoints and
+// state the job cannot take are refused clearly.
 import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executeJob, JobCancelledError, startJob } from '../../../src/index.ts';
+import { executeJob, JobCancelledError, type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
 
@@ -22,10 +23,16 @@ function expectedCounts(args: KeyedCountArgs & { count: number }): Map<string, n
 }
 
 /** Runs the job until a checkpoint completed, then stops it with a savepoint; returns its directory. */
-async function savepointOf(args: KeyedCountArgs, parallelism: number, name: string): Promise<string> {
+async function savepointOf(
+  args: KeyedCountArgs,
+  parallelism: number,
+  name: string,
+  environment: { stateBackend?: StateBackendType; resume?: { path: string } } = {},
+): Promise<string> {
   const client = await startJob(job, {
     args,
     environment: {
+      ...environment,
       parallelism,
       checkpointing: { storage: { kind: 'filesystem', dir: join(root, `${name}-chk`) } },
     },
@@ -65,6 +72,30 @@ describe('savepoints', () => {
       .filter((o) => o.uid === 'left' || o.uid === 'right')
       .reduce((n, o) => n + o.records, 0);
     expect(read).toBeLessThan(2 * args.count);
+  });
+
+  it('a heap savepoint at parallelism 2 resumes on the embedded backend at 1, and its savepoint on the heap at 3', async () => {
+    const args = { count: 40_000 };
+    const slow = { ...args, ratePerSecond: 4000 };
+    const fromHeap = await savepointOf(slow, 2, 'heap-to-embedded');
+    // Parallelism 1, not more: a source subtask without a split would finish and end checkpointing.
+    const fromEmbedded = await savepointOf(slow, 1, 'embedded-to-heap', {
+      stateBackend: 'embedded',
+      resume: { path: fromHeap },
+    });
+    const dir = join(root, 'resumed-on-heap');
+    const result = await executeJob(job, {
+      args,
+      environment: {
+        parallelism: 3,
+        stateBackend: 'heap',
+        resume: { path: fromEmbedded },
+        checkpointing: { intervalMs: 100, storage: { kind: 'filesystem', dir } },
+      },
+    });
+    expect(result.attempts).toBe(1);
+    const final = (await completedCheckpoints(dir)).at(-1)!;
+    expect(await keyedValues(final, 'counter', COUNT)).toEqual(expectedCounts(args));
   });
 
   it('refuses state of operators the job no longer has, unless allowed to drop it', async () => {

@@ -1,6 +1,7 @@
-// Each keyed state type holds exactly the per-key history at parallelism 1, 2 and 4.
+// Each keyed state type holds exactly the per-key history at parallelism 1, 2 and 4 on the heap
+// backend, and at parallelism 1 and 2 on the embedded (on-disk) backend with a small row cache.
 import { describe, expect, it } from 'vitest';
-import { executeJob } from '../../../src/index.ts';
+import { executeJob, type StateBackendOptions } from '../../../src/index.ts';
 import type { Purchase, UserSummary } from '../jobs/keyed-state.job.ts';
 
 const purchases: Purchase[] = Array.from({ length: 3000 }, (_, i) => ({
@@ -27,11 +28,20 @@ function expected(): Map<string, UserSummary> {
   return out;
 }
 
-describe.each([1, 2, 4])('keyed state at parallelism %i', (parallelism) => {
+const backends: [number, StateBackendOptions][] = [
+  [1, { type: 'heap' }],
+  [2, { type: 'heap' }],
+  [4, { type: 'heap' }],
+  // A cache of 8 rows for 23 users and 5 states: rows are evicted, written and read back constantly.
+  [1, { type: 'embedded', cacheRows: 8 }],
+  [2, { type: 'embedded', cacheRows: 8 }],
+];
+
+describe.each(backends)('keyed state at parallelism %i, %o', (parallelism, stateBackend) => {
   it('value, list, map, reducing and aggregating state are exact per key', async () => {
     const result = await executeJob(new URL('../jobs/keyed-state.job.ts', import.meta.url), {
       args: { purchases },
-      environment: { parallelism },
+      environment: { parallelism, stateBackend },
     });
     const last = new Map<string, UserSummary>();
     for (const s of result.collected<UserSummary>('summaries')) {

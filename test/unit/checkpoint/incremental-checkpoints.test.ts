@@ -2,7 +2,8 @@
 // each checkpoint writing only the (state, key group) tables written since the last completed one
 // and referencing the rest in earlier checkpoints' files. Restoring any checkpoint of the chain
 // gives exactly the state at its snapshot; a damaged shared file is detected; a savepoint of an
-// incremental checkpoint is self-contained.
+// incremental checkpoint is self-contained. Run with each backend taking the checkpoints and the
+// other one restoring them (the snapshot format is shared).
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,30 +18,44 @@ import { createStateWriter, type StateWriter } from '../../../src/checkpoint/sto
 import { IncrementalKeyedState } from '../../../src/runtime/checkpointing/incremental-keyed-state.ts';
 import { readKeyedState } from '../../../src/runtime/checkpointing/restore-state.ts';
 import { encodeKeyedEnvelope } from '../../../src/runtime/checkpointing/subtask-checkpointer.ts';
+import { EmbeddedKeyedStateBackend } from '../../../src/state/embedded/embedded-keyed-state-backend.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
+import type { KeyedStateBackend } from '../../../src/state/keyed-state-backend.ts';
 import { valueState } from '../../../src/state/value-state.ts';
 
 const COUNT = valueState<number>('count', { defaultValue: 0 });
 const NAME = valueState<string>('name');
 const MAX_PARALLELISM = 16;
 
+type Factory = () => KeyedStateBackend<string>;
+const opened: KeyedStateBackend<string>[] = [];
+const heap: Factory = () => track(new HeapKeyedStateBackend<string>({ maxParallelism: MAX_PARALLELISM }));
+const embedded: Factory = () =>
+  track(new EmbeddedKeyedStateBackend<string>({ maxParallelism: MAX_PARALLELISM, cacheRows: 16 }));
+function track(backend: KeyedStateBackend<string>): KeyedStateBackend<string> {
+  opened.push(backend);
+  return backend;
+}
+
 let scratch: string;
 beforeEach(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'weir-incremental-'));
 });
 afterEach(async () => {
+  for (const backend of opened.splice(0)) backend.dispose();
   await rm(scratch, { recursive: true, force: true });
 });
 
 /** A keyed operator "counter" at parallelism 1 checkpointed incrementally through `writer`. */
 class Harness {
-  readonly backend = new HeapKeyedStateBackend<string>({ maxParallelism: MAX_PARALLELISM });
+  readonly backend: KeyedStateBackend<string>;
   readonly incremental = new IncrementalKeyedState();
   readonly model = new Map<string, { count: number; name?: string }>();
   readonly #writer: StateWriter;
 
-  constructor(writer: StateWriter) {
+  constructor(writer: StateWriter, factory: Factory) {
     this.#writer = writer;
+    this.backend = factory();
   }
 
   write(key: string, name?: string): void {
@@ -100,9 +115,10 @@ class Harness {
 /** The state a checkpoint restores to, read back through the restore code. */
 async function restored(
   checkpoint: CompletedCheckpoint,
+  factory: Factory,
 ): Promise<Map<string, { count: number; name?: string }>> {
   const sub = checkpoint.metadata.operators[0]!.subtasks[0]!;
-  const backend = new HeapKeyedStateBackend<string>({ maxParallelism: MAX_PARALLELISM });
+  const backend = factory();
   const snapshots = await readKeyedState([sub.keyed!], sub.keyedShared ?? [], checkpoint.pointer);
   await backend.restore(snapshots.flatMap((s) => s.keyGroups));
   const out = new Map<string, { count: number; name?: string }>();
@@ -114,11 +130,14 @@ async function restored(
   return out;
 }
 
-describe('incremental keyed checkpoints', () => {
+describe.each([
+  { taker: 'heap', take: heap, restorer: embedded },
+  { taker: 'embedded', take: embedded, restorer: heap },
+])('incremental keyed checkpoints taken by the $taker backend', ({ take, restorer }) => {
   it('restore any checkpoint of a chain that shares files with earlier ones, and keep only what is referenced', async () => {
     const dir = join(scratch, 'job');
     const storage = new FilesystemCheckpointStorage(dir, 0);
-    const h = new Harness(createStateWriter(storage.writerDescriptor));
+    const h = new Harness(createStateWriter(storage.writerDescriptor), take);
     const store = new CompletedCheckpointStore(1, { incremental: true });
     for (let k = 0; k < 64; k++) h.write(`k${k}`, `payload of k${k} `.repeat(20));
     let shared = 0;
@@ -134,7 +153,7 @@ describe('incremental keyed checkpoints', () => {
       store.add(checkpoint);
       for (const released of store.takeReleasable(new Set())) await storage.discard(released);
       // The newest checkpoint restores to exactly the state at its snapshot.
-      expect(await restored(await loadCheckpoint(checkpoint.pointer)), `checkpoint ${id}`).toEqual(
+      expect(await restored(await loadCheckpoint(checkpoint.pointer), restorer), `checkpoint ${id}`).toEqual(
         h.expected.get(id),
       );
     }
@@ -149,13 +168,13 @@ describe('incremental keyed checkpoints', () => {
     );
     for (const name of referenced) expect(onDisk).toContain(name);
     expect(onDisk.length).toBeLessThan(12);
-    expect(await restored(await loadCheckpoint(latest.pointer))).toEqual(h.expected.get(12));
+    expect(await restored(await loadCheckpoint(latest.pointer), restorer)).toEqual(h.expected.get(12));
   });
 
   it('detects a damaged shared file, naming it', async () => {
     const dir = join(scratch, 'job');
     const storage = new FilesystemCheckpointStorage(dir, 0);
-    const h = new Harness(createStateWriter(storage.writerDescriptor));
+    const h = new Harness(createStateWriter(storage.writerDescriptor), take);
     for (let k = 0; k < 32; k++) h.write(`k${k}`, 'x'.repeat(200));
     await storage.commit(await h.checkpoint(1));
     h.incremental.completed(1);
@@ -172,7 +191,7 @@ describe('incremental keyed checkpoints', () => {
   it('makes a savepoint of an incremental checkpoint self-contained', async () => {
     const dir = join(scratch, 'job');
     const storage = new FilesystemCheckpointStorage(dir, 0);
-    const h = new Harness(createStateWriter(storage.writerDescriptor));
+    const h = new Harness(createStateWriter(storage.writerDescriptor), take);
     for (let k = 0; k < 32; k++) h.write(`k${k}`, 'y'.repeat(100));
     await storage.commit(await h.checkpoint(1));
     h.incremental.completed(1);
@@ -187,11 +206,11 @@ describe('incremental keyed checkpoints', () => {
     const sub = savepoint.metadata.operators[0]!.subtasks[0]!;
     for (const { handle } of sub.keyedShared ?? [])
       expect(handle.kind === 'file' && handle.path).not.toMatch(/\//);
-    expect(await restored(await loadCheckpoint(savepoint.pointer))).toEqual(h.expected.get(2));
+    expect(await restored(await loadCheckpoint(savepoint.pointer), restorer)).toEqual(h.expected.get(2));
   });
 
   it('reuses blobs with memory storage too, sharing their bytes instead of copying them', async () => {
-    const h = new Harness(createStateWriter({ kind: 'memory' }));
+    const h = new Harness(createStateWriter({ kind: 'memory' }), take);
     for (let k = 0; k < 500; k++) h.write(`k${k}`, 'z'.repeat(400));
     const first = await h.checkpoint(1);
     h.incremental.completed(1);
@@ -209,11 +228,11 @@ describe('incremental keyed checkpoints', () => {
       metadata: second,
       stateBytes: 0,
     };
-    expect(await restored(checkpoint)).toEqual(h.expected.get(2));
+    expect(await restored(checkpoint, restorer)).toEqual(h.expected.get(2));
   });
 
   it('an aborted checkpoint never becomes the base', async () => {
-    const h = new Harness(createStateWriter({ kind: 'memory' }));
+    const h = new Harness(createStateWriter({ kind: 'memory' }), take);
     for (let k = 0; k < 100; k++) h.write(`k${k}`, 'w'.repeat(100));
     await h.checkpoint(1);
     h.incremental.aborted(1);

@@ -1,0 +1,103 @@
+/**
+ * The embedded backend's on-disk store: one LMDB environment (lmdb-js) in the backend's working
+ * directory, holding every row (see `row-key.ts`) as raw bytes. LMDB fits weir's synchronous state
+ * interface: point reads (`getBinary`), range scans (`getRange`) and write transactions
+ * (`transactionSync`) are all synchronous, and a read transaction is a consistent MVCC snapshot
+ * that later write transactions never change (the snapshot's synchronous part is opening one).
+ *
+ * The working store is not durable on purpose: state is recovered from checkpoints, never from this
+ * store, so it is opened without syncs (`noSync`, `noMetaSync`), which makes a commit a memory
+ * operation. The map grows on demand (lmdb-js resizes it when full).
+ *
+ * Thread: the owning subtask's worker thread only.
+ */
+import { type Key, open, type RootDatabase, type Transaction } from 'lmdb';
+
+/** One row write: `value` undefined removes the row. */
+export interface RowWrite {
+  readonly key: Buffer;
+  readonly value: Uint8Array | undefined;
+}
+
+/** A row read back. */
+export interface StoredRow {
+  readonly key: Buffer;
+  readonly value: Buffer;
+}
+
+/** A read snapshot of the store; `done` releases it (idempotent at this level: call once). */
+export type StoreSnapshot = Transaction;
+
+/** An LMDB environment of rows. */
+export class StateStore {
+  readonly #db: RootDatabase<Buffer, Key>;
+  #closed = false;
+
+  /** Opens (creating) the store in `directory`, which must be empty or hold only this store. */
+  constructor(directory: string) {
+    this.#db = open<Buffer, Key>({
+      path: directory,
+      encoding: 'binary',
+      keyEncoding: 'binary',
+      compression: false,
+      cache: false,
+      noSync: true,
+      noMetaSync: true,
+      overlappingSync: false,
+      noMemInit: true,
+    });
+  }
+
+  /** The row under `key` (a copy), or `undefined`. */
+  get(key: Buffer): Buffer | undefined {
+    return this.#db.getBinary(key);
+  }
+
+  /** Applies `writes` in one write transaction (all or nothing). */
+  write(writes: readonly RowWrite[]): void {
+    if (writes.length === 0) return;
+    const db = this.#db;
+    db.transactionSync(() => {
+      for (const { key, value } of writes) {
+        if (value === undefined) db.removeSync(key);
+        else db.putSync(key, value as Buffer);
+      }
+    });
+  }
+
+  /** The rows in [start, end), in key order, as of `snapshot` (default: the latest state). */
+  *rows(start: Buffer, end: Buffer, snapshot?: StoreSnapshot): IterableIterator<StoredRow> {
+    const options = snapshot === undefined ? { start, end } : { start, end, transaction: snapshot };
+    for (const { key, value } of this.#db.getRange(options)) yield { key: key as Buffer, value };
+  }
+
+  /** Whether any row lies in [start, end) as of `snapshot` (default: the latest state). */
+  hasRows(start: Buffer, end: Buffer, snapshot?: StoreSnapshot): boolean {
+    const options =
+      snapshot === undefined ? { start, end, limit: 1 } : { start, end, limit: 1, transaction: snapshot };
+    for (const _ of this.#db.getKeys(options)) return true;
+    return false;
+  }
+
+  /** Removes every row in [start, end), in one write transaction. */
+  removeRange(start: Buffer, end: Buffer): void {
+    const keys = Array.from(this.#db.getKeys({ start, end }), (key) => ({
+      key: key as Buffer,
+      value: undefined,
+    }));
+    this.write(keys);
+  }
+
+  /** A consistent read snapshot of the store as it is now; release it with `done()`. */
+  snapshot(): StoreSnapshot {
+    return this.#db.useReadTransaction();
+  }
+
+  /** Closes the environment; idempotent. Snapshots must have been released. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // lmdb-js closes synchronously when no write is queued (none is: every write here is sync).
+    void this.#db.close();
+  }
+}
