@@ -11,7 +11,19 @@
  *
  * Thread: the owning subtask's worker thread only.
  */
-import { type Key, open, type RootDatabase, type Transaction } from 'lmdb';
+import { createRequire } from 'node:module';
+import type * as Lmdb from 'lmdb';
+import type { Key, RootDatabase, Transaction } from 'lmdb';
+
+let lmdb: typeof Lmdb | undefined;
+/**
+ * lmdb-js, loaded when the first store opens: loading it costs a worker ~50 ms of CPU, and every
+ * worker imports this module with the engine whichever state backend its job uses.
+ */
+function lmdbLibrary(): typeof Lmdb {
+  lmdb ??= createRequire(import.meta.url)('lmdb') as typeof Lmdb;
+  return lmdb;
+}
 
 /** One row write: `value` undefined removes the row. */
 export interface RowWrite {
@@ -35,7 +47,7 @@ export class StateStore {
 
   /** Opens (creating) the store in `directory`, which must be empty or hold only this store. */
   constructor(directory: string) {
-    this.#db = open<Buffer, Key>({
+    this.#db = lmdbLibrary().open<Buffer, Key>({
       path: directory,
       encoding: 'binary',
       keyEncoding: 'binary',
