@@ -11,9 +11,10 @@ import { startJob } from '../api/execute-job.ts';
 import type { JobClient } from '../api/job-client.ts';
 import type { StreamEnvironmentOptions } from '../api/options.ts';
 import type { CheckpointingMode } from '../checkpoint/config.ts';
-import { WeirError } from '../errors.ts';
+import { InvalidOptionError, WeirError } from '../errors.ts';
 import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../runtime/job-hooks.ts';
 import { isJobDefinition } from '../runtime/job-loader.ts';
+import type { StateBackendType } from '../state/state-backend-options.ts';
 import { displayJob } from './job-display.ts';
 import { loadTypeScriptFor } from './typescript-jobs.ts';
 
@@ -33,6 +34,8 @@ options:
       --checkpoint-dir <dir>    checkpoint directory (default: ./weir-checkpoints/<job file name>)
       --from <dir>              resume from a savepoint or checkpoint (or the newest in a directory)
       --allow-non-restored-state  drop state of operators the job no longer has
+      --state-backend <type>    where keyed state lives: heap (default) or embedded (on disk, LMDB)
+      --state-dir <dir>         working directory of the embedded backend (default: the system's temp)
       --args <json>             arguments for a defineJob job, as JSON
   -q, --quiet                   no progress display
 `;
@@ -56,6 +59,8 @@ export async function runCommand(
       'checkpoint-dir': { type: 'string' },
       from: { type: 'string' },
       'allow-non-restored-state': { type: 'boolean' },
+      'state-backend': { type: 'string' },
+      'state-dir': { type: 'string' },
       args: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -75,6 +80,7 @@ export async function runCommand(
       ...numberOption('bufferTimeoutMs', values['buffer-timeout']),
       ...numberOption('ringCapacity', values['ring-capacity']),
       ...(values['no-chaining'] ? { chaining: false } : {}),
+      ...stateBackendOption(values['state-backend'], values['state-dir']),
       checkpointing: {
         storage: {
           kind: 'filesystem',
@@ -104,6 +110,19 @@ export async function runCommand(
     err.write(`weir run: ${describe(error)}\n`);
     return 1;
   }
+}
+
+/** `--state-backend` and `--state-dir` as the environment's `stateBackend` (validated there). */
+function stateBackendOption(
+  type: string | undefined,
+  directory: string | undefined,
+): Pick<StreamEnvironmentOptions, 'stateBackend'> {
+  if (directory !== undefined) {
+    if (type !== undefined && type !== 'embedded')
+      throw new InvalidOptionError('--state-backend', '"embedded" when --state-dir is given', type);
+    return { stateBackend: { type: 'embedded', directory: resolve(directory) } };
+  }
+  return type === undefined ? {} : { stateBackend: type as StateBackendType };
 }
 
 async function runModule(

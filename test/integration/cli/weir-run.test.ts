@@ -1,7 +1,7 @@
 // `weir run` runs script and defineJob modules, reports failures with a non-zero exit code, and
 // cancels cleanly on Ctrl-C.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,71 @@ describe('weir run', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps keyed state on disk with --state-backend embedded --state-dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cli-state-'));
+    try {
+      const args = JSON.stringify({ lines: ['a b', 'b c c'] });
+      const run = await weir([
+        'run',
+        'test/integration/jobs/word-count.job.ts',
+        '-p',
+        '2',
+        '--state-backend',
+        'embedded',
+        '--state-dir',
+        dir,
+        '--args',
+        args,
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/collected "counts": 5 records/);
+      // The directory reaches the keyed operators' backends: one that cannot be created fails the job.
+      const blocked = join(dir, 'file');
+      writeFileSync(blocked, '');
+      const failed = await weir([
+        'run',
+        'test/integration/jobs/word-count.job.ts',
+        '--state-backend',
+        'embedded',
+        '--state-dir',
+        join(blocked, 'state'),
+        '--args',
+        args,
+        '-q',
+      ]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(join(blocked, 'state'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a state backend it does not know, and --state-dir with the heap backend', async () => {
+    const unknown = await weir([
+      'run',
+      'test/integration/jobs/script.job.ts',
+      '--state-backend',
+      'rocks',
+      '-q',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/stateBackend.*rocks/);
+    const heapDir = await weir([
+      'run',
+      'test/integration/jobs/script.job.ts',
+      '--state-backend',
+      'heap',
+      '--state-dir',
+      'x',
+      '-q',
+    ]);
+    expect(heapDir.code).toBe(1);
+    expect(heapDir.stderr).toMatch(
+      /--state-backend must be "embedded" when --state-dir is given, got "heap"/,
+    );
   });
 
   it('rejects bad options with a message naming the option', async () => {
