@@ -151,10 +151,16 @@ export class StreamEnvironment {
   readTextFile(path: string): DataStream<string> {
     if (typeof path !== 'string' || path.length === 0)
       throw new InvalidOptionError('readTextFile path', 'a non-empty string', path);
-    return this.#source<string>('readTextFile', textFileSource(path));
+    // Its subtasks share one queue of byte ranges: restores need every old subtask's state.
+    return this.#source<string>('readTextFile', textFileSource(path), undefined, true);
   }
 
-  #source<T>(kind: string, factory: SourceFactory, maxOwnParallelism?: number): DataStream<T> {
+  #source<T>(
+    kind: string,
+    factory: SourceFactory,
+    maxOwnParallelism?: number,
+    unionOperatorState = false,
+  ): DataStream<T> {
     const node = this.#builder.addNode({
       kind,
       role: 'source',
@@ -162,6 +168,7 @@ export class StreamEnvironment {
       inputs: [],
       source: factory,
       ...(maxOwnParallelism === undefined ? {} : { maxOwnParallelism }),
+      ...(unionOperatorState ? { unionOperatorState } : {}),
     });
     return new DataStream<T>(this.#builder, [{ node, partitioner: null }], node);
   }

@@ -53,6 +53,8 @@ export interface StreamNodeInit {
   readonly source?: SourceFactory;
   readonly keyed?: boolean;
   readonly maxOwnParallelism?: number;
+  /** See {@link StreamNode.unionOperatorState}. */
+  readonly unionOperatorState?: boolean;
 }
 
 /** One operator of the logical graph. */
@@ -71,6 +73,11 @@ export class StreamNode {
   readonly keyed: boolean;
   /** The largest parallelism allowed (e.g. 1 for a non-parallel source). */
   readonly maxOwnParallelism: number;
+  /**
+   * On restore, every subtask gets the operator state of all old subtasks (Flink's union list
+   * state) instead of a round-robin share: sources whose subtasks share one split queue need it.
+   */
+  readonly unionOperatorState: boolean;
   name: string;
   uid: string | undefined;
   parallelism: number | undefined;
@@ -87,6 +94,7 @@ export class StreamNode {
     this.source = init.source;
     this.keyed = init.keyed ?? false;
     this.maxOwnParallelism = init.maxOwnParallelism ?? Number.POSITIVE_INFINITY;
+    this.unionOperatorState = init.unionOperatorState ?? false;
   }
 
   /** The uid, given or derived from kind and position (deterministic in every thread). */

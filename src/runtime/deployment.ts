@@ -11,6 +11,8 @@ import type { OutputEdgeDeployment } from './protocol.ts';
 export interface SubtaskPlan {
   readonly vertex: JobVertex;
   readonly subtaskIndex: number;
+  /** The source vertex's split cursor, shared by its subtasks (see TaskDeployment). */
+  readonly splitCursor: SharedArrayBuffer | undefined;
   readonly inputs: RingDescriptor[];
   readonly outputs: OutputEdgeDeployment[];
 }
@@ -20,8 +22,9 @@ export function planDeployment(graph: JobGraph, ringCapacity: number): SubtaskPl
   const doorbells = new Map<SubtaskPlan, SharedArrayBuffer>();
   for (const vertex of graph.vertices) {
     const list: SubtaskPlan[] = [];
+    const splitCursor = vertex.nodes[0]?.role === 'source' ? new SharedArrayBuffer(4) : undefined;
     for (let i = 0; i < vertex.parallelism; i++) {
-      const plan: SubtaskPlan = { vertex, subtaskIndex: i, inputs: [], outputs: [] };
+      const plan: SubtaskPlan = { vertex, subtaskIndex: i, splitCursor, inputs: [], outputs: [] };
       list.push(plan);
       doorbells.set(plan, createDoorbell());
     }

@@ -174,6 +174,7 @@ export class ExecutionAttempt {
       metricsIntervalMs: this.#init.metricsIntervalMs,
       checkpointing: this.#init.checkpointing,
       restore: this.#init.restore.get(`${plan.vertex.id}#${plan.subtaskIndex}`),
+      splitCursor: plan.splitCursor,
     };
     try {
       await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });

@@ -36,6 +36,8 @@ export interface ChainContext {
   /** Which keyed-state backend keyed operators get. */
   readonly stateBackend: StateBackendOptions;
   readonly sendToJobMaster: (payload: unknown) => void;
+  /** The source's shared split cursor (see TaskDeployment.splitCursor). */
+  readonly splitCursor: Int32Array | undefined;
 }
 
 export function buildOperatorChain(
@@ -67,6 +69,7 @@ export function buildOperatorChain(
       transactional: base.transactional,
       keyedState,
       sendToJobMaster: base.sendToJobMaster,
+      splitCursor: node.role === 'source' ? base.splitCursor : undefined,
     };
   };
 

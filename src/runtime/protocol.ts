@@ -45,6 +45,11 @@ export interface TaskDeployment {
   readonly checkpointing: CheckpointingDeployment | undefined;
   /** State to start from (a restart or a resumed job); absent for a fresh start. */
   readonly restore: SubtaskRestore | undefined;
+  /**
+   * A source vertex's split cursor (one Int32 shared by its subtasks in this attempt): sources with
+   * a shared split queue claim their next split with `Atomics.add` on it.
+   */
+  readonly splitCursor: SharedArrayBuffer | undefined;
 }
 
 /** The state one operator of a restoring subtask starts from. */

@@ -68,6 +68,7 @@ export async function buildSubtask(
       transactional: deployment.checkpointing?.finalCheckpoint ?? false,
       stateBackend: env.options.stateBackend,
       sendToJobMaster,
+      splitCursor: deployment.splitCursor ? new Int32Array(deployment.splitCursor) : undefined,
     },
     output,
   );

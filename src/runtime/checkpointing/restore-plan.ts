@@ -2,7 +2,8 @@
  * Maps a completed checkpoint onto a job graph, possibly at another parallelism: which state
  * handles each new subtask restores. Keyed state goes by key group (every old subtask whose range
  * overlaps the new subtask's); operator state (source splits, sink transactions) is dealt out
- * round-robin, old subtask i to new subtask i mod p. State of an operator uid the job no longer has
+ * round-robin, old subtask i to new subtask i mod p, or given whole to every new subtask for
+ * operators with union operator state (sources sharing a split queue). State of an operator uid the job no longer has
  * is an error unless the caller allows dropping it.
  */
 import type { CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
@@ -70,7 +71,8 @@ export function planRestore(
               if (sub.keyedShared !== undefined) keyedShared.push(...sub.keyedShared);
             }
           }
-          if (sub.operator && sub.subtask % vertex.parallelism === index) operator.push(sub.operator);
+          if (sub.operator && (node.unionOperatorState || sub.subtask % vertex.parallelism === index))
+            operator.push(sub.operator);
           if (sub.channel) {
             // In-flight records of a keyed input belong to key groups: every new subtask whose range
             // overlaps the old one's gets them (and keeps its own); others are dealt out.

@@ -22,6 +22,11 @@ export interface OperatorContext extends RuntimeContext {
   readonly keyedState: KeyedStateBackend | undefined;
   /** Sends plain data to the job master (collect sinks use it); delivered in order. */
   readonly sendToJobMaster: (payload: unknown) => void;
+  /**
+   * For a source: the cursor of the split queue its subtasks share in this attempt (one Int32, the
+   * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.
+   */
+  readonly splitCursor: Int32Array | undefined;
 }
 
 /** A running operator of one subtask. */

@@ -1,13 +1,14 @@
 /**
- * Source of the lines of a text file. With parallelism p the file is cut into p byte ranges (the
- * splits); a line belongs to the range in which it starts, so every line is read exactly once. A
- * split's state is the byte offset of its next line and its end, which a checkpoint stores and a
- * restore (at any parallelism) resumes from.
+ * Source of the lines of a text file. The file is cut into byte ranges (the splits) that the
+ * subtasks claim from a shared queue; a line belongs to the range in which it starts, so every line
+ * is read exactly once. A split's state is the byte offset of its next line and its end, which a
+ * checkpoint stores and a restore (at any parallelism) resumes from.
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Collector } from '../../api/functions.ts';
 import type { SourceFactory } from '../operators/operator.ts';
-import { MultiSplitReader, type Split } from './split-reader.ts';
+import { SharedSplitReader } from './shared-split-reader.ts';
+import type { Split } from './split-reader.ts';
 
 /** What remains of a byte range of the file. */
 interface TextFileSplit {
@@ -130,16 +131,39 @@ class TextFileSplitReader implements Split {
   }
 }
 
-/** Lines of the file at `path` (UTF-8; `\n` or `\r\n` line ends). */
-export function textFileSource(path: string): SourceFactory {
+/** Byte ranges per subtask the file is cut into: enough that the subtasks finish together. */
+const RANGES_PER_SUBTASK = 32;
+/** The smallest byte range (smaller files are one range, read by one subtask). */
+const MIN_RANGE_BYTES = 256 * 1024;
+
+/** Options of {@link textFileSource}. */
+export interface TextFileSourceOptions {
+  /** Bytes per range (tests); default: the file over 32 ranges per subtask, at least 256 KiB. */
+  readonly rangeBytes?: number;
+}
+
+/**
+ * Lines of the file at `path` (UTF-8; `\n` or `\r\n` line ends). The file is cut into byte
+ * ranges that the source's subtasks claim one at a time from a shared queue (see
+ * shared-split-reader.ts), so a subtask on a busier core reads fewer of them.
+ */
+export function textFileSource(path: string, options: TextFileSourceOptions = {}): SourceFactory {
   return (context) => {
     const size = statSync(path).size;
     const p = context.parallelism;
-    const first: TextFileSplit = {
-      offset: Math.floor((size * context.subtaskIndex) / p),
-      end: Math.floor((size * (context.subtaskIndex + 1)) / p),
-      aligned: context.subtaskIndex === 0,
-    };
-    return new MultiSplitReader([first], (state) => new TextFileSplitReader(path, state as TextFileSplit));
+    const range = Math.max(
+      1,
+      options.rangeBytes ?? Math.max(MIN_RANGE_BYTES, Math.ceil(size / (RANGES_PER_SUBTASK * p))),
+    );
+    const queue: TextFileSplit[] = [];
+    for (let offset = 0; offset < size; offset += range)
+      queue.push({ offset, end: Math.min(size, offset + range), aligned: offset === 0 });
+    return new SharedSplitReader(
+      queue,
+      (state) => new TextFileSplitReader(path, state as TextFileSplit),
+      context.splitCursor,
+      context.subtaskIndex,
+      p,
+    );
   };
 }

@@ -14,6 +14,12 @@ export interface ChaosArgs {
   readonly exitAt: readonly number[];
   /** One Int32 flag per failure (throwAt then exitAt): set once it fired. */
   readonly fired: SharedArrayBuffer;
+  /**
+   * Read the numbers from this text file (line n: `n` and padding) instead of the rate-limited
+   * sequence; each record then costs `busyMicros` of CPU, so that checkpoints fall mid-file.
+   */
+  readonly input?: string;
+  readonly busyMicros?: number;
 }
 
 export const COUNT = valueState<number>('count', { defaultValue: 0 });
@@ -25,10 +31,19 @@ export function keyOf(n: number, keys: number): string {
 export default defineJob<ChaosArgs>((env, args) => {
   const fired = new Int32Array(args.fired);
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
-  env
-    .fromSequence(0, args.count, { ratePerSecond: args.ratePerSecond })
-    .uid('numbers')
-    .map((n) => {
+  const numbers = args.input
+    ? env
+        .readTextFile(args.input)
+        .uid('numbers')
+        .map((line: string) => {
+          const until = performance.now() + (args.busyMicros ?? 0) / 1000;
+          while (performance.now() < until);
+          return Number(line.slice(0, line.indexOf(' ')));
+        })
+        .uid('parse')
+    : env.fromSequence(0, args.count, { ratePerSecond: args.ratePerSecond }).uid('numbers');
+  numbers
+    .map((n: number) => {
       const i = args.throwAt.indexOf(n);
       if (i >= 0 && fireOnce(i)) throw new Error(`injected failure at record ${n}`);
       return { key: keyOf(n, args.keys), n };

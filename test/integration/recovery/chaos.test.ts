@@ -2,7 +2,7 @@
 // its latest checkpoint: exactly-once, the final keyed state and the committed file output equal a
 // failure-free run exactly (on the heap and the embedded state backend); at-least-once, nothing is
 // lost and duplicates are counted.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -37,6 +37,13 @@ function expectedLines(count: number, keys: number): string[] {
   return lines;
 }
 
+/** A text file whose line n is `n` and padding (1.2 MB for 6000 lines: several byte ranges). */
+function numbersFile(path: string, count: number): string {
+  const padding = 'x'.repeat(200);
+  writeFileSync(path, Array.from({ length: count }, (_, n) => `${n} ${padding}\n`).join(''));
+  return path;
+}
+
 /** Seeded failure points: distinct record numbers, some exceptions, some worker exits. */
 function failurePoints(seed: number, count: number): { throwAt: number[]; exitAt: number[] } {
   const points = fc.sample(
@@ -54,7 +61,7 @@ const runs: Array<
     number,
     'exactly-once' | 'at-least-once',
     number,
-    { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType },
+    { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType; text?: boolean },
   ]
 > = [
   [1, 'exactly-once', 11, {}],
@@ -68,11 +75,14 @@ const runs: Array<
   [4, 'at-least-once', 16, {}],
   [1, 'exactly-once', 21, { stateBackend: 'embedded' }],
   [2, 'exactly-once', 22, { stateBackend: 'embedded', incremental: true }],
+  // The text file source: its subtasks share a queue of byte ranges, restored as union state.
+  [2, 'exactly-once', 31, { text: true }],
+  [4, 'exactly-once', 32, { text: true, unaligned: true }],
 ];
 
 describe('recovery under injected failures', () => {
   it.each(runs)('parallelism %i, %s, seed %i %o', async (parallelism, mode, seed, options) => {
-    const { stateBackend = 'heap', ...extra } = options;
+    const { stateBackend = 'heap', text = false, ...extra } = options;
     const count = 6000;
     const keys = 13;
     const output = join(root, `out-${parallelism}-${mode}-${seed}`);
@@ -86,6 +96,7 @@ describe('recovery under injected failures', () => {
       throwAt,
       exitAt,
       fired: new SharedArrayBuffer(4 * (throwAt.length + exitAt.length)),
+      ...(text ? { input: numbersFile(join(root, `in-${seed}.txt`), count), busyMicros: 200 } : {}),
     };
     const before = osThreadCount();
     const client = await startJob(new URL('../jobs/chaos.job.ts', import.meta.url), {
@@ -108,6 +119,7 @@ describe('recovery under injected failures', () => {
       restarts.push(checkpoint ? `chk-${checkpoint.checkpointId}` : 'scratch'),
     );
     const result = await client.result;
+    if (text) console.info(`text p=${parallelism}: restarts ${restarts.join(', ')}`);
     expect(new Int32Array(args.fired).every((f) => f === 1)).toBe(true);
     // Failures that strike in the same attempt are one incident: one restart.
     expect(result.attempts).toBeGreaterThanOrEqual(2);

@@ -26,6 +26,7 @@ function operator(runtimeMode: RuntimeMode) {
     runtimeMode,
     keyedState: backend as OperatorContext['keyedState'],
     sendToJobMaster: () => {},
+    splitCursor: undefined,
   };
   const op = keyedCountOperator(identity)(context, { collect: (r) => out.push(r as KeyCount) });
   return { op, out, backend };
