@@ -25,6 +25,16 @@ export interface Sample {
 /** Called after every timed run, for progress output. */
 export type SampleListener = (trial: Trial, round: number, sample: Sample) => void;
 
+/**
+ * Collects the garbage earlier trials left on the main thread's heap (when Node runs with
+ * `--expose-gc`, as `npm run bench` does), so that its collection does not fall into the next
+ * trial's timing: the main-thread variants leave hundreds of MB behind, whose concurrent marking
+ * and sweeping would otherwise compete with whichever trial comes next.
+ */
+function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Runs every trial `rounds` times and returns each trial's samples, in round order. */
 export async function runRounds(
   trials: readonly Trial[],
@@ -34,6 +44,7 @@ export async function runRounds(
   const samples = new Map<string, Sample[]>(trials.map((t) => [t.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const trial of trials) {
+      settle();
       const cpu = process.cpuUsage();
       const started = performance.now();
       await trial.run();
