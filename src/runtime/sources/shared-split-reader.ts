@@ -16,10 +16,8 @@
  *
  * Thread: the source subtask's worker thread; the cursor is shared by the source's subtasks.
  */
-import type { Collector } from '../../api/functions.ts';
 import { WeirError } from '../../errors.ts';
-import { SOURCE_END, SOURCE_MORE, type SourceReader } from '../operators/operator.ts';
-import type { Split, SplitFactory } from './split-reader.ts';
+import { NO_SPLIT, type SplitFactory, SplitSequenceReader } from './split-reader.ts';
 
 /** The checkpointed state of one subtask of a shared queue. */
 export interface SharedQueueState {
@@ -39,15 +37,10 @@ function isSharedQueueState(value: unknown): value is SharedQueueState {
 /** Where subtasks take their next split index from. */
 type Claim = () => number;
 
-export class SharedSplitReader implements SourceReader {
-  readonly #create: SplitFactory;
+export class SharedSplitReader extends SplitSequenceReader {
   #queue: readonly unknown[];
-  #claim: Claim;
+  readonly #claim: Claim;
   readonly #claimed: number[] = [];
-  #current: Split | undefined;
-  /** The state of the current split while it is closed (see close). */
-  #parked: unknown;
-  #exhausted = false;
 
   /**
    * `queue`: every split of the input, the same in every subtask. Without a cursor (no runtime, as
@@ -60,7 +53,7 @@ export class SharedSplitReader implements SourceReader {
     subtaskIndex: number,
     parallelism: number,
   ) {
-    this.#create = create;
+    super(create);
     this.#queue = queue;
     if (cursor) {
       this.#claim = () => Atomics.add(cursor, 0, 1);
@@ -74,33 +67,11 @@ export class SharedSplitReader implements SourceReader {
     }
   }
 
-  poll(out: Collector<unknown>, max: number): number {
-    let budget = max;
-    while (budget > 0) {
-      if (this.#current === undefined && this.#parked !== undefined) {
-        this.#current = this.#create(this.#parked);
-        this.#parked = undefined;
-      }
-      if (this.#current === undefined) {
-        if (this.#exhausted) return SOURCE_END;
-        const index = this.#claim();
-        if (index >= this.#queue.length) {
-          this.#exhausted = true;
-          return SOURCE_END;
-        }
-        this.#claimed.push(index);
-        this.#current = this.#create(this.#queue[index]);
-      }
-      const emitted = this.#current.read(out, budget);
-      if (emitted < 0) {
-        this.#current.close?.();
-        this.#current = undefined;
-        continue;
-      }
-      budget -= emitted;
-      if (emitted === 0) break;
-    }
-    return SOURCE_MORE;
+  protected nextSplit(): unknown {
+    const index = this.#claim();
+    if (index >= this.#queue.length) return NO_SPLIT;
+    this.#claimed.push(index);
+    return this.#queue[index];
   }
 
   snapshotSplits(): unknown[] {
@@ -108,27 +79,16 @@ export class SharedSplitReader implements SourceReader {
       kind: 'shared-split-queue',
       queue: this.#queue,
       claimed: [...this.#claimed],
-      current: this.#current === undefined ? (this.#parked ?? null) : this.#current.state(),
+      current: this.currentState() ?? null,
     };
     return [state];
   }
 
   /** `splits`: the states of all old subtasks (union), in the same order in every new subtask. */
   restoreSplits(splits: readonly unknown[]): void {
-    this.#current?.close?.();
-    this.#current = undefined;
-    this.#parked = undefined;
+    this.dropCurrent();
     this.#claimed.length = 0;
-    this.#exhausted = false;
     this.#queue = remainingQueue(splits);
-  }
-
-  /** Releases the open split; what remains of it stays in the snapshot (and is reopened on poll). */
-  close(): void {
-    if (this.#current === undefined) return;
-    this.#parked = this.#current.state();
-    this.#current.close?.();
-    this.#current = undefined;
   }
 }
 

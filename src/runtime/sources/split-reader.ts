@@ -20,22 +20,37 @@ export interface Split {
 /** Re-creates a split from its state. */
 export type SplitFactory = (state: unknown) => Split;
 
-export class MultiSplitReader implements SourceReader {
-  readonly #create: SplitFactory;
-  #pending: unknown[];
-  #current: Split | undefined;
+/** Returned by {@link SplitSequenceReader.nextSplit} when no split is left for this subtask. */
+export const NO_SPLIT: unique symbol = Symbol('no split');
 
-  constructor(initial: readonly unknown[], create: SplitFactory) {
+/**
+ * Reads splits one after the other; subclasses decide which split comes next and what the
+ * checkpointed state is. A split closed by {@link close} is parked and reopened by the next poll.
+ */
+export abstract class SplitSequenceReader implements SourceReader {
+  readonly #create: SplitFactory;
+  #current: Split | undefined;
+  /** The state of the current split while it is closed. */
+  #parked: unknown;
+
+  protected constructor(create: SplitFactory) {
     this.#create = create;
-    this.#pending = [...initial];
   }
+
+  /** The state of the split to read next, or {@link NO_SPLIT} when this subtask has read them all. */
+  protected abstract nextSplit(): unknown;
+
+  abstract snapshotSplits(): unknown[];
+  abstract restoreSplits(splits: readonly unknown[]): void;
 
   poll(out: Collector<unknown>, max: number): number {
     let budget = max;
     while (budget > 0) {
       if (this.#current === undefined) {
-        if (this.#pending.length === 0) return SOURCE_END;
-        this.#current = this.#create(this.#pending.shift());
+        const next = this.#parked !== undefined ? this.#parked : this.nextSplit();
+        this.#parked = undefined;
+        if (next === NO_SPLIT) return SOURCE_END;
+        this.#current = this.#create(next);
       }
       const emitted = this.#current.read(out, budget);
       if (emitted < 0) {
@@ -46,24 +61,50 @@ export class MultiSplitReader implements SourceReader {
       budget -= emitted;
       if (emitted === 0) break;
     }
-    return this.#current === undefined && this.#pending.length === 0 ? SOURCE_END : SOURCE_MORE;
+    return SOURCE_MORE;
   }
 
-  snapshotSplits(): unknown[] {
-    return this.#current === undefined ? [...this.#pending] : [this.#current.state(), ...this.#pending];
+  /** What remains of the split being read (open or parked), or `undefined`. */
+  protected currentState(): unknown {
+    return this.#current === undefined ? this.#parked : this.#current.state();
   }
 
-  restoreSplits(splits: readonly unknown[]): void {
+  /** Drops the split being read (a restore replaces what this reader reads). */
+  protected dropCurrent(): void {
     this.#current?.close?.();
     this.#current = undefined;
-    this.#pending = [...splits];
+    this.#parked = undefined;
   }
 
   /** Releases the open split; what remains of it stays in the snapshot (and is reopened on poll). */
   close(): void {
     if (this.#current === undefined) return;
-    this.#pending.unshift(this.#current.state());
+    this.#parked = this.#current.state();
     this.#current.close?.();
     this.#current = undefined;
+  }
+}
+
+/** A subtask's own list of splits, read in order. */
+export class MultiSplitReader extends SplitSequenceReader {
+  #pending: unknown[];
+
+  constructor(initial: readonly unknown[], create: SplitFactory) {
+    super(create);
+    this.#pending = [...initial];
+  }
+
+  protected nextSplit(): unknown {
+    return this.#pending.length === 0 ? NO_SPLIT : this.#pending.shift();
+  }
+
+  snapshotSplits(): unknown[] {
+    const current = this.currentState();
+    return current === undefined ? [...this.#pending] : [current, ...this.#pending];
+  }
+
+  restoreSplits(splits: readonly unknown[]): void {
+    this.dropCurrent();
+    this.#pending = [...splits];
   }
 }
