@@ -28,10 +28,13 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Bumped whenever the bundle's layout or contents change meaning, so old entries are not used. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries kept at most; storing one more removes the least recently stored. */
 const MAX_ENTRIES = 64;
-/** Unfinished writes older than this belong to a process that died while writing. */
+/**
+ * Unfinished writes older than this belong to a process that died while writing; replaced content
+ * directories older than this are no longer being copied by anyone.
+ */
 const STALE_WRITE_MS = 60 * 60 * 1000;
 
 /**
@@ -75,9 +78,12 @@ export function restoreCachedBundle(key: string, into: string): Map<string, stri
     const manifest = JSON.parse(readFileSync(join(root, `${key}.json`), 'utf8')) as Manifest;
     if (manifest.format !== FORMAT || typeof manifest.content !== 'string' || !Array.isArray(manifest.stamps))
       return undefined;
+    if (!Array.isArray(manifest.files)) return undefined;
     const stamps = new Map(manifest.stamps);
     for (const [file, stamp] of stamps) if (stampOf(file) !== stamp) return undefined;
     cpSync(join(root, manifest.content), into, { recursive: true });
+    // A content directory removed while it was copied (evicted) copies partly: check every file.
+    for (const file of manifest.files) if (!existsSync(join(into, file))) return undefined;
     return stamps;
   } catch {
     return undefined;
@@ -91,16 +97,14 @@ export function storeBundle(key: string, dir: string, stamps: ReadonlyMap<string
   const writing = join(root, `.writing-${content}`);
   try {
     mkdirSync(root, { recursive: true });
-    removeStaleWrites(root);
+    removeStale(root);
     cpSync(dir, writing, { recursive: true });
     renameSync(writing, join(root, content));
     const manifestFile = join(root, `${key}.json`);
-    const previous = contentOf(manifestFile);
-    const manifest: Manifest = { format: FORMAT, content, stamps: [...stamps] };
+    const manifest: Manifest = { format: FORMAT, content, files: readdirSync(dir), stamps: [...stamps] };
     writeFileSync(`${manifestFile}.${content}`, JSON.stringify(manifest));
     renameSync(`${manifestFile}.${content}`, manifestFile);
-    if (previous !== undefined && previous !== content)
-      rmSync(join(root, previous), { recursive: true, force: true });
+    // The content it replaced stays until it is stale: another process may be copying it now.
     evictOldest(root);
   } catch {
     rmSync(writing, { recursive: true, force: true });
@@ -111,6 +115,8 @@ interface Manifest {
   readonly format: number;
   /** Name of the content directory. */
   readonly content: string;
+  /** The files of the content directory. */
+  readonly files: string[];
   /** [absolute file path, stamp] of every file the bundle was built from. */
   readonly stamps: [string, string][];
 }
@@ -138,10 +144,20 @@ function evictOldest(root: string): void {
   }
 }
 
-function removeStaleWrites(root: string): void {
+/**
+ * Removes what no process needs any more: unfinished writes of processes that died while writing,
+ * and content directories no manifest names (replaced or evicted entries), once they are stale.
+ */
+function removeStale(root: string): void {
   const now = Date.now();
-  for (const name of readdirSync(root)) {
-    if (!name.startsWith('.writing-') && !/\.json\.[0-9a-f-]+$/.test(name)) continue;
+  const names = readdirSync(root);
+  const named = new Set(
+    names.filter((name) => /^\w+\.json$/.test(name)).map((name) => contentOf(join(root, name))),
+  );
+  for (const name of names) {
+    const unfinished = name.startsWith('.writing-') || /\.json\.[0-9a-f-]+$/.test(name);
+    const replaced = /^\w+-[0-9a-f]+$/.test(name) && !named.has(name);
+    if (!unfinished && !replaced) continue;
     const path = join(root, name);
     try {
       if (now - statSync(path).mtimeMs > STALE_WRITE_MS) rmSync(path, { recursive: true, force: true });

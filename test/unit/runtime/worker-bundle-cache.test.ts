@@ -87,16 +87,32 @@ describe('worker bundle cache', () => {
     expect(restoreCachedBundle('k1', emptyDir())).toBeUndefined();
   });
 
-  it('replaces an entry and removes the files it replaced', () => {
+  it('replaces an entry, and removes the files it replaced once no process can still be copying them', () => {
     const first = fixture('export default 1;\n');
     storeBundle('k1', first.dir, first.stamps);
+    const root = bundleCacheRoot();
+    const old = readdirSync(root).find((n) => n.startsWith('k1-'))!;
     const second = fixture('export default 2;\n');
     storeBundle('k1', second.dir, second.stamps);
-    const root = bundleCacheRoot();
-    expect(readdirSync(root).sort()).toEqual(['k1.json', expect.stringMatching(/^k1-[0-9a-f]+$/)].sort());
     const into = emptyDir();
     expect(restoreCachedBundle('k1', into)).toEqual(second.stamps);
     expect(readFileSync(join(into, 'job.mjs'), 'utf8')).toBe('export default 2;\n');
+    // A reader that read the old manifest may still be copying the old files.
+    expect(existsSync(join(root, old))).toBe(true);
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(root, old), hoursAgo, hoursAgo);
+    storeBundle('k2', second.dir, second.stamps);
+    expect(existsSync(join(root, old))).toBe(false);
+    expect(readdirSync(root).filter((n) => n.startsWith('k1-'))).toHaveLength(1);
+  });
+
+  it('misses when files of the entry vanished while they were copied', () => {
+    const { dir, stamps } = fixture();
+    storeBundle('k1', dir, stamps);
+    const root = bundleCacheRoot();
+    const content = readdirSync(root).find((n) => n.startsWith('k1-'))!;
+    rmSync(join(root, content, 'task-worker.mjs'));
+    expect(restoreCachedBundle('k1', emptyDir())).toBeUndefined();
   });
 
   it('removes unfinished writes of processes that died long ago, and keeps recent ones', () => {
