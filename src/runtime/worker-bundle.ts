@@ -16,12 +16,13 @@
  * TypeScript module under a computed name (`await import(name)`) needs that fallback: set
  * `WEIR_WORKER_BUNDLE=0`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { removeDirectoriesOfEndedProcesses } from '../util/ended-process-directories.ts';
 import { bundleCacheKey, restoreCachedBundle, stampOf, storeBundle } from './worker-bundle-cache.ts';
 
 /** How the workers load their code. */
@@ -155,26 +156,7 @@ const DIR_PREFIX = 'weir-workers-';
 
 /** Removes bundle directories of processes that are gone. */
 function removeOrphans(): void {
-  let names: string[];
-  try {
-    names = readdirSync(tmpdir());
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(/^weir-workers-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  removeDirectoriesOfEndedProcesses(tmpdir(), /^weir-workers-(\d+)-/);
 }
 
 function registerCleanup(): void {

@@ -9,9 +9,10 @@
  *
  * Thread: any worker thread; the sweep tolerates concurrent sweeps by other threads and processes.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeDirectoriesOfEndedProcesses } from '../../util/ended-process-directories.ts';
 
 const PREFIX = 'weir-';
 const OWNED = /^weir-(\d+)-/;
@@ -56,28 +57,5 @@ export function removeWorkingDirectory(directory: string): void {
 
 /** Removes the working directories under `base` whose owning process is gone. */
 export function sweepLeftovers(base: string): number {
-  let removed = 0;
-  let names: string[];
-  try {
-    names = readdirSync(base);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const pid = Number(OWNED.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
-    removeWorkingDirectory(join(base, name));
-    removed++;
-  }
-  return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return removeDirectoriesOfEndedProcesses(base, OWNED, removeWorkingDirectory);
 }
