@@ -10,24 +10,19 @@ import { keyedCountOperator } from '../../../src/runtime/operators/keyed.ts';
 import type { OperatorContext } from '../../../src/runtime/operators/operator.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
 import { valueState } from '../../../src/state/value-state.ts';
+import { operatorContext } from '../../support/operator-context.ts';
 
 const identity = keySelectorFunction<string>('keyBy', (w) => w);
 
 function operator(runtimeMode: RuntimeMode) {
   const backend = new HeapKeyedStateBackend<unknown>({ maxParallelism: 128 });
   const out: KeyCount[] = [];
-  const context: OperatorContext = {
+  const context = operatorContext({
     operatorName: 'count',
     operatorUid: 'count-1',
-    subtaskIndex: 0,
-    parallelism: 1,
-    maxParallelism: 128,
-    transactional: false,
     runtimeMode,
     keyedState: backend as OperatorContext['keyedState'],
-    sendToJobMaster: () => {},
-    splitCursor: undefined,
-  };
+  });
   const op = keyedCountOperator(identity)(context, { collect: (r) => out.push(r as KeyCount) });
   return { op, out, backend };
 }

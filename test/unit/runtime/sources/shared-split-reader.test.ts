@@ -13,23 +13,19 @@ import {
 } from '../../../../src/runtime/operators/operator.ts';
 import { remainingQueue } from '../../../../src/runtime/sources/shared-split-reader.ts';
 import { textFileSource } from '../../../../src/runtime/sources/text-file-source.ts';
+import { operatorContext } from '../../../support/operator-context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-shared-splits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function context(subtaskIndex: number, parallelism: number, cursor: Int32Array): OperatorContext {
-  return {
+  return operatorContext({
     operatorName: 'src',
     operatorUid: 'src-0',
     subtaskIndex,
     parallelism,
-    maxParallelism: 128,
-    runtimeMode: 'streaming',
-    transactional: false,
-    keyedState: undefined,
-    sendToJobMaster: () => {},
     splitCursor: cursor,
-  };
+  });
 }
 
 /** `p` readers of one attempt, sharing a fresh cursor. */

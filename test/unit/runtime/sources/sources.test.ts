@@ -14,20 +14,10 @@ import {
 import { arraySource, iterableSource } from '../../../../src/runtime/sources/array-source.ts';
 import { sequenceSource } from '../../../../src/runtime/sources/sequence-source.ts';
 import { textFileSource } from '../../../../src/runtime/sources/text-file-source.ts';
+import { operatorContext } from '../../../support/operator-context.ts';
 
 function context(subtaskIndex: number, parallelism: number): OperatorContext {
-  return {
-    operatorName: 'src',
-    operatorUid: 'src-0',
-    subtaskIndex,
-    parallelism,
-    maxParallelism: 128,
-    runtimeMode: 'streaming',
-    transactional: false,
-    keyedState: undefined,
-    sendToJobMaster: () => {},
-    splitCursor: undefined,
-  };
+  return operatorContext({ operatorName: 'src', operatorUid: 'src-0', subtaskIndex, parallelism });
 }
 
 function drain(reader: SourceReader, max = 7): unknown[] {
