@@ -49,15 +49,14 @@ export async function buildSubtask(
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
     const writers = edgeDeployment.rings.map((ring) => new ChannelWriter(ring, writerOptions));
     const combine = env.options.runtimeMode === 'batch';
-    output.addEdge(
-      writers,
-      edge.partitioner,
-      graph.maxParallelism,
-      deployment.subtaskIndex,
+    const consumer = edge.target.nodes[0]!;
+    output.addEdge(writers, edge.partitioner, {
+      maxParallelism: graph.maxParallelism,
+      subtaskIndex: deployment.subtaskIndex,
+      parallelism: vertex.parallelism,
+      consumer: { operatorName: consumer.name, operatorUid: consumer.resolvedUid },
       combine,
-      vertex.parallelism,
-      { operatorName: edge.target.nodes[0]!.name, operatorUid: edge.target.nodes[0]!.resolvedUid },
-    );
+    });
   }
   const chain = buildOperatorChain(
     vertex,

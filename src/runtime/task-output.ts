@@ -19,10 +19,16 @@ export interface BlockedFlag {
   blocked: boolean;
 }
 
-/** The operator that consumes an edge, named when its key selector fails in the producer. */
-export interface EdgeConsumer {
-  readonly operatorName: string;
-  readonly operatorUid: string;
+/** Where an edge runs: the producing subtask, and the operator that consumes the edge. */
+export interface EdgeContext {
+  readonly maxParallelism: number;
+  /** The producing subtask's index and its operator's parallelism. */
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  /** The consuming operator, named when its key selector fails in the producer. */
+  readonly consumer: { readonly operatorName: string; readonly operatorUid: string };
+  /** Batch mode: pre-aggregate before a keyed exchange whose partitioner can combine. */
+  readonly combine: boolean;
 }
 
 /**
@@ -32,11 +38,10 @@ export interface EdgeConsumer {
 export function edgeOutput(
   writers: readonly ChannelWriter[],
   partitioner: PartitionerSpec,
-  maxParallelism: number,
-  subtaskIndex: number,
+  where: EdgeContext,
   flag: BlockedFlag,
-  consumer: EdgeConsumer = { operatorName: 'keyBy', operatorUid: '?' },
 ): Collector<unknown> {
+  const { maxParallelism, subtaskIndex, consumer } = where;
   const n = writers.length;
   switch (partitioner.kind) {
     case 'forward': {
@@ -83,7 +88,7 @@ export function edgeOutput(
         operatorName: `${consumer.operatorName} (keyBy ${partitioner.description})`,
         operatorUid: consumer.operatorUid,
         subtaskIndex,
-        parallelism: n,
+        parallelism: where.parallelism,
       };
       return {
         collect(record) {
@@ -111,24 +116,22 @@ export class TaskOutput implements Collector<unknown> {
   readonly #combiners: CombiningOutput[] = [];
 
   /** Adds an edge; returns nothing, records then go to every edge added. */
-  addEdge(
-    writers: readonly ChannelWriter[],
-    partitioner: PartitionerSpec,
-    maxParallelism: number,
-    subtask: number,
-    combine = false,
-    parallelism = 1,
-    consumer?: EdgeConsumer,
-  ): void {
-    const spec = combine && partitioner.kind === 'hash' ? partitioner.combine : undefined;
+  addEdge(writers: readonly ChannelWriter[], partitioner: PartitionerSpec, where: EdgeContext): void {
+    const spec = where.combine && partitioner.kind === 'hash' ? partitioner.combine : undefined;
     // Partials of another shape than the records (count's) are routed by their own key.
     const routing =
       spec?.partialKey && partitioner.kind === 'hash'
         ? { ...partitioner, key: spec.partialKey }
         : partitioner;
-    const edge = edgeOutput(writers, routing, maxParallelism, subtask, this.flag, consumer);
+    const edge = edgeOutput(writers, routing, where, this.flag);
     if (spec && partitioner.kind === 'hash') {
-      const combiner = new CombiningOutput(partitioner.key, spec, edge, subtask, parallelism);
+      const combiner = new CombiningOutput(
+        partitioner.key,
+        spec,
+        edge,
+        where.subtaskIndex,
+        where.parallelism,
+      );
       this.#combiners.push(combiner);
       this.#edges.push(combiner);
     } else {

@@ -17,8 +17,13 @@ function setup(n: number, partitioner: PartitionerSpec) {
   output.addEdge(
     rings.map((r) => new ChannelWriter(r)),
     partitioner,
-    128,
-    0,
+    {
+      maxParallelism: 128,
+      subtaskIndex: 0,
+      parallelism: 1,
+      consumer: { operatorName: 'op', operatorUid: 'op-1' },
+      combine: false,
+    },
   );
   const gates = rings.map((r) => new InputGate([r]));
   const read = (): unknown[][] =>
