@@ -113,6 +113,17 @@ class Harness {
 }
 
 /** The state a checkpoint restores to, read back through the restore code. */
+/** Filesystem storage under `scratch/job`, a backend of `take`'s kind, 32 keys of `value` in completed checkpoint 1. */
+async function afterFirstCheckpoint(take: Factory, value: string) {
+  const dir = join(scratch, 'job');
+  const storage = new FilesystemCheckpointStorage(dir, 0);
+  const h = new Harness(createStateWriter(storage.writerDescriptor), take);
+  for (let k = 0; k < 32; k++) h.write(`k${k}`, value);
+  await storage.commit(await h.checkpoint(1));
+  h.incremental.completed(1);
+  return { dir, storage, h };
+}
+
 async function restored(
   checkpoint: CompletedCheckpoint,
   factory: Factory,
@@ -172,12 +183,7 @@ describe.each([
   });
 
   it('detects a damaged shared file, naming it', async () => {
-    const dir = join(scratch, 'job');
-    const storage = new FilesystemCheckpointStorage(dir, 0);
-    const h = new Harness(createStateWriter(storage.writerDescriptor), take);
-    for (let k = 0; k < 32; k++) h.write(`k${k}`, 'x'.repeat(200));
-    await storage.commit(await h.checkpoint(1));
-    h.incremental.completed(1);
+    const { dir, storage, h } = await afterFirstCheckpoint(take, 'x'.repeat(200));
     h.write('k1');
     const second = await storage.commit(await h.checkpoint(2));
     const sharedRef = second.metadata.operators[0]!.subtasks[0]!.keyedShared![0]!.handle;
@@ -189,12 +195,7 @@ describe.each([
   });
 
   it('makes a savepoint of an incremental checkpoint self-contained', async () => {
-    const dir = join(scratch, 'job');
-    const storage = new FilesystemCheckpointStorage(dir, 0);
-    const h = new Harness(createStateWriter(storage.writerDescriptor), take);
-    for (let k = 0; k < 32; k++) h.write(`k${k}`, 'y'.repeat(100));
-    await storage.commit(await h.checkpoint(1));
-    h.incremental.completed(1);
+    const { dir, storage, h } = await afterFirstCheckpoint(take, 'y'.repeat(100));
     h.write('k2');
     const metadata = await h.checkpoint(2);
     expect(metadata.operators[0]!.subtasks[0]!.keyedShared).toBeDefined();
