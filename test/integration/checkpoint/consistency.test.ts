@@ -5,7 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CheckpointingMode, type StateBackendType, startJob } from '../../../src/index.ts';
+import {
+  type CheckpointingMode,
+  type JobClient,
+  type StateBackendType,
+  startJob,
+} from '../../../src/index.ts';
 import type { SequenceSplit } from '../../../src/runtime/sources/sequence-source.ts';
 import {
   channelRecords,
@@ -14,6 +19,14 @@ import {
   sourceSplits,
 } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
+
+/** Triggers checkpoints until `count` of them completed (at most 100 tries). */
+async function triggerCompleted(client: JobClient, count: number): Promise<void> {
+  let completed = 0;
+  for (let tries = 0; completed < count && tries < 100; tries++) {
+    if ((await client.triggerCheckpoint()).status === 'completed') completed++;
+  }
+}
 
 const root = mkdtempSync(join(tmpdir(), 'weir-consistency-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -70,10 +83,7 @@ describe.each(setups)('checkpoints at parallelism %i, %s backend', (parallelism,
       },
     });
     // Periodic checkpoints run meanwhile; manual ones make sure there are enough, without timing.
-    let completed = 0;
-    for (let tries = 0; completed < 6 && tries < 100; tries++) {
-      if ((await client.triggerCheckpoint()).status === 'completed') completed++;
-    }
+    await triggerCompleted(client, 6);
     await client.cancel();
     const checkpoints = await completedCheckpoints(dir);
     expect(checkpoints.length).toBeGreaterThanOrEqual(6);
@@ -124,10 +134,7 @@ describe.each([1, 2, 4])('unaligned checkpoints at parallelism %i', (parallelism
           checkpointing: { intervalMs: 20, ...extra, retained: 10_000, storage: { kind: 'filesystem', dir } },
         },
       });
-      let completed = 0;
-      for (let tries = 0; completed < 6 && tries < 100; tries++) {
-        if ((await client.triggerCheckpoint()).status === 'completed') completed++;
-      }
+      await triggerCompleted(client, 6);
       await client.cancel();
       let captured = 0;
       for (const checkpoint of await completedCheckpoints(dir)) {
@@ -183,10 +190,7 @@ describe.each([
         },
       },
     });
-    let completed = 0;
-    for (let tries = 0; completed < 8 && tries < 100; tries++) {
-      if ((await client.triggerCheckpoint()).status === 'completed') completed++;
-    }
+    await triggerCompleted(client, 8);
     await client.cancel();
     let shared = 0;
     for (const checkpoint of await completedCheckpoints(dir)) {
