@@ -131,15 +131,38 @@ class TextFileSplitReader implements Split {
   }
 }
 
-/** Byte ranges per subtask the file is cut into: enough that the subtasks finish together. */
-const RANGES_PER_SUBTASK = 32;
-/** The smallest byte range (smaller files are one range, read by one subtask). */
+/**
+ * Guided sizes (guided self-scheduling): each range is 1/(4p) of what is still unassigned, so the
+ * first ranges are large (few claims, few split states) and they shrink towards the end, where a
+ * subtask that claims the last range keeps the others waiting for at most one small range.
+ */
+const GUIDED_DIVISOR_PER_SUBTASK = 4;
+/** The smallest byte range (~750 lines of 340 bytes; smaller files are one range). */
 const MIN_RANGE_BYTES = 256 * 1024;
 
 /** Options of {@link textFileSource}. */
 export interface TextFileSourceOptions {
-  /** Bytes per range (tests); default: the file over 32 ranges per subtask, at least 256 KiB. */
+  /** Bytes per range, all equal (tests); default: guided sizes, see {@link byteRanges}. */
   readonly rangeBytes?: number;
+}
+
+/**
+ * The byte ranges `[offset, end)` a file of `size` bytes is cut into for `parallelism` subtasks:
+ * all of `rangeBytes` when given, else guided sizes (each 1/(4·parallelism) of the remaining
+ * bytes, at least 256 KiB). Deterministic: every subtask computes the same queue.
+ */
+export function byteRanges(size: number, parallelism: number, rangeBytes?: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let offset = 0; offset < size; ) {
+    const length =
+      rangeBytes !== undefined
+        ? Math.max(1, rangeBytes)
+        : Math.max(MIN_RANGE_BYTES, Math.ceil((size - offset) / (GUIDED_DIVISOR_PER_SUBTASK * parallelism)));
+    const end = Math.min(size, offset + length);
+    ranges.push([offset, end]);
+    offset = end;
+  }
+  return ranges;
 }
 
 /**
@@ -149,21 +172,17 @@ export interface TextFileSourceOptions {
  */
 export function textFileSource(path: string, options: TextFileSourceOptions = {}): SourceFactory {
   return (context) => {
-    const size = statSync(path).size;
-    const p = context.parallelism;
-    const range = Math.max(
-      1,
-      options.rangeBytes ?? Math.max(MIN_RANGE_BYTES, Math.ceil(size / (RANGES_PER_SUBTASK * p))),
-    );
-    const queue: TextFileSplit[] = [];
-    for (let offset = 0; offset < size; offset += range)
-      queue.push({ offset, end: Math.min(size, offset + range), aligned: offset === 0 });
+    const queue: TextFileSplit[] = byteRanges(
+      statSync(path).size,
+      context.parallelism,
+      options.rangeBytes,
+    ).map(([offset, end]) => ({ offset, end, aligned: offset === 0 }));
     return new SharedSplitReader(
       queue,
       (state) => new TextFileSplitReader(path, state as TextFileSplit),
       context.splitCursor,
       context.subtaskIndex,
-      p,
+      context.parallelism,
     );
   };
 }
