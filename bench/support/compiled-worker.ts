@@ -13,14 +13,20 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import { withoutTsx } from '../../src/runtime/worker-pool.ts';
+import { removeDirectoriesOfEndedProcesses } from '../../src/util/ended-process-directories.ts';
 
+const DIR_PREFIX = 'weir-bench-workers-';
 const compiled = new Map<string, string>();
 let dir: string | undefined;
 
-/** This process's directory for bundles, removed when the process exits. */
+/**
+ * This process's directory for bundles, removed when the process exits; those of processes that
+ * ended without running their exit handlers (vitest ends its fork processes so) are removed here.
+ */
 function bundleDir(): string {
   if (dir === undefined) {
-    const created = mkdtempSync(join(tmpdir(), `weir-bench-workers-${process.pid}-`));
+    removeDirectoriesOfEndedProcesses(tmpdir(), /^weir-bench-workers-(\d+)-/);
+    const created = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     process.once('exit', () => rmSync(created, { recursive: true, force: true }));
     dir = created;
   }
