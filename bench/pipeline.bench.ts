@@ -1,15 +1,17 @@
 /**
  * Pipeline benchmark: the same CPU-heavy word count (JSON lines -> parse -> tokenise -> keyBy word
  * -> count) over the same generated file, run by weir at parallelism 1 and 2, by a single-threaded
- * Node.js stream.pipeline and by a piscina pool; every result is checked against the generator's
- * counts. A trivial job (generator -> keyBy -> sum -> discard) shows the engine's own cost.
+ * Node.js stream.pipeline, by plain worker threads with no engine (the machine's ceiling) and by a
+ * piscina pool; every result is checked against the generator's counts. A trivial job (generator
+ * -> keyBy -> sum -> discard) shows the engine's own cost.
  *
- *   npm run bench -- pipeline [--quick] [--json] [--variants=node-stream,piscina,weir-p1,weir-p2]
+ *   npm run bench -- pipeline [--quick] [--json] [--variants=node-stream,threads,piscina,weir-p1,weir-p2]
  *                             [--lines N] [--records N] [--rounds N] [--skip-trivial]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ceilingShare, ceilingText } from './pipeline/ceiling.ts';
 import { writeCorpus } from './pipeline/corpus.ts';
 import { FULL, type PipelineBenchParams, QUICK } from './pipeline/params.ts';
 import { type Entry, trialsOf, trivialEntries, wordCountEntries } from './pipeline/plan.ts';
@@ -24,7 +26,8 @@ import { formatDuration, formatRate } from './support/format.ts';
 import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
 import { printJsonResult, resultHeader } from './support/subject.ts';
 
-export const description = 'CPU-heavy word count: weir p1/p2 vs stream.pipeline and piscina; trivial job';
+export const description =
+  'CPU-heavy word count: weir p1/p2 vs stream.pipeline, plain threads and piscina; trivial job';
 
 function paramsFor(args: BenchArgs): PipelineBenchParams {
   const base = args.quick ? QUICK : FULL;
@@ -82,11 +85,13 @@ export async function run(args: BenchArgs): Promise<void> {
     const wordCountRows = wordCount.map((e) => summarise(e, samples));
     const trivialRows = trivial.map((e) => summarise(e, samples));
     const targets = checkTargets(wordCountRows, trivialRows);
+    const ceiling = ceilingShare(wordCountRows);
     console.log(`\n${resultsTable('word count', wordCountRows, variants[0]?.name)}\n`);
     if (trivialRows.length > 0) {
       console.log(`${resultsTable('trivial: generator → keyBy → sum → discard', trivialRows)}\n`);
     }
     if (targets.length > 0) console.log(`${targetsText(targets)}\n`);
+    if (ceiling) console.log(`${ceilingText(ceiling)}\n`);
     console.log('every word-count run gave the generator’s counts; every trivial run sank every record');
     // The machine may be shared: the load at the end, next to the one at the start, tells how noisy.
     const loadAverageAtEnd = loadAverage();
@@ -101,6 +106,7 @@ export async function run(args: BenchArgs): Promise<void> {
         wordCount: wordCountRows,
         trivial: trivialRows,
         targets,
+        ceiling: ceiling ?? null,
       });
     }
   } finally {

@@ -18,6 +18,8 @@ export interface PipelineBenchParams {
   readonly weirParallelisms: readonly number[];
   /** Lines per array passed between the stages of the Node.js stream pipeline. */
   readonly streamBatchLines: number;
+  /** Worker threads of the `threads` variant (plain worker_threads, no engine). */
+  readonly plainThreads: number;
   readonly piscina: PiscinaSettings;
   /** The trivial job: records generated, distinct keys, parallelisms. */
   readonly trivial: {
@@ -36,6 +38,8 @@ const common = {
   // sweep over 300 k lines (CPU s, median of 3): 16 → 3.05, 64 → 2.57, 256 → 2.76, 1024 → 3.15,
   // 4096 → 4.56 (larger arrays likely no longer stay in cache from one stage to the next).
   streamBatchLines: 64,
+  // One per core: the most this machine can do in parallel, the ceiling the others are read against.
+  plainThreads: cores,
   piscina: {
     // One pool thread per core, as piscina's default maxThreads does on this machine.
     threads: cores,

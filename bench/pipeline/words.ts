@@ -33,3 +33,8 @@ export function tokenise(text: string): string[] {
 export function countLine(line: string, counts: Map<string, number>): void {
   for (const word of tokenise(parsePost(line).text)) counts.set(word, (counts.get(word) ?? 0) + 1);
 }
+
+/** Adds the counts of `partial` (a thread's or a batch's) to `into`. */
+export function mergeCounts(into: Map<string, number>, partial: ReadonlyMap<string, number>): void {
+  for (const [word, n] of partial) into.set(word, (into.get(word) ?? 0) + n);
+}

@@ -3,11 +3,13 @@ import type { PipelineBenchParams } from '../params.ts';
 import type { WordCountVariant } from '../variant.ts';
 import { nodeStreamVariant } from './node-stream.ts';
 import { piscinaVariant } from './piscina.ts';
+import { threadsVariant } from './threads.ts';
 import { weirVariant } from './weir.ts';
 
 export function makeVariants(params: PipelineBenchParams): WordCountVariant[] {
   return [
     nodeStreamVariant(params.streamBatchLines),
+    threadsVariant(params.plainThreads),
     piscinaVariant(params.piscina),
     ...params.weirParallelisms.map((p) => weirVariant(p)),
   ];
