@@ -1,7 +1,7 @@
 /**
  * Every parameter of the pipeline benchmark, in one place, with the reason for its value, and the
- * targets of the issue. The full run takes about four minutes on a shared 2-core machine (most of
- * it in weir's word count); `--quick` is a CI smoke run of well under 30 s.
+ * targets of the issue. The full run takes about two minutes on this 2-core machine; `--quick` is
+ * a CI smoke run of well under 30 s.
  */
 import { availableParallelism } from 'node:os';
 import type { CorpusSpec } from './corpus.ts';
@@ -68,8 +68,10 @@ export const FULL: PipelineBenchParams = {
   // 400 k lines (~136 MB, 12 M words): ~3 s for the single-threaded baseline, so that ~0.3 s of
   // thread start-up does not decide the comparison; more would push weir's runs past a minute.
   corpus: { ...corpusShape, lines: 400_000 },
-  // Three rounds: a median and a range, within a few minutes.
-  rounds: 3,
+  // Five rounds: the speed of this VM's cores drifts by 15-30 % from minute to minute, so that the
+  // median of three rounds moved the word-count ratio between 1.46x and 1.78x from one run to the
+  // next (07:34-07:36 UTC, same commit); five rounds take about two minutes.
+  rounds: 5,
   emptyInput: true,
   // 10 M records: ~3 s at the target rate, several times the start-up of four compiled workers
   // (the empty-input run shows it; "w/o start-up" takes it out).
