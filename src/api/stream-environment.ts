@@ -20,7 +20,6 @@ import { textFileSource } from '../runtime/sources/text-file-source.ts';
 import { DataStream } from './data-stream.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { JobClient } from './job-client.ts';
-import { launchJob } from './job-launcher.ts';
 import {
   type ResolvedEnvironmentOptions,
   resolveEnvironmentOptions,
@@ -192,6 +191,9 @@ export class StreamEnvironment {
     }
     const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
     const job = this.jobRef ?? this.#scriptRef();
+    // Loaded here rather than at the top: worker threads evaluate this module too (to rebuild the
+    // graph) and never launch a job, so the job master and the coordinator stay out of their bundle.
+    const { launchJob } = await import('./job-launcher.ts');
     const client = await launchJob({ name: jobName, graph, job, environment: this });
     notifyJobStarted(client);
     return client;
