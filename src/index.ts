@@ -113,7 +113,7 @@ export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { WorkerExitedError } from './runtime/execution-attempt.ts';
 export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
-export type { JobProgress, OperatorMetrics } from './runtime/job-master.ts';
+export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';
 export { UserFunctionError } from './runtime/operators/user-function-error.ts';
 // ── exactly-once sinks ──

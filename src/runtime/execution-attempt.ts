@@ -14,6 +14,7 @@ import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import { planDeployment, type SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
+import type { SubtaskStates } from './job-master.ts';
 import type {
   ControlFromTask,
   JobModuleRef,
@@ -129,6 +130,17 @@ export class ExecutionAttempt {
     for (const subtask of this.#subtasks) {
       if (subtask.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
     }
+  }
+
+  /** How many of this attempt's subtasks run, and how many have come to the end of their input. */
+  subtaskStates(): SubtaskStates {
+    let running = 0;
+    let finished = 0;
+    for (const { state } of this.#subtasks) {
+      if (state === 'running') running++;
+      else if (state === 'finishing' || state === 'finished') finished++;
+    }
+    return { total: this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0), running, finished };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */

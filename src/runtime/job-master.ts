@@ -49,6 +49,21 @@ export interface JobProgress {
   readonly attempt: number;
   readonly status: JobStatus;
   readonly operators: readonly OperatorMetrics[];
+  /** The current attempt's subtasks by state (all zero between attempts). */
+  readonly subtasks: SubtaskStates;
+}
+
+/** How many of an attempt's subtasks are in each state. */
+export interface SubtaskStates {
+  /** Every subtask of the job graph. */
+  readonly total: number;
+  /** Deployed and processing their input. */
+  readonly running: number;
+  /**
+   * Their input ended. They stay until every subtask's input has ended, answering checkpoint
+   * triggers with their final state (Flink's checkpoints after tasks finished).
+   */
+  readonly finished: number;
 }
 
 /** Events of a job, for progress displays and tests. */
@@ -212,6 +227,7 @@ export class JobMaster {
       attempt: this.#attemptNumber,
       status: this.#lifecycle.status,
       operators,
+      subtasks: this.#attempt?.subtaskStates() ?? { total: 0, running: 0, finished: 0 },
     };
   }
 
@@ -254,10 +270,15 @@ export class JobMaster {
   }
 
   /**
-   * Every subtask's input ended: take the final checkpoint (two-phase-commit sinks commit on its
-   * completion), then let the subtasks end. A final checkpoint that keeps failing fails the job.
+   * Every subtask's input ended: with periodic checkpoints on, take the final checkpoint
+   * (two-phase-commit sinks commit on its completion), then let the subtasks end. A final
+   * checkpoint that keeps failing fails the job.
    */
   async #finalCheckpoint(attempt: ExecutionAttempt): Promise<void> {
+    if (!this.#checkpointing.finalCheckpoint) {
+      attempt.finish();
+      return;
+    }
     let outcome: CheckpointOutcome | undefined;
     for (let tries = 0; tries < FINAL_CHECKPOINT_TRIES; tries++) {
       outcome = await this.#checkpointing.trigger({});

@@ -104,7 +104,11 @@ export class SubtaskHost {
     if (runner.cancelled) return this.#cancelled();
     // Acknowledge what was snapshotted before going on (in-flight writes finish first).
     await this.#checkpointing?.idle();
-    if (this.#checkpointing?.finalCheckpoint) {
+    // A subtask whose input ended stays until every subtask's has (Flink's checkpoints after tasks
+    // finished, FLIP-147): it answers triggers with its final state, so checkpoints and savepoints
+    // still complete while the rest of the job runs, and with periodic checkpoints on the job
+    // ends with a final checkpoint.
+    if (this.#checkpointing) {
       this.#checkpointing.enterFinished();
       this.#send({ type: 'finishing' });
       await this.#until(() => this.#finishRequested || this.#cancelRequested);

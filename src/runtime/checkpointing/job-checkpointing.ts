@@ -3,11 +3,12 @@
  * coordinator, implements the coordinator's gateway over the subtasks' control ports, routes
  * acknowledgements and declines to it, and starts, stops and shuts it down with the job.
  *
- * Periodic checkpoints start once every subtask runs. A subtask whose input ended (with periodic
- * checkpoints on) stays alive, `finishing`, and answers triggers with its final state, so
- * checkpoints keep completing while a bounded job drains, and the job ends with a final
- * checkpoint. Without periodic checkpoints a subtask exits when its input ends; from then on no
- * checkpoint can complete, and manual triggers fail as `job-shutdown`.
+ * Periodic checkpoints start once every subtask runs. A subtask whose input ended stays alive,
+ * `finishing`, and answers triggers with its final state (Flink's checkpoints after tasks finished,
+ * FLIP-147), so checkpoints and savepoints keep completing while the rest of the job runs; with
+ * periodic checkpoints on, the job ends with a final checkpoint. Subtasks exit only once every
+ * subtask's input ended; from then on no checkpoint can complete, and manual triggers fail as
+ * `job-shutdown`.
  */
 import type { Barrier } from '../../channel/frame.ts';
 import type { CheckpointConfig } from '../../checkpoint/config.ts';

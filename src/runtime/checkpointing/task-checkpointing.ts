@@ -19,10 +19,7 @@ import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpoint
 export interface CheckpointingDeployment {
   readonly mode: CheckpointingMode;
   readonly storage: StateWriterDescriptor;
-  /**
-   * Periodic checkpoints are on: a subtask whose input ended waits for the job's final checkpoint
-   * before it exits, and sinks are transactional.
-   */
+  /** Periodic checkpoints are on: the job ends with a final checkpoint, and sinks are transactional. */
   readonly finalCheckpoint: boolean;
   /** Keyed state is checkpointed incrementally (absent: full snapshots). */
   readonly incremental?: boolean;
@@ -119,7 +116,7 @@ export class TaskCheckpointing {
     };
   }
 
-  /** Whether this subtask waits for the job's final checkpoint once its input ended. */
+  /** Whether the job ends with a final checkpoint (periodic checkpoints are on). */
   get finalCheckpoint(): boolean {
     return this.#finalCheckpoint;
   }
