@@ -6,32 +6,16 @@
  * {@link compileForWorkers} and {@link workerExecArgv} give the benchmark's non-weir worker
  * variants the same footing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
-import { withoutTsx } from '../../src/runtime/worker-pool.ts';
-import { removeDirectoriesOfEndedProcesses } from '../../src/util/ended-process-directories.ts';
+import { refusedFlags, withoutTsx } from '../../src/runtime/worker-pool.ts';
+import { createProcessDirectory } from '../../src/util/ended-process-directories.ts';
 
-const DIR_PREFIX = 'weir-bench-workers-';
 const compiled = new Map<string, string>();
 let dir: string | undefined;
-
-/**
- * This process's directory for bundles, removed when the process exits; those of processes that
- * ended without running their exit handlers (vitest ends its fork processes so) are removed here.
- */
-function bundleDir(): string {
-  if (dir === undefined) {
-    removeDirectoriesOfEndedProcesses(tmpdir(), /^weir-bench-workers-(\d+)-/);
-    const created = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
-    dir = created;
-  }
-  return dir;
-}
 
 /**
  * Bundles `module` (a TypeScript file URL) and everything it imports into one ES module file and
@@ -41,7 +25,9 @@ export function compileForWorkers(module: URL): string {
   const source = fileURLToPath(module);
   const done = compiled.get(source);
   if (done !== undefined) return done;
-  const outfile = join(bundleDir(), `${basename(source, extname(source))}.mjs`);
+  // One directory per process, removed when it exits (and by later processes if it could not be).
+  dir ??= createProcessDirectory(tmpdir(), 'weir-bench-workers-');
+  const outfile = join(dir, `${basename(source, extname(source))}.mjs`);
   buildSync({
     entryPoints: [source],
     bundle: true,
@@ -71,8 +57,8 @@ export function workerExecArgv(): string[] {
       void new Worker('', { eval: true, execArgv: flags }).terminate();
       execArgv = flags;
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-      const refused = (error as Error).message.split(': ').at(-1)?.split(', ') ?? [];
+      const refused = refusedFlags(error);
+      if (refused.length === 0) throw error;
       execArgv = flags.filter((flag) => !refused.includes(flag));
     }
   }

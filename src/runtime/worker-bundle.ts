@@ -16,13 +16,13 @@
  * TypeScript module under a computed name (`await import(name)`) needs that fallback: set
  * `WEIR_WORKER_BUNDLE=0`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { removeDirectoriesOfEndedProcesses } from '../util/ended-process-directories.ts';
+import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
 import { bundleCacheKey, restoreCachedBundle, stampOf, storeBundle } from './worker-bundle-cache.ts';
 
 /** How the workers load their code. */
@@ -45,7 +45,6 @@ interface Built {
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 const ALIASES = Symbol.for('weir.worker.module-aliases');
 const built = new Map<string, Built>();
-let cleanupRegistered = false;
 
 /**
  * The bundle for workers whose entry is `entry` and whose job module is `jobModule` (file URLs), or
@@ -61,7 +60,7 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
     return previous.bundle;
   if (previous) {
     built.delete(key);
-    rmSync(previous.dir, { recursive: true, force: true });
+    removeProcessDirectory(previous.dir);
   }
   try {
     const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
@@ -79,10 +78,7 @@ export function moduleAliases(): ReadonlyMap<string, string> | undefined {
 
 /** This process's directory for a bundle: removed when the process exits. */
 function processDir(): string {
-  removeOrphans();
-  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-  registerCleanup();
-  return dir;
+  return createProcessDirectory(tmpdir(), 'weir-workers-');
 }
 
 /** A bundle an earlier build (of this process or another) left in the on-disk cache, still valid. */
@@ -90,7 +86,7 @@ function fromCache(entry: string, jobModule: string): Built | undefined {
   const dir = processDir();
   const stamps = restoreCachedBundle(bundleCacheKey(entry, jobModule), dir);
   if (!stamps) {
-    rmSync(dir, { recursive: true, force: true });
+    removeProcessDirectory(dir);
     return undefined;
   }
   const url = (name: string) => pathToFileURL(join(dir, `${name}.mjs`)).href;
@@ -147,24 +143,9 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       storeBundle(bundleCacheKey(entry, jobModule), dir, stamps);
     return { bundle: { entry: aliases.get(entry) ?? entry, aliases, origin: 'built' }, stamps, dir };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    removeProcessDirectory(dir);
     throw error;
   }
-}
-
-const DIR_PREFIX = 'weir-workers-';
-
-/** Removes bundle directories of processes that are gone. */
-function removeOrphans(): void {
-  removeDirectoriesOfEndedProcesses(tmpdir(), /^weir-workers-(\d+)-/);
-}
-
-function registerCleanup(): void {
-  if (cleanupRegistered) return;
-  cleanupRegistered = true;
-  process.once('exit', () => {
-    for (const { dir } of built.values()) rmSync(dir, { recursive: true, force: true });
-  });
 }
 
 /**

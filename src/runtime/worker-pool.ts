@@ -64,7 +64,7 @@ export async function createWorkerPool(
 }
 
 /** The flags named by Node's ERR_WORKER_INVALID_EXEC_ARGV, or none. */
-function refusedFlags(error: unknown): string[] {
+export function refusedFlags(error: unknown): string[] {
   if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return [];
   const message = (error as Error).message;
   const colon = message.indexOf(': ');

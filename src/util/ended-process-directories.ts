@@ -3,7 +3,7 @@
  * directories): a process removes its own when it exits, and those of processes killed before
  * their exit handlers ran are removed by the next process that looks.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Whether a process with this id exists (EPERM: it does, but belongs to another user). */
@@ -43,4 +43,41 @@ export function removeDirectoriesOfEndedProcesses(
     }
   }
   return removed;
+}
+
+/** This thread's directories made by {@link createProcessDirectory} and not removed yet. */
+const owned = new Set<string>();
+let exitHookInstalled = false;
+
+/**
+ * Creates a fresh directory `<base>/<prefix><pid>-[<label>-]<random>` (`base` is created if
+ * missing), after removing those under `base` with the same prefix whose process has ended. The
+ * directory is removed when this thread exits, unless {@link removeProcessDirectory} removed it
+ * first; only a thread terminated from outside leaves it, to the next sweep. `label` names the
+ * owner for people looking at the directory (characters other than `A-Za-z0-9_.-` become `_`).
+ */
+export function createProcessDirectory(base: string, prefix: string, label?: string): string {
+  mkdirSync(base, { recursive: true });
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  removeDirectoriesOfEndedProcesses(base, new RegExp(`^${escaped}(\\d+)-`), removeProcessDirectory);
+  const named = label === undefined ? '' : `${label.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}-`;
+  const directory = mkdtempSync(join(base, `${prefix}${process.pid}-${named}`));
+  owned.add(directory);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const leftover of owned) removeProcessDirectory(leftover);
+    });
+  }
+  return directory;
+}
+
+/** Removes a directory and everything in it; never throws. */
+export function removeProcessDirectory(directory: string): void {
+  owned.delete(directory);
+  try {
+    rmSync(directory, { recursive: true, force: true, maxRetries: 2 });
+  } catch {
+    // Best effort: a leftover is swept by the next process that creates one beside it.
+  }
 }
