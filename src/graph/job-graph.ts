@@ -45,6 +45,11 @@ export interface JobGraphOptions {
   readonly chaining: boolean;
 }
 
+/** How many subtasks (and so worker threads) the graph deploys: the sum of its vertices' parallelism. */
+export function subtaskCount(graph: JobGraph): number {
+  return graph.vertices.reduce((n, v) => n + v.parallelism, 0);
+}
+
 export function buildJobGraph(allNodes: readonly StreamNode[], options: JobGraphOptions): JobGraph {
   const nodes = reachableFromSinks(allNodes);
   checkUids(nodes);

@@ -8,7 +8,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { WeirError } from '../errors.ts';
-import type { JobGraph } from '../graph/job-graph.ts';
+import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
@@ -140,7 +140,7 @@ export class ExecutionAttempt {
       if (state === 'running') running++;
       else if (state === 'finishing' || state === 'finished') finished++;
     }
-    return { total: this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0), running, finished };
+    return { total: subtaskCount(this.#init.graph), running, finished };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
@@ -209,7 +209,7 @@ export class ExecutionAttempt {
         if (subtask.state !== 'deploying') break;
         subtask.state = 'running';
         if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
-        else if (++this.#running === this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0)) {
+        else if (++this.#running === subtaskCount(this.#init.graph)) {
           listener.onAllRunning();
         }
         break;

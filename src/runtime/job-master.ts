@@ -13,7 +13,7 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
-import type { JobGraph } from '../graph/job-graph.ts';
+import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
 import { decideRestart } from '../restart/decide-restart.ts';
@@ -144,7 +144,7 @@ export class JobMaster {
     );
     timer.unref();
     let restoreFrom = this.#init.initialState;
-    const threads = this.#init.graph.vertices.reduce((n, v) => n + v.parallelism, 0);
+    const threads = subtaskCount(this.#init.graph);
     const pool = await createWorkerPool(threads, this.#init.resourceLimits, this.#init.job.module);
     this.#pool = pool;
     try {

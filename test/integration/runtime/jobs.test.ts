@@ -6,14 +6,19 @@ import { osThreadCount } from '../../support/threads.ts';
 
 const job = (name: string): URL => new URL(`../jobs/${name}.job.ts`, import.meta.url);
 
-/** Runs a job that must fail and returns what it failed with. */
-function failureOf(name: string, options: Parameters<typeof executeJob>[1]): Promise<unknown> {
-  return executeJob(job(name), options).then(
+/** Runs a job that must fail in a user function and returns the error it failed with. */
+async function userFailureOf(
+  name: string,
+  options: Parameters<typeof executeJob>[1],
+): Promise<UserFunctionError> {
+  const error = await executeJob(job(name), options).then(
     () => {
       throw new Error(`job ${name} finished, but it should have failed`);
     },
-    (error: unknown) => error,
+    (failure: unknown) => failure,
   );
+  expect(error).toBeInstanceOf(UserFunctionError);
+  return error as UserFunctionError;
 }
 
 function finalCounts(records: Array<{ word: string; count: number }>): Map<string, number> {
@@ -96,12 +101,10 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
 
   it('fails with an error naming the operator, subtask and record, and leaves no thread', async () => {
     const before = osThreadCount();
-    const error = await failureOf('failing', {
+    const failure = await userFailureOf('failing', {
       args: { failAt: 5000 },
       environment: { parallelism },
     });
-    expect(error).toBeInstanceOf(UserFunctionError);
-    const failure = error as UserFunctionError;
     expect(failure.code).toBe('ERR_USER_FUNCTION');
     expect(failure.classification).toBe('user');
     expect(failure.operatorName).toBe('explode');
@@ -114,13 +117,11 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
   });
 
   it('fails when batch-mode partials cannot be routed at the end of input (a reduce dropped the key)', async () => {
-    const error = await failureOf('lossy-reduce', {
+    const failure = await userFailureOf('lossy-reduce', {
       args: { records: 1000 },
       environment: { parallelism, runtimeMode: 'batch' },
     });
     // Raised by the key selector in the producing worker, named after the keyed operator it feeds.
-    expect(error).toBeInstanceOf(UserFunctionError);
-    const failure = error as UserFunctionError;
     expect(failure.code).toBe('ERR_USER_FUNCTION');
     expect(failure.classification).toBe('user');
     expect(failure.operatorName).toBe('lossy (keyBy field "k")');
@@ -130,12 +131,10 @@ describe.each([1, 2, 4])('at parallelism %i', (parallelism) => {
   });
 
   it('names the keyed operator when its key selector fails on a record (streaming)', async () => {
-    const error = await failureOf('missing-key', {
+    const failure = await userFailureOf('missing-key', {
       args: { records: 1000, missingAt: 500 },
       environment: { parallelism },
     });
-    expect(error).toBeInstanceOf(UserFunctionError);
-    const failure = error as UserFunctionError;
     expect(failure.operatorName).toBe('total (keyBy field "k")');
     expect(failure.operatorUid).toBe('total-sum');
     expect(failure.record).toBe('{"v":500}');
