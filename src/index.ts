@@ -28,6 +28,11 @@ export type { ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/op
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
 export {
+  type BlockingPartitionDescriptor,
+  BlockingPartitionWriter,
+} from './channel/blocking-partition.ts';
+export { BlockingPartitionReader } from './channel/blocking-partition-reader.ts';
+export {
   ChannelWriter,
   type ChannelWriterOptions,
   type ChannelWriterStats,
@@ -36,6 +41,7 @@ export {
 } from './channel/channel-writer.ts';
 // ── channels (the data plane, usable on its own) ──
 export { type Barrier, type ChannelEvent, FrameKind } from './channel/frame.ts';
+export type { ChannelDescriptor, FrameSink, FrameSource } from './channel/frame-channel.ts';
 export { type GateEvent, InputGate } from './channel/input-gate.ts';
 export {
   type CreateRingOptions,

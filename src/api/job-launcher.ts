@@ -53,6 +53,10 @@ export async function launchJob(init: {
     restoreOptions: { allowNonRestoredState: resume?.allowNonRestoredState ?? false },
     firstCheckpointId: highest + 1,
     resourceLimits: options.workerResourceLimits,
+    stages:
+      options.batchShuffleMode === 'blocking'
+        ? { partitionDirectory: options.partitionDirectory }
+        : undefined,
     collect: (batch) => {
       const target = collections.get(batch.collect);
       if (!target) return;

@@ -2,7 +2,7 @@
  * Options of a {@link StreamEnvironment}, their defaults and their validation: every option is
  * checked once, here, with an error that names it.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { type CheckpointingOptions, resolveCheckpointConfig } from '../checkpoint/config.ts';
 import { InvalidOptionError } from '../errors.ts';
@@ -31,6 +31,17 @@ export interface StreamEnvironmentOptions {
    * as Flink's BATCH execution mode): they emit one final value per key when input ends.
    */
   readonly runtimeMode?: RuntimeMode;
+  /**
+   * How a batch job's exchanges carry data (Flink's `execution.batch-shuffle-mode`). `blocking`: the
+   * job runs by stages; each producer writes its output to files (blocking partitions) and ends,
+   * and its consumers start afterwards in the same threads, so the job needs only as many threads
+   * as its widest operator and no thread waits for another. `pipelined`: every subtask runs at once,
+   * connected by rings, as in streaming mode. Default: `blocking` in batch mode, `pipelined` when
+   * periodic checkpoints are on (no barrier crosses a blocking exchange) and in streaming mode.
+   */
+  readonly batchShuffleMode?: BatchShuffleMode;
+  /** Where blocking partitions are written (Flink's `io.tmp.dirs`); default the OS's temporary directory. */
+  readonly partitionDirectory?: string;
   /**
    * Checkpointing (off unless `intervalMs` is set, as in Flink; manual checkpoints and savepoints
    * work either way). See `enableCheckpointing`.
@@ -72,6 +83,9 @@ export interface ResumeFrom {
 /** How rolling aggregations emit: per record, or once per key at the end of a bounded input. */
 export type RuntimeMode = 'streaming' | 'batch';
 
+/** How a batch job's exchanges carry data: by files between stages, or by rings between running subtasks. */
+export type BatchShuffleMode = 'blocking' | 'pipelined';
+
 /** Options with every default filled in. */
 export interface ResolvedEnvironmentOptions {
   readonly parallelism: number;
@@ -80,6 +94,9 @@ export interface ResolvedEnvironmentOptions {
   readonly ringCapacity: number;
   readonly chaining: boolean;
   readonly runtimeMode: RuntimeMode;
+  /** `blocking` only for batch jobs without periodic checkpoints. */
+  readonly batchShuffleMode: BatchShuffleMode;
+  readonly partitionDirectory: string;
   readonly checkpointing: CheckpointingOptions | undefined;
   readonly restart: RestartOptions | undefined;
   readonly stateBackend: StateBackendOptions;
@@ -148,6 +165,15 @@ export function resolveEnvironmentOptions(
   }
   const checkpointing = options.checkpointing;
   const checkpointConfig = resolveCheckpointConfig(checkpointing ?? {}); // validates, naming the option
+  const batchShuffleMode = resolveBatchShuffleMode(
+    options.batchShuffleMode,
+    runtimeMode,
+    checkpointConfig.intervalMs !== null,
+  );
+  const partitionDirectory = options.partitionDirectory ?? tmpdir();
+  if (typeof partitionDirectory !== 'string' || partitionDirectory.length === 0) {
+    throw new InvalidOptionError('partitionDirectory', 'a non-empty directory path', partitionDirectory);
+  }
   const restart = options.restart;
   if (restart !== undefined)
     resolveRestartConfig(restart, { checkpointingEnabled: checkpointConfig.intervalMs !== null });
@@ -168,6 +194,8 @@ export function resolveEnvironmentOptions(
     ringCapacity,
     chaining,
     runtimeMode,
+    batchShuffleMode,
+    partitionDirectory,
     checkpointing,
     restart,
     stateBackend,
@@ -175,4 +203,26 @@ export function resolveEnvironmentOptions(
     workerResourceLimits,
     module,
   };
+}
+
+function resolveBatchShuffleMode(
+  given: unknown,
+  runtimeMode: RuntimeMode,
+  periodicCheckpoints: boolean,
+): BatchShuffleMode {
+  if (given === undefined) return runtimeMode === 'batch' && !periodicCheckpoints ? 'blocking' : 'pipelined';
+  if (given !== 'blocking' && given !== 'pipelined') {
+    throw new InvalidOptionError('batchShuffleMode', '"blocking" or "pipelined"', given);
+  }
+  if (given === 'blocking' && runtimeMode !== 'batch') {
+    throw new InvalidOptionError('batchShuffleMode', '"pipelined" unless runtimeMode is "batch"', given);
+  }
+  if (given === 'blocking' && periodicCheckpoints) {
+    throw new InvalidOptionError(
+      'batchShuffleMode',
+      '"pipelined" with periodic checkpoints (no barrier crosses a blocking exchange)',
+      given,
+    );
+  }
+  return given;
 }

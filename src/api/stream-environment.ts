@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { CheckpointingMode, CheckpointingOptions } from '../checkpoint/config.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
-import type { StreamNode } from '../graph/stream-node.ts';
+import type { StreamNode, StreamNodeInit } from '../graph/stream-node.ts';
 import type { RestartOptions } from '../restart/config.ts';
 import { defaultJobModule, environmentDefaults, notifyJobStarted } from '../runtime/job-hooks.ts';
 import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
@@ -92,6 +92,7 @@ export class StreamEnvironment {
       defaultParallelism: this.options.parallelism,
       maxParallelism: this.options.maxParallelism,
       chaining: this.options.chaining,
+      runtimeMode: this.options.runtimeMode,
     };
   }
 
@@ -115,7 +116,7 @@ export class StreamEnvironment {
     if (iterable == null || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function') {
       throw new InvalidOptionError('fromIterable iterable', 'an iterable', iterable);
     }
-    return this.#source<T>('fromIterable', iterableSource(iterable), 1);
+    return this.#source<T>('fromIterable', iterableSource(iterable), { maxOwnParallelism: 1 });
   }
 
   /**
@@ -128,7 +129,9 @@ export class StreamEnvironment {
     options: SequenceOptions = {},
   ): DataStream<number> {
     checkSequence(from, to, options);
-    return this.#source<number>('fromSequence', sequenceSource(from, to, identity, options));
+    return this.#source<number>('fromSequence', sequenceSource(from, to, identity, options), {
+      bounded: to !== Number.POSITIVE_INFINITY,
+    });
   }
 
   /**
@@ -143,7 +146,9 @@ export class StreamEnvironment {
       throw new InvalidOptionError('fromGenerator generate', 'a function', generate);
     const to = options.count ?? Number.POSITIVE_INFINITY;
     checkSequence(0, to, options);
-    return this.#source<T>('fromGenerator', sequenceSource(0, to, generate, options));
+    return this.#source<T>('fromGenerator', sequenceSource(0, to, generate, options), {
+      bounded: to !== Number.POSITIVE_INFINITY,
+    });
   }
 
   /** The lines of a UTF-8 text file, split by byte ranges over the subtasks. */
@@ -151,14 +156,13 @@ export class StreamEnvironment {
     if (typeof path !== 'string' || path.length === 0)
       throw new InvalidOptionError('readTextFile path', 'a non-empty string', path);
     // Its subtasks share one queue of byte ranges: restores need every old subtask's state.
-    return this.#source<string>('readTextFile', textFileSource(path), undefined, true);
+    return this.#source<string>('readTextFile', textFileSource(path), { unionOperatorState: true });
   }
 
   #source<T>(
     kind: string,
     factory: SourceFactory,
-    maxOwnParallelism?: number,
-    unionOperatorState = false,
+    traits: Pick<StreamNodeInit, 'maxOwnParallelism' | 'unionOperatorState' | 'bounded'> = {},
   ): DataStream<T> {
     const node = this.#builder.addNode({
       kind,
@@ -166,8 +170,7 @@ export class StreamEnvironment {
       name: kind,
       inputs: [],
       source: factory,
-      ...(maxOwnParallelism === undefined ? {} : { maxOwnParallelism }),
-      ...(unionOperatorState ? { unionOperatorState } : {}),
+      ...traits,
     });
     return new DataStream<T>(this.#builder, [{ node, partitioner: null }], node);
   }

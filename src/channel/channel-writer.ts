@@ -1,5 +1,6 @@
 /**
- * The producer end of one channel: batches records into frames and writes them into a ring.
+ * The producer end of one channel: batches records into frames and writes them into a ring (or,
+ * for a batch job run by stages, a blocking partition's file, which never fills).
  *
  * Thread: the producing subtask's thread only.
  *
@@ -14,6 +15,7 @@
  * capacity plus one batch.
  */
 import { ChannelClosedError, type RecordEncodeError } from '../errors.ts';
+import { BlockingPartitionWriter } from './blocking-partition.ts';
 import {
   BARRIER_PAYLOAD_BYTES,
   type Barrier,
@@ -23,10 +25,11 @@ import {
   LATENCY_MARKER_PAYLOAD_BYTES,
   WATERMARK_PAYLOAD_BYTES,
 } from './frame.ts';
+import { type ChannelDescriptor, type FrameSink, isBlockingPartition } from './frame-channel.ts';
 import { SPACE_SEQ } from './layout.ts';
 import { MAX_PARK_MS, park } from './park.ts';
 import { RecordEncoder } from './record-codec.ts';
-import { RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+import { RingBuffer } from './ring-buffer.ts';
 
 /** Tuning of a {@link ChannelWriter}. */
 export interface ChannelWriterOptions {
@@ -65,8 +68,8 @@ export interface ChannelWriterStats {
 }
 
 export class ChannelWriter {
-  /** The ring this writer fills. */
-  readonly ring: RingBuffer;
+  /** The channel this writer fills: a ring, or a blocking partition's file. */
+  readonly channel: FrameSink;
   /** Counters for metrics and tests. */
   readonly stats: ChannelWriterStats = {
     records: 0,
@@ -88,16 +91,16 @@ export class ChannelWriter {
   readonly #scratch = new Uint8Array(32);
   readonly #scratchView = new DataView(this.#scratch.buffer);
 
-  constructor(descriptor: RingDescriptor | RingBuffer, options: ChannelWriterOptions = {}) {
-    this.ring = descriptor instanceof RingBuffer ? descriptor : new RingBuffer(descriptor);
-    this.#encoder = new RecordEncoder(this.ring.name);
-    this.#batchBytes = Math.min(options.batchBytes ?? DEFAULT_BATCH_BYTES, this.ring.maxPayloadBytes);
+  constructor(descriptor: ChannelDescriptor | FrameSink, options: ChannelWriterOptions = {}) {
+    this.channel = openSink(descriptor);
+    this.#encoder = new RecordEncoder(this.channel.name);
+    this.#batchBytes = Math.min(options.batchBytes ?? DEFAULT_BATCH_BYTES, this.channel.maxPayloadBytes);
     this.#flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
   }
 
   /** The channel's name. */
   get name(): string {
-    return this.ring.name;
+    return this.channel.name;
   }
 
   /** True while frames wait for space in the ring: stop emitting and await {@link waitForSpace}. */
@@ -177,7 +180,7 @@ export class ChannelWriter {
     let i = 0;
     while (i < backlog.length) {
       const frame = backlog[i]!;
-      if (!this.ring.tryWrite(frame.kind, frame.bytes, frame.bytes.length)) break;
+      if (!this.channel.tryWrite(frame.kind, frame.bytes, frame.bytes.length)) break;
       this.#count(frame.kind, frame.bytes.length);
       this.#backlogBytes -= frame.bytes.length;
       i++;
@@ -192,7 +195,7 @@ export class ChannelWriter {
    * the event loop; wakes at least every `MAX_PARK_MS` so the caller can check for cancellation.
    */
   async waitForSpace(shouldStop: () => boolean = never): Promise<void> {
-    const ring = this.ring;
+    const ring = this.channel;
     while (!this.tryDrain()) {
       if (shouldStop()) return;
       if (ring.closed) throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
@@ -210,7 +213,7 @@ export class ChannelWriter {
   #control(kind: FrameKind, length: number): void {
     this.flush();
     const payload = length === 0 ? null : this.#scratch;
-    if (this.#backlog.length === 0 && this.ring.tryWrite(kind, payload, length)) {
+    if (this.#backlog.length === 0 && this.channel.tryWrite(kind, payload, length)) {
       this.#count(kind, length);
       return;
     }
@@ -224,7 +227,7 @@ export class ChannelWriter {
     } catch (error) {
       this.#failEncode(records, error as RecordEncodeError);
     }
-    if (bytes.length > this.ring.maxPayloadBytes && records.length > 1) {
+    if (bytes.length > this.channel.maxPayloadBytes && records.length > 1) {
       // Rare: the size estimate was off. Split and retry; order is preserved.
       const half = records.length >>> 1;
       this.#writeRecords(records.slice(0, half));
@@ -232,7 +235,7 @@ export class ChannelWriter {
       return;
     }
     this.#adaptBatchLimit(bytes.length, records.length);
-    const ring = this.ring;
+    const ring = this.channel;
     if (this.#backlog.length === 0 && ring.tryWrite(FrameKind.Records, bytes, bytes.length)) {
       this.#count(FrameKind.Records, bytes.length);
       this.stats.records += records.length;
@@ -271,6 +274,13 @@ export class ChannelWriter {
     this.stats.frames++;
     this.stats.bytes += length;
   }
+}
+
+function openSink(descriptor: ChannelDescriptor | FrameSink): FrameSink {
+  if ('tryWrite' in descriptor) return descriptor;
+  return isBlockingPartition(descriptor)
+    ? new BlockingPartitionWriter(descriptor)
+    : new RingBuffer(descriptor);
 }
 
 function never(): boolean {

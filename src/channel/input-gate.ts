@@ -1,5 +1,6 @@
 /**
- * The consumer end of a subtask's inputs: several rings read fairly, one wake-up word for all.
+ * The consumer end of a subtask's inputs: several channels (rings, or the blocking partitions of a
+ * batch job run by stages) read fairly, one wake-up word for all.
  *
  * Thread: the consuming subtask's thread only.
  *
@@ -9,11 +10,12 @@
  * buffering it. `waitForInput` parks on the shared doorbell until any unpaused channel has data.
  */
 import { ChannelCorruptError } from '../errors.ts';
+import { BlockingPartitionReader } from './blocking-partition-reader.ts';
 import { Doorbell } from './doorbell.ts';
 import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
-import { HEADER_BYTES } from './layout.ts';
+import { type ChannelDescriptor, type FrameSource, isBlockingPartition } from './frame-channel.ts';
 import { RecordDecoder } from './record-codec.ts';
-import { RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+import { createDoorbell, RingBuffer, type RingDescriptor } from './ring-buffer.ts';
 
 /** An event and the index of the input channel it came from. */
 export interface GateEvent {
@@ -22,8 +24,8 @@ export interface GateEvent {
 }
 
 export class InputGate {
-  /** The input rings, in channel-index order. */
-  readonly rings: readonly RingBuffer[];
+  /** The input channels (rings or blocking partitions), in channel-index order. */
+  readonly channels: readonly FrameSource[];
   readonly #doorbell: Doorbell;
   readonly #decoder = new RecordDecoder();
   readonly #views: Buffer[];
@@ -32,27 +34,32 @@ export class InputGate {
   #endedCount = 0;
   #next = 0;
 
-  /** All descriptors must share one doorbell (the consumer's). */
-  constructor(descriptors: readonly RingDescriptor[]) {
+  /** All ring descriptors must share one doorbell (the consumer's). */
+  constructor(descriptors: readonly ChannelDescriptor[]) {
     if (descriptors.length === 0) throw new RangeError('an input gate needs at least one channel');
-    // Every descriptor was created with the consumer's doorbell (createRing's `doorbell` option);
-    // after postMessage they are distinct objects over that same memory, so take the first.
-    const doorbell = descriptors[0]!.doorbell;
-    this.rings = descriptors.map((d) => new RingBuffer(d));
-    this.#views = descriptors.map((d) => Buffer.from(d.buffer, HEADER_BYTES, d.capacity));
-    this.#doorbell = new Doorbell(doorbell);
+    // Every ring was created with the consumer's doorbell (createRing's `doorbell` option); after
+    // postMessage they are distinct objects over that same memory, so take the first. Blocking
+    // partitions need none (their data is all there), but control messages still ring one.
+    const ring = descriptors.find((d): d is RingDescriptor => !isBlockingPartition(d));
+    this.#doorbell = new Doorbell(ring?.doorbell ?? createDoorbell());
+    this.channels = descriptors.map((d) =>
+      isBlockingPartition(d) ? new BlockingPartitionReader(d) : new RingBuffer(d),
+    );
+    this.#views = this.channels.map((c) =>
+      Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
+    );
     this.#paused = descriptors.map(() => false);
     this.#ended = descriptors.map(() => false);
   }
 
   /** Number of input channels. */
   get size(): number {
-    return this.rings.length;
+    return this.channels.length;
   }
 
   /** True once every channel has delivered end of input. */
   get finished(): boolean {
-    return this.#endedCount === this.rings.length;
+    return this.#endedCount === this.channels.length;
   }
 
   /** Whether channel `i` has delivered end of input. */
@@ -82,7 +89,7 @@ export class InputGate {
 
   /** The next event of any readable channel, fairly, or null when none has data now. */
   poll(): GateEvent | null {
-    const n = this.rings.length;
+    const n = this.channels.length;
     for (let k = 0; k < n; k++) {
       const i = (this.#next + k) % n;
       if (this.#paused[i] || this.#ended[i]) continue;
@@ -97,8 +104,8 @@ export class InputGate {
 
   /** Whether some unpaused, unfinished channel has a frame to read. */
   hasInput(): boolean {
-    for (let i = 0; i < this.rings.length; i++) {
-      if (!this.#paused[i] && !this.#ended[i] && this.rings[i]!.readable()) return true;
+    for (let i = 0; i < this.channels.length; i++) {
+      if (!this.#paused[i] && !this.#ended[i] && this.channels[i]!.readable()) return true;
     }
     return false;
   }
@@ -117,7 +124,7 @@ export class InputGate {
   }
 
   #read(i: number): ChannelEvent | null {
-    const ring = this.rings[i]!;
+    const ring = this.channels[i]!;
     const kind = ring.peek();
     if (kind < 0) return null;
     const offset = ring.frameOffset;

@@ -31,6 +31,7 @@
  */
 import { ChannelCorruptError, FrameTooLargeError, InvalidOptionError } from '../errors.ts';
 import { FrameKind, MAX_FRAME_KIND } from './frame.ts';
+import type { FrameSink, FrameSource } from './frame-channel.ts';
 import {
   alignFrame,
   CLOSED,
@@ -107,7 +108,7 @@ export function createRing(options: CreateRingOptions): RingDescriptor {
 }
 
 /** One thread's handle on a ring. Build one per thread from the same {@link RingDescriptor}. */
-export class RingBuffer {
+export class RingBuffer implements FrameSink, FrameSource {
   /** Name used in errors. */
   readonly name: string;
   /** Bytes of the data region. */

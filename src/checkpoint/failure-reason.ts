@@ -24,6 +24,7 @@ export const CHECKPOINT_FAILURE_REASONS = [
   'too-many-requests',
   'coordinator-suspended',
   'job-shutdown',
+  'unsupported-by-stages',
 ] as const;
 
 /** Why a checkpoint did not complete. */
@@ -120,6 +121,14 @@ export const FAILURE_REASONS: Readonly<Record<CheckpointFailureReason, FailureRe
     countsAsFailure: false,
     classification: 'internal',
     description: 'the job is shutting down',
+  },
+  'unsupported-by-stages': {
+    code: 'ERR_CHECKPOINT_DECLINED',
+    countsAsFailure: false,
+    classification: 'configuration',
+    description:
+      'the batch job runs by stages over blocking exchanges, which no barrier crosses; ' +
+      'set batchShuffleMode: "pipelined" (or periodic checkpoints) to checkpoint it',
   },
 };
 

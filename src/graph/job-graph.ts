@@ -5,6 +5,7 @@
  * other consumer, form one chain: one subtask, direct calls, no serialisation between them.
  */
 
+import type { RuntimeMode } from '../api/options.ts';
 import { InvalidJobGraphError } from './invalid-job-graph-error.ts';
 import type { PartitionerSpec, StreamNode } from './stream-node.ts';
 
@@ -43,6 +44,8 @@ export interface JobGraphOptions {
   readonly defaultParallelism: number;
   readonly maxParallelism: number;
   readonly chaining: boolean;
+  /** Batch mode refuses unbounded sources; default streaming. */
+  readonly runtimeMode?: RuntimeMode;
 }
 
 /** How many subtasks (and so worker threads) the graph deploys: the sum of its vertices' parallelism. */
@@ -53,6 +56,7 @@ export function subtaskCount(graph: JobGraph): number {
 export function buildJobGraph(allNodes: readonly StreamNode[], options: JobGraphOptions): JobGraph {
   const nodes = reachableFromSinks(allNodes);
   checkUids(nodes);
+  if (options.runtimeMode === 'batch') checkBounded(nodes);
   const parallelism = new Map<StreamNode, number>();
   for (const node of topologicalOrder(nodes)) parallelism.set(node, resolveParallelism(node, options));
 
@@ -163,6 +167,17 @@ function checkUids(nodes: readonly StreamNode[]): void {
 }
 
 /** Kahn's algorithm; a cycle is an error naming an operator on it. */
+/** Batch mode needs input that ends (Flink refuses unbounded sources in BATCH mode too). */
+function checkBounded(nodes: readonly StreamNode[]): void {
+  const unbounded = nodes.find((node) => node.role === 'source' && !node.bounded);
+  if (unbounded) {
+    throw new InvalidJobGraphError(
+      `source "${unbounded.name}" (uid "${unbounded.resolvedUid}") never ends, but runtimeMode "batch" needs ` +
+        'bounded input: give it an end (count, to) or run in streaming mode',
+    );
+  }
+}
+
 export function topologicalOrder(nodes: readonly StreamNode[]): StreamNode[] {
   const indegree = new Map<StreamNode, number>(nodes.map((n) => [n, n.inputs.length]));
   const consumers = new Map<StreamNode, StreamNode[]>();

@@ -55,6 +55,8 @@ export interface StreamNodeInit {
   readonly maxOwnParallelism?: number;
   /** See {@link StreamNode.unionOperatorState}. */
   readonly unionOperatorState?: boolean;
+  /** See {@link StreamNode.bounded}; default true. */
+  readonly bounded?: boolean;
 }
 
 /** One operator of the logical graph. */
@@ -78,6 +80,8 @@ export class StreamNode {
    * state) instead of a round-robin share: sources whose subtasks share one split queue need it.
    */
   readonly unionOperatorState: boolean;
+  /** False for a source that never ends (a sequence without an end): batch mode refuses it. */
+  readonly bounded: boolean;
   name: string;
   uid: string | undefined;
   parallelism: number | undefined;
@@ -95,6 +99,7 @@ export class StreamNode {
     this.keyed = init.keyed ?? false;
     this.maxOwnParallelism = init.maxOwnParallelism ?? Number.POSITIVE_INFINITY;
     this.unionOperatorState = init.unionOperatorState ?? false;
+    this.bounded = init.bounded ?? true;
   }
 
   /** The uid, given or derived from kind and position (deterministic in every thread). */

@@ -1,9 +1,14 @@
 /**
  * Plans the deployment of a job graph: one subtask per (vertex, index), one doorbell per subtask,
- * and one ring per connected (producer subtask, consumer subtask) pair of every edge, sized by the
- * environment's ring capacity. A forward edge connects subtask i to subtask i only.
+ * and one channel per connected (producer subtask, consumer subtask) pair of every edge. A forward
+ * edge connects subtask i to subtask i only. Pipelined, a channel is a ring sized by the
+ * environment's ring capacity; a batch job run by stages gets blocking partitions instead, files
+ * in `partitions.directory` that take the same largest frame as such a ring.
  */
-import { createDoorbell, createRing, type RingDescriptor } from '../channel/ring-buffer.ts';
+import { join } from 'node:path';
+import type { ChannelDescriptor } from '../channel/frame-channel.ts';
+import { FRAME_HEADER_BYTES } from '../channel/layout.ts';
+import { createDoorbell, createRing } from '../channel/ring-buffer.ts';
 import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { OutputEdgeDeployment } from './protocol.ts';
 
@@ -13,11 +18,21 @@ export interface SubtaskPlan {
   readonly subtaskIndex: number;
   /** The source vertex's split cursor, shared by its subtasks (see TaskDeployment). */
   readonly splitCursor: SharedArrayBuffer | undefined;
-  readonly inputs: RingDescriptor[];
+  readonly inputs: ChannelDescriptor[];
   readonly outputs: OutputEdgeDeployment[];
 }
 
-export function planDeployment(graph: JobGraph, ringCapacity: number): SubtaskPlan[] {
+/** Where a batch job run by stages keeps its blocking partitions. */
+export interface BlockingPartitions {
+  /** The execution attempt's own directory. */
+  readonly directory: string;
+}
+
+export function planDeployment(
+  graph: JobGraph,
+  ringCapacity: number,
+  partitions?: BlockingPartitions,
+): SubtaskPlan[] {
   const plans = new Map<JobVertex, SubtaskPlan[]>();
   const doorbells = new Map<SubtaskPlan, SharedArrayBuffer>();
   for (const vertex of graph.vertices) {
@@ -35,16 +50,22 @@ export function planDeployment(graph: JobGraph, ringCapacity: number): SubtaskPl
     const consumers = plans.get(edge.target)!;
     for (const producer of producers) {
       const targets = edge.partitioner.kind === 'forward' ? [consumers[producer.subtaskIndex]!] : consumers;
-      const rings = targets.map((consumer) => {
-        const ring = createRing({
-          capacity: ringCapacity,
-          name: `${edge.source.id}[${producer.subtaskIndex}] -> ${edge.target.id}[${consumer.subtaskIndex}]`,
-          doorbell: doorbells.get(consumer)!,
-        });
-        consumer.inputs.push(ring);
-        return ring;
+      const channels = targets.map((consumer) => {
+        const name = `${edge.source.id}[${producer.subtaskIndex}] -> ${edge.target.id}[${consumer.subtaskIndex}]`;
+        const channel: ChannelDescriptor = partitions
+          ? {
+              name,
+              path: join(
+                partitions.directory,
+                `${edge.index}-${producer.subtaskIndex}-${consumer.subtaskIndex}`,
+              ),
+              maxPayloadBytes: ringCapacity / 2 - FRAME_HEADER_BYTES,
+            }
+          : createRing({ capacity: ringCapacity, name, doorbell: doorbells.get(consumer)! });
+        consumer.inputs.push(channel);
+        return channel;
       });
-      producer.outputs.push({ edgeIndex: edge.index, rings });
+      producer.outputs.push({ edgeIndex: edge.index, channels });
     }
   }
   return [...plans.values()].flat();

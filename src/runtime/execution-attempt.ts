@@ -3,12 +3,19 @@
  * its own worker thread (hosted and watched by piscina), routes control messages, and ends when
  * every subtask has ended: finished, failed (the first failure cancels every other subtask), or
  * cancelled. `run()` resolves only once every subtask's task has settled; the threads themselves
- * belong to the job master's pool, which a restart reuses (a new attempt over fresh rings).
+ * belong to the job master's pool, which a restart reuses (a new attempt over fresh channels).
+ *
+ * Pipelined (the default), every subtask is deployed at once, connected by rings. A batch job run
+ * by stages (blocking exchanges) is deployed vertex by vertex: a vertex's subtasks start once every
+ * subtask of the vertices feeding it has finished, reading the files those wrote (blocking
+ * partitions, in a directory of this attempt's own), in threads of the pool that earlier stages
+ * used, as Flink's batch scheduler reuses slots.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { WeirError } from '../errors.ts';
-import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
+import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
+import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
@@ -37,6 +44,12 @@ export class WorkerExitedError extends WeirError {
       { cause },
     );
   }
+}
+
+/** How a batch job runs by stages. */
+export interface BatchStages {
+  /** Where the blocking partitions go: each attempt makes a directory of its own in it. */
+  readonly partitionDirectory: string;
 }
 
 /** What an attempt tells its job master. */
@@ -68,8 +81,12 @@ export interface AttemptInit {
   readonly restore: ReadonlyMap<string, SubtaskRestore>;
   readonly listener: AttemptListener;
   readonly metricsIntervalMs: number;
-  /** The job's worker threads (one per subtask); owned by the job master. */
+  /** The job's worker threads (one per subtask, or per subtask of the widest stage); owned by the job master. */
   readonly pool: Piscina;
+  /**
+   * A batch job run by stages (blocking exchanges); absent: pipelined.
+   */
+  readonly stages?: BatchStages | undefined;
 }
 
 interface RunningSubtask {
@@ -97,11 +114,40 @@ export class ExecutionAttempt {
 
   /** Deploys every subtask; resolves when all have ended and every thread is gone. */
   async run(): Promise<AttemptOutcome> {
-    const plans = planDeployment(this.#init.graph, this.#init.ringCapacity);
-    await Promise.all(plans.map((plan) => this.#deploy(this.#init.pool, plan)));
+    const { graph, ringCapacity, stages, pool } = this.#init;
+    if (stages) {
+      const directory = createProcessDirectory(stages.partitionDirectory, 'weir-partitions-');
+      try {
+        await this.#runByStages(planDeployment(graph, ringCapacity, { directory }));
+      } finally {
+        removeProcessDirectory(directory);
+      }
+    } else {
+      const plans = planDeployment(graph, ringCapacity);
+      await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
+    }
     if (this.#failure) return { status: 'failed', error: this.#failure };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };
+  }
+
+  /**
+   * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
+   * order); after a failure or a cancel, no further stage starts.
+   */
+  async #runByStages(plans: readonly SubtaskPlan[]): Promise<void> {
+    const finished = new Map<JobVertex, Promise<boolean>>();
+    for (const vertex of this.#init.graph.vertices) {
+      const inputs = vertex.inputs.map((edge) => finished.get(edge.source)!);
+      const stage = async (): Promise<boolean> => {
+        if (!(await Promise.all(inputs)).every(Boolean) || this.#cancelling) return false;
+        const own = plans.filter((plan) => plan.vertex === vertex);
+        await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
+        return this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished');
+      };
+      finished.set(vertex, stage());
+    }
+    await Promise.all(finished.values());
   }
 
   /** Asks every subtask to stop; threads that do not within the grace period are terminated. */

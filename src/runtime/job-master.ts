@@ -10,6 +10,7 @@ import type { Piscina } from 'piscina';
 import type { CheckpointConfig } from '../checkpoint/config.ts';
 import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
 import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
+import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
@@ -21,7 +22,7 @@ import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { ExecutionAttempt } from './execution-attempt.ts';
+import { type BatchStages, ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -91,6 +92,11 @@ export interface JobMasterInit {
   readonly collect: (batch: CollectedBatch) => void;
   readonly events: JobEvents;
   readonly metricsIntervalMs?: number;
+  /**
+   * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
+   * exchange), a thread per subtask of the widest vertex, reused by later stages.
+   */
+  readonly stages?: BatchStages | undefined;
 }
 
 /** How the job ended, as a value. */
@@ -144,8 +150,10 @@ export class JobMaster {
     );
     timer.unref();
     let restoreFrom = this.#init.initialState;
-    const threads = subtaskCount(this.#init.graph);
-    const pool = await createWorkerPool(threads, this.#init.resourceLimits, this.#init.job.module);
+    const { graph, stages } = this.#init;
+    const subtasks = subtaskCount(graph);
+    const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
+    const pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
     this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
@@ -198,8 +206,12 @@ export class JobMaster {
     this.#wakeBackoff?.();
   }
 
-  /** Triggers a checkpoint (or a savepoint) and resolves with its outcome. */
+  /**
+   * Triggers a checkpoint (or a savepoint) and resolves with its outcome; a batch job run by stages
+   * has none (`unsupported-by-stages`).
+   */
   triggerCheckpoint(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
+    if (this.#init.stages) return Promise.resolve(failedOutcome('unsupported-by-stages'));
     return this.#checkpointing.trigger(request);
   }
 
@@ -239,7 +251,8 @@ export class JobMaster {
       graph: this.#init.graph,
       job: this.#init.job,
       ringCapacity: this.#init.ringCapacity,
-      checkpointing: checkpointing.deployment,
+      checkpointing: this.#init.stages ? undefined : checkpointing.deployment,
+      stages: this.#init.stages,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
         : new Map(),

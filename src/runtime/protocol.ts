@@ -5,7 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { StreamEnvironmentOptions } from '../api/options.ts';
-import type { RingDescriptor } from '../channel/ring-buffer.ts';
+import type { ChannelDescriptor } from '../channel/frame-channel.ts';
 import type { SharedKeyedState, StateHandle } from '../checkpoint/storage/state-handle.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
@@ -21,10 +21,10 @@ export interface JobModuleRef {
   readonly options: Omit<StreamEnvironmentOptions, 'module'>;
 }
 
-/** The outgoing channels of one edge, indexed by consumer subtask (one ring for forward edges). */
+/** The outgoing channels of one edge, indexed by consumer subtask (one channel for forward edges). */
 export interface OutputEdgeDeployment {
   readonly edgeIndex: number;
-  readonly rings: readonly RingDescriptor[];
+  readonly channels: readonly ChannelDescriptor[];
 }
 
 /** Everything one subtask needs to run (the piscina task payload). */
@@ -34,8 +34,11 @@ export interface TaskDeployment {
   readonly vertexIndex: number;
   readonly vertexId: string;
   readonly subtaskIndex: number;
-  /** Input channels, all ringing this subtask's doorbell; order is the gate's channel order. */
-  readonly inputs: readonly RingDescriptor[];
+  /**
+   * Input channels: rings that all ring this subtask's doorbell, or, in a batch job run by stages,
+   * blocking partitions; order is the gate's channel order.
+   */
+  readonly inputs: readonly ChannelDescriptor[];
   readonly outputs: readonly OutputEdgeDeployment[];
   /** The control port (transferred). */
   readonly control: MessagePort;

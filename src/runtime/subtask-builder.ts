@@ -47,7 +47,7 @@ export async function buildSubtask(
   const writerOptions = { flushTimeoutMs: env.options.bufferTimeoutMs };
   for (const edgeDeployment of deployment.outputs) {
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
-    const writers = edgeDeployment.rings.map((ring) => new ChannelWriter(ring, writerOptions));
+    const writers = edgeDeployment.channels.map((channel) => new ChannelWriter(channel, writerOptions));
     const combine = env.options.runtimeMode === 'batch';
     const consumer = edge.target.nodes[0]!;
     output.addEdge(writers, edge.partitioner, {

@@ -198,7 +198,7 @@ export class TaskOutput implements Collector<unknown> {
 
   /** Closes every outgoing ring so that no consumer waits on this subtask any longer. */
   closeAll(): void {
-    for (const w of this.#writers) w.ring.close();
+    for (const w of this.#writers) w.channel.close();
   }
 
   #updateFlag(): void {

@@ -1,6 +1,7 @@
 /**
- * The worker threads of a job: a piscina pool with exactly one thread per subtask, each running
- * one long task (the subtask) at a time. The pool outlives execution attempts: a restart submits
+ * The worker threads of a job: a piscina pool with exactly one thread per subtask (per subtask of
+ * the widest stage, for a batch job run by stages), each running one long task (the subtask) at a
+ * time. The pool outlives execution attempts: a restart submits
  * the new attempt's subtasks to the threads that are already up (with the job module already
  * loaded), and piscina replaces any thread that died or was terminated.
  */
@@ -19,10 +20,12 @@ const TASK_WORKER = new URL(
 
 /**
  * Starts the pool for a job whose module is `jobModule` (a file URL). TypeScript is bundled here
- * once for all threads (see worker-bundle.ts).
+ * once for all threads (see worker-bundle.ts). `queued` subtasks at most wait for a thread (a batch
+ * job run by stages has fewer threads than subtasks).
  */
 export async function createWorkerPool(
   threads: number,
+  queued: number,
   resourceLimits: ResourceLimits | undefined,
   jobModule: string,
 ): Promise<Piscina> {
@@ -43,7 +46,7 @@ export async function createWorkerPool(
     idleTimeout: Number.POSITIVE_INFINITY,
     // The subtask's own event loop must stay free between tasks and during them.
     atomics: 'disabled',
-    maxQueue: threads,
+    maxQueue: Math.max(threads, queued),
     ...(resourceLimits ? { resourceLimits } : {}),
   } as const;
   if (!bundle) return new Piscina(options);

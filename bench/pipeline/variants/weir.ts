@@ -12,8 +12,9 @@ export function weirVariant(parallelism: number): WordCountVariant {
   return {
     name: `weir-p${parallelism}`,
     label: `weir, parallelism ${parallelism}`,
-    // Two chains per parallel instance: read-parse-tokenise, and count-collect after the exchange.
-    threads: `${2 * parallelism} workers`,
+    // Batch mode runs by stages: read-parse-tokenise, then count-collect after the blocking
+    // exchange, in the same threads.
+    threads: `${parallelism} workers`,
     async run(path) {
       const result = await executeJob<WordCountJobArgs>(job, {
         args: { path },

@@ -2,7 +2,7 @@
 // blocks on a full ring without growing, and cancellation leaves no thread behind.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelWriter, createRing, InputGate } from '../../../src/index.ts';
+import { ChannelWriter, createRing, InputGate, type RingBuffer } from '../../../src/index.ts';
 import { exited, liveWorkers, nextMessage, spawnTsWorker, terminateAll } from '../../support/spawn.ts';
 import type { ProducerOp } from './channel-worker.ts';
 
@@ -73,7 +73,7 @@ describe('channel between two worker threads', () => {
       (m) => m.type === 'blocked',
     );
     const consumerSide = new InputGate([ring]);
-    expect(consumerSide.rings[0]!.usedBytes()).toBeGreaterThan(4096 - 600);
+    expect((consumerSide.channels[0] as RingBuffer).usedBytes()).toBeGreaterThan(4096 - 600);
     // Let the producer wake up several times while still blocked, then check it made no progress.
     const wakeups = Atomics.load(words, 1);
     while (Atomics.load(words, 1) < wakeups + 3) {

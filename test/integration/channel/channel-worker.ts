@@ -28,7 +28,7 @@ port.on('message', (m: { type: string }) => {
   if (m.type === 'cancel') {
     cancelled = true;
     gate?.wake();
-    writer?.ring.close();
+    writer?.channel.close();
   }
 });
 

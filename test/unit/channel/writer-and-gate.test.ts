@@ -8,6 +8,7 @@ import {
   createRing,
   InputGate,
   RecordEncodeError,
+  type RingBuffer,
 } from '../../../src/index.ts';
 
 function channels(count: number, capacity = 4096) {
@@ -94,7 +95,7 @@ describe('ChannelWriter and InputGate', () => {
     expect(gate.isPaused(0)).toBe(true);
     expect(records(drain(gate))).toEqual(['b0']);
     expect(gate.hasInput()).toBe(false);
-    expect(gate.rings[0]!.usedBytes()).toBeGreaterThan(0);
+    expect((gate.channels[0] as RingBuffer).usedBytes()).toBeGreaterThan(0);
     gate.resume(0);
     expect(gate.hasInput()).toBe(true);
     expect(records(drain(gate))).toEqual(['a0']);

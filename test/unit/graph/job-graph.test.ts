@@ -28,6 +28,35 @@ describe('job graph validation', () => {
     expect(() => env.fromArray([1]).map(42 as never)).toThrow(/map function must be a function/);
   });
 
+  it('runs batch jobs by stages unless periodic checkpoints are on, and refuses contradicting options', () => {
+    expect(new StreamEnvironment({ runtimeMode: 'batch' }).options.batchShuffleMode).toBe('blocking');
+    const checkpointed = new StreamEnvironment({ runtimeMode: 'batch', checkpointing: { intervalMs: 100 } });
+    expect(checkpointed.options.batchShuffleMode).toBe('pipelined');
+    expect(new StreamEnvironment({}).options.batchShuffleMode).toBe('pipelined');
+    expect(() => new StreamEnvironment({ batchShuffleMode: 'blocking' })).toThrow(
+      /batchShuffleMode must be "pipelined" unless runtimeMode is "batch"/,
+    );
+    const blocking = new StreamEnvironment({ runtimeMode: 'batch', batchShuffleMode: 'blocking' });
+    expect(() => blocking.enableCheckpointing(100)).toThrow(/periodic checkpoints/);
+    expect(
+      () => new StreamEnvironment({ runtimeMode: 'batch', batchShuffleMode: 'staged' as 'blocking' }),
+    ).toThrow(/"blocking" or "pipelined"/);
+    expect(() => new StreamEnvironment({ partitionDirectory: '' })).toThrow(InvalidOptionError);
+  });
+
+  it('rejects an unbounded source in batch mode, naming it', () => {
+    const env = new StreamEnvironment({ parallelism: 1, runtimeMode: 'batch' });
+    env.fromArray([1, 2]).discard();
+    env.fromSequence(0).uid('forever').discard();
+    expect(() => graphOf(env)).toThrow(/source "fromSequence" \(uid "forever"\) never ends/);
+    const bounded = new StreamEnvironment({ parallelism: 1, runtimeMode: 'batch' });
+    bounded.fromGenerator((n) => n, { count: 3 }).discard();
+    expect(() => graphOf(bounded)).not.toThrow();
+    const streaming = new StreamEnvironment({ parallelism: 1 });
+    streaming.fromSequence(0).discard();
+    expect(() => graphOf(streaming)).not.toThrow();
+  });
+
   it('rejects keyBy on a field that the source elements lack', () => {
     const env = new StreamEnvironment({ parallelism: 1 });
     const stream = env.fromArray([{ word: 'a' }, { wrd: 'b' }] as Array<{ word: string }>);

@@ -1,0 +1,61 @@
+/**
+ * What a channel is to its two ends, whatever carries the frames: a shared-memory ring between two
+ * running subtasks (pipelined), or a file that the producer fills before the consumer starts
+ * (blocking, for batch jobs run by stages). {@link ChannelWriter} writes to a {@link FrameSink};
+ * {@link InputGate} reads {@link FrameSource}s.
+ */
+import type { BlockingPartitionDescriptor } from './blocking-partition.ts';
+import type { FrameKind } from './frame.ts';
+import type { RingDescriptor } from './ring-buffer.ts';
+
+/** Plain data that describes one channel; it crosses `postMessage`. */
+export type ChannelDescriptor = RingDescriptor | BlockingPartitionDescriptor;
+
+/** Whether `descriptor` is a blocking partition (a file) rather than a ring. */
+export function isBlockingPartition(
+  descriptor: ChannelDescriptor,
+): descriptor is BlockingPartitionDescriptor {
+  return 'path' in descriptor;
+}
+
+/** The producer's end of a channel. */
+export interface FrameSink {
+  /** Name used in errors, e.g. `map[0] -> sink[1]`. */
+  readonly name: string;
+  /** Largest payload of one frame. */
+  readonly maxPayloadBytes: number;
+  /** Whether either end closed the channel. */
+  readonly closed: boolean;
+  /** Appends a frame, or returns false (writing nothing) when there is no space for it now. */
+  tryWrite(kind: FrameKind, payload: Uint8Array | null, length: number): boolean;
+  /** Whether a frame with this payload length would fit now. */
+  hasSpaceFor(length: number): boolean;
+  /** Announces that the producer parks on {@link spaceWord}; returns the value to wait on. */
+  parkProducer(): number;
+  /** Clears the producer's parked flag. */
+  unparkProducer(): void;
+  /** The word a parked producer waits on (index `SPACE_SEQ`). */
+  readonly spaceWord: Int32Array;
+  /** Closes the channel; no thread stays parked on it. */
+  close(): void;
+}
+
+/** The consumer's end of a channel. */
+export interface FrameSource {
+  readonly name: string;
+  /** The frames' bytes; a frame's payload is at `[frameOffset, frameOffset + frameLength)`. */
+  readonly bytes: Uint8Array;
+  /** The same bytes, for control payloads. */
+  readonly view: DataView;
+  /** Payload offset of the frame the last {@link peek} returned. */
+  frameOffset: number;
+  /** Payload length of the frame the last {@link peek} returned. */
+  frameLength: number;
+  /** The next frame's kind without consuming it, or -1 when none is there now. */
+  peek(): number;
+  /** Consumes the frame the last {@link peek} returned. */
+  release(): void;
+  /** Whether a frame is waiting to be read. */
+  readable(): boolean;
+  close(): void;
+}

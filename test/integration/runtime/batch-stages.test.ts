@@ -1,0 +1,117 @@
+// A batch job runs by stages over blocking exchanges: each vertex's subtasks start once the
+// vertices feeding it have finished, in the threads earlier stages used, reading the files those
+// wrote. Exact results at parallelism 1, 2 and 4; the files are gone after success and failure;
+// a failure restarts the job; checkpoints are refused with a reason, not lost.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { executeJob, startJob, UserFunctionError } from '../../../src/index.ts';
+import { osThreadCount } from '../../support/threads.ts';
+import type { BatchStagesArgs, KeySum } from '../jobs/batch-stages.job.ts';
+
+const job = new URL('../jobs/batch-stages.job.ts', import.meta.url);
+const root = mkdtempSync(join(tmpdir(), 'weir-batch-stages-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const count = 60_000;
+const keys = 37;
+
+function expectedSums(): Map<number, number> {
+  const sums = new Map<number, number>();
+  for (let n = 0; n < count; n++) sums.set(n % keys, (sums.get(n % keys) ?? 0) + n);
+  return sums;
+}
+
+/** A fresh partition directory for one test. */
+function partitionDirectory(): string {
+  return mkdtempSync(join(root, 'partitions-'));
+}
+
+function sumsOf(records: readonly KeySum[]): Map<number, number> {
+  return new Map(records.map((r) => [r.key, r.sum]));
+}
+
+function threadsOf(records: readonly KeySum[]): Set<number> {
+  return new Set(records.flatMap((r) => r.threads));
+}
+
+describe.each([1, 2, 4])('a batch job by stages at parallelism %i', (parallelism) => {
+  it('gives exact sums, runs every stage in the same threads and leaves no partition file', async () => {
+    const directory = partitionDirectory();
+    const result = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: { parallelism, runtimeMode: 'batch', partitionDirectory: directory, ringCapacity: 16384 },
+    });
+    const records = result.collected<KeySum>('sums');
+    expect(records).toHaveLength(keys);
+    expect(sumsOf(records)).toEqual(expectedSums());
+    // Three vertices, but one thread per subtask of the widest: later stages reuse the threads.
+    expect(threadsOf(records).size).toBe(parallelism);
+    expect(result.operators.find((o) => o.uid === 'middle')?.records).toBe(count);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+describe('a batch job by stages', () => {
+  it('runs pipelined, a thread per subtask, with batchShuffleMode "pipelined" and the same sums', async () => {
+    const result = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: { parallelism: 2, runtimeMode: 'batch', batchShuffleMode: 'pipelined' },
+    });
+    const records = result.collected<KeySum>('sums');
+    expect(sumsOf(records)).toEqual(expectedSums());
+    expect(threadsOf(records).size).toBe(3 * 2);
+  });
+
+  it('fails with the user error of a later stage, removes its files and leaves no thread', async () => {
+    const before = osThreadCount();
+    const directory = partitionDirectory();
+    const failure = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys, failAt: 4321 },
+      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: directory },
+    }).then(
+      () => expect.fail('the job finished, but it should have failed'),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(UserFunctionError);
+    expect((failure as UserFunctionError).operatorUid).toBe('middle');
+    expect((failure as UserFunctionError).message).toContain('bad record 4321');
+    expect(readdirSync(directory)).toEqual([]);
+    expect(osThreadCount()).toBeLessThanOrEqual(before);
+  });
+
+  it('restarts from scratch after a failure and still gives exact sums', async () => {
+    const fired = new SharedArrayBuffer(4);
+    const client = await startJob<BatchStagesArgs>(job, {
+      args: { count, keys, failAt: 777, fired },
+      environment: {
+        parallelism: 2,
+        runtimeMode: 'batch',
+        partitionDirectory: partitionDirectory(),
+        restart: { strategy: 'fixed-delay', attempts: 2, delayMs: 1 },
+      },
+    });
+    const attempts: number[] = [];
+    client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+    const result = await client.result;
+    expect(new Int32Array(fired)[0]).toBe(1);
+    expect(attempts).toEqual([2]);
+    expect(sumsOf(result.collected<KeySum>('sums'))).toEqual(expectedSums());
+  });
+
+  it('refuses checkpoints and savepoints with a reason instead of losing them', async () => {
+    const client = await startJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: partitionDirectory() },
+    });
+    const savepoint = await client.triggerSavepoint(join(root, 'savepoints'));
+    expect(savepoint).toMatchObject({ status: 'failed', reason: 'unsupported-by-stages' });
+    expect(savepoint.status === 'failed' && savepoint.error.message).toContain('batchShuffleMode');
+    expect(await client.triggerCheckpoint()).toMatchObject({
+      status: 'failed',
+      reason: 'unsupported-by-stages',
+    });
+    expect(sumsOf((await client.result).collected<KeySum>('sums'))).toEqual(expectedSums());
+  });
+});
