@@ -14,7 +14,7 @@ export function weirVariant(parallelism: number): WordCountVariant {
     label: `weir, parallelism ${parallelism}`,
     // Batch mode runs by stages: read-parse-tokenise, then count-collect after the blocking
     // exchange, in the same threads.
-    threads: `${parallelism} workers`,
+    threads: parallelism === 1 ? '1 worker' : `${parallelism} workers`,
     async run(path) {
       const result = await executeJob<WordCountJobArgs>(job, {
         args: { path },

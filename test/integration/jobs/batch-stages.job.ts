@@ -11,6 +11,8 @@ export interface BatchStagesArgs {
   readonly failAt?: number;
   /** One Int32 flag, set when the failure fired. */
   readonly fired?: SharedArrayBuffer;
+  /** Also read `count` to `2 * count` from a second source (a union: two sources in the first stage). */
+  readonly union?: boolean;
 }
 
 export interface KeySum {
@@ -26,9 +28,8 @@ function union(a: readonly number[], b: readonly number[]): number[] {
 
 export default defineJob<BatchStagesArgs>((env, args) => {
   const fired = args.fired ? new Int32Array(args.fired) : undefined;
-  env
-    .fromSequence(0, args.count)
-    .uid('numbers')
+  const numbers = env.fromSequence(0, args.count).uid('numbers');
+  (args.union ? numbers.union(env.fromSequence(args.count, 2 * args.count).uid('more-numbers')) : numbers)
     .map((n): KeySum => ({ key: n % args.keys, sum: n, threads: [threadId] }))
     .uid('tag')
     .rebalance()

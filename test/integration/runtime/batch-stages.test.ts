@@ -17,9 +17,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const count = 60_000;
 const keys = 37;
 
-function expectedSums(): Map<number, number> {
+function expectedSums(records = count): Map<number, number> {
   const sums = new Map<number, number>();
-  for (let n = 0; n < count; n++) sums.set(n % keys, (sums.get(n % keys) ?? 0) + n);
+  for (let n = 0; n < records; n++) sums.set(n % keys, (sums.get(n % keys) ?? 0) + n);
   return sums;
 }
 
@@ -62,6 +62,16 @@ describe('a batch job by stages', () => {
     const records = result.collected<KeySum>('sums');
     expect(sumsOf(records)).toEqual(expectedSums());
     expect(threadsOf(records).size).toBe(3 * 2);
+  });
+
+  it('queues a stage wider than the pool: two sources of a union in two threads', async () => {
+    const result = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys, union: true },
+      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: partitionDirectory() },
+    });
+    const records = result.collected<KeySum>('sums');
+    expect(sumsOf(records)).toEqual(expectedSums(2 * count));
+    expect(threadsOf(records).size).toBe(2);
   });
 
   it('fails with the user error of a later stage, removes its files and leaves no thread', async () => {
