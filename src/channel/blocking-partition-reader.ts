@@ -1,10 +1,11 @@
 /**
  * The consumer's end of a blocking partition (see blocking-partition.ts): reads the file its
- * producer wrote, one buffer at a time, and deletes it once the end-of-input frame is consumed.
+ * producer wrote, one buffer at a time. The file stays: a consumer that fails is run again over the
+ * same files (the job master deletes them once every consumer of the partition has finished).
  * Consumer thread only. Its consumer runs only after the producer ended, so every frame is there:
  * `readable()` holds until end of input, and a file that ends early is corrupt, never "no data yet".
  */
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { ChannelCorruptError } from '../errors.ts';
 import type { BlockingPartitionDescriptor } from './blocking-partition.ts';
 import { FrameKind, MAX_FRAME_KIND } from './frame.ts';
@@ -20,7 +21,6 @@ export class BlockingPartitionReader implements FrameSource {
   readonly view: DataView;
   frameOffset = 0;
   frameLength = 0;
-  readonly #path: string;
   readonly #maxPayloadBytes: number;
   #fd: number | undefined;
   /** Unread bytes are `bytes[#start, #end)`. */
@@ -32,7 +32,6 @@ export class BlockingPartitionReader implements FrameSource {
 
   constructor(descriptor: BlockingPartitionDescriptor) {
     this.name = descriptor.name;
-    this.#path = descriptor.path;
     this.#maxPayloadBytes = descriptor.maxPayloadBytes;
     this.bytes = Buffer.allocUnsafe(
       Math.max(READ_BUFFER_BYTES, FRAME_HEADER_BYTES + descriptor.maxPayloadBytes),
@@ -78,11 +77,7 @@ export class BlockingPartitionReader implements FrameSource {
   release(): void {
     this.#start += this.#peekedBytes;
     this.#peekedBytes = 0;
-    if (this.#peekedKind === FrameKind.EndOfInput) {
-      this.close();
-      // Read once: free the disk now rather than at the end of the job.
-      rmSync(this.#path, { force: true });
-    }
+    if (this.#peekedKind === FrameKind.EndOfInput) this.close();
   }
 
   /** True until end of input was consumed: every frame is already in the file. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ChannelDescriptor } from '../channel/frame-channel.ts';
 import { FRAME_HEADER_BYTES } from '../channel/layout.ts';
 import { createDoorbell, createRing } from '../channel/ring-buffer.ts';
-import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
+import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { OutputEdgeDeployment } from './protocol.ts';
 
 /** The channels of one subtask. */
@@ -22,9 +22,14 @@ export interface SubtaskPlan {
   readonly outputs: OutputEdgeDeployment[];
 }
 
+/** The start of the names of an edge's partition files (`<prefix><producer>-<consumer>`). */
+export function partitionFilePrefix(edge: JobEdge): string {
+  return `${edge.index}-`;
+}
+
 /** Where a batch job run by stages keeps its blocking partitions. */
 export interface BlockingPartitions {
-  /** The execution attempt's own directory. */
+  /** The job's partition directory (see batch-stages.ts). */
   readonly directory: string;
 }
 

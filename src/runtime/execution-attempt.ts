@@ -8,14 +8,16 @@
  * Pipelined (the default), every subtask is deployed at once, connected by rings. A batch job run
  * by stages (blocking exchanges) is deployed vertex by vertex: a vertex's subtasks start once every
  * subtask of the vertices feeding it has finished, reading the files those wrote (blocking
- * partitions, in a directory of this attempt's own), in threads of the pool that earlier stages
- * used, as Flink's batch scheduler reuses slots.
+ * partitions), in threads of the pool that earlier stages used, as Flink's batch scheduler reuses
+ * slots. Vertices that finished in an earlier attempt are not run again (batch-stages.ts), and a
+ * vertex's collected records reach the job master only once the vertex has finished, so that a
+ * vertex run again delivers them once.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
-import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
+import type { BatchStages } from './batch-stages.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
@@ -44,12 +46,6 @@ export class WorkerExitedError extends WeirError {
       { cause },
     );
   }
-}
-
-/** How a batch job runs by stages. */
-export interface BatchStages {
-  /** Where the blocking partitions go: each attempt makes a directory of its own in it. */
-  readonly partitionDirectory: string;
 }
 
 /** What an attempt tells its job master. */
@@ -84,7 +80,8 @@ export interface AttemptInit {
   /** The job's worker threads (one per subtask, or per subtask of the widest stage); owned by the job master. */
   readonly pool: Piscina;
   /**
-   * A batch job run by stages (blocking exchanges); absent: pipelined.
+   * A batch job run by stages (blocking exchanges), with what earlier attempts finished; absent:
+   * pipelined.
    */
   readonly stages?: BatchStages | undefined;
 }
@@ -107,6 +104,8 @@ export class ExecutionAttempt {
   #cancelling = false;
   #running = 0;
   #finishing = 0;
+  /** Batch job by stages: collected batches held per vertex until the vertex has finished. */
+  readonly #held = new Map<JobVertex, CollectedBatch[]>();
 
   constructor(init: AttemptInit) {
     this.#init = init;
@@ -116,12 +115,7 @@ export class ExecutionAttempt {
   async run(): Promise<AttemptOutcome> {
     const { graph, ringCapacity, stages, pool } = this.#init;
     if (stages) {
-      const directory = createProcessDirectory(stages.partitionDirectory, 'weir-partitions-');
-      try {
-        await this.#runByStages(planDeployment(graph, ringCapacity, { directory }));
-      } finally {
-        removeProcessDirectory(directory);
-      }
+      await this.#runByStages(stages, planDeployment(graph, ringCapacity, { directory: stages.directory }));
     } else {
       const plans = planDeployment(graph, ringCapacity);
       await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
@@ -133,17 +127,27 @@ export class ExecutionAttempt {
 
   /**
    * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
-   * order); after a failure or a cancel, no further stage starts.
+   * order), skipping those an earlier attempt finished; after a failure or a cancel, no further
+   * stage starts.
    */
-  async #runByStages(plans: readonly SubtaskPlan[]): Promise<void> {
+  async #runByStages(stages: BatchStages, plans: readonly SubtaskPlan[]): Promise<void> {
     const finished = new Map<JobVertex, Promise<boolean>>();
     for (const vertex of this.#init.graph.vertices) {
       const inputs = vertex.inputs.map((edge) => finished.get(edge.source)!);
       const stage = async (): Promise<boolean> => {
+        if (stages.isFinished(vertex)) return true;
         if (!(await Promise.all(inputs)).every(Boolean) || this.#cancelling) return false;
         const own = plans.filter((plan) => plan.vertex === vertex);
         await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
-        return this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished');
+        if (
+          this.#cancelling ||
+          !this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished')
+        )
+          return false;
+        for (const batch of this.#held.get(vertex) ?? []) this.#init.listener.onCollected(batch);
+        this.#held.delete(vertex);
+        stages.markFinished(vertex, this.#countsOf(vertex));
+        return true;
       };
       finished.set(vertex, stage());
     }
@@ -186,21 +190,34 @@ export class ExecutionAttempt {
       if (state === 'running') running++;
       else if (state === 'finishing' || state === 'finished') finished++;
     }
-    return { total: subtaskCount(this.#init.graph), running, finished };
+    const stages = this.#init.stages;
+    const earlier = stages
+      ? this.#init.graph.vertices.reduce(
+          (n, v) =>
+            n +
+            (stages.isFinished(v) && !this.#subtasks.some((s) => s.plan.vertex === v) ? v.parallelism : 0),
+          0,
+        )
+      : 0;
+    return { total: subtaskCount(this.#init.graph), running, finished: finished + earlier };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
   counts(): number[][] {
-    return this.#init.graph.vertices.map((vertex) => {
-      const totals = vertex.nodes.map(() => 0);
-      for (const s of this.#subtasks) {
-        if (s.plan.vertex !== vertex) continue;
-        s.counters.recordsIn.forEach((n, i) => {
-          totals[i] = (totals[i] ?? 0) + n;
-        });
-      }
-      return totals;
-    });
+    return this.#init.graph.vertices.map((vertex) => [
+      ...(this.#init.stages?.countsOf(vertex) ?? this.#countsOf(vertex)),
+    ]);
+  }
+
+  #countsOf(vertex: JobVertex): number[] {
+    const totals = vertex.nodes.map(() => 0);
+    for (const s of this.#subtasks) {
+      if (s.plan.vertex !== vertex) continue;
+      s.counters.recordsIn.forEach((n, i) => {
+        totals[i] = (totals[i] ?? 0) + n;
+      });
+    }
+    return totals;
   }
 
   async #deploy(pool: Piscina, plan: SubtaskPlan): Promise<void> {
@@ -270,7 +287,12 @@ export class ExecutionAttempt {
         break;
       case 'to-job-master': {
         const batch = message.payload as CollectedBatch;
-        listener.onCollected(batch);
+        if (!this.#init.stages) listener.onCollected(batch);
+        else {
+          const held = this.#held.get(subtask.plan.vertex);
+          if (held) held.push(batch);
+          else this.#held.set(subtask.plan.vertex, [batch]);
+        }
         break;
       }
       case 'ack':

@@ -20,9 +20,10 @@ import type { JobStatus } from '../job/job-status.ts';
 import { decideRestart } from '../restart/decide-restart.ts';
 import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
+import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { type BatchStages, ExecutionAttempt } from './execution-attempt.ts';
+import { ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -96,7 +97,13 @@ export interface JobMasterInit {
    * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
    * exchange), a thread per subtask of the widest vertex, reused by later stages.
    */
-  readonly stages?: BatchStages | undefined;
+  readonly stages?: StagedExecution | undefined;
+}
+
+/** How a batch job runs by stages. */
+export interface StagedExecution {
+  /** Where its blocking partitions go (a directory of the job's own is made in it). */
+  readonly partitionDirectory: string;
 }
 
 /** How the job ended, as a value. */
@@ -115,6 +122,7 @@ export class JobMaster {
   readonly #started = performance.now();
   #attempt: ExecutionAttempt | undefined;
   #pool: Piscina | undefined;
+  #stages: BatchStages | undefined;
   #attemptNumber = 0;
   #cancelRequested = false;
   #wakeBackoff: (() => void) | undefined;
@@ -155,6 +163,7 @@ export class JobMaster {
     const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
     const pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
     this.#pool = pool;
+    this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
     try {
       this.#lifecycle.transition('running');
       for (;;) {
@@ -192,6 +201,7 @@ export class JobMaster {
       clearInterval(timer);
       // No thread outlives the job.
       await pool.destroy();
+      this.#stages?.dispose();
       await this.#checkpointing.shutdown();
     }
   }
@@ -252,7 +262,7 @@ export class JobMaster {
       job: this.#init.job,
       ringCapacity: this.#init.ringCapacity,
       checkpointing: this.#init.stages ? undefined : checkpointing.deployment,
-      stages: this.#init.stages,
+      stages: this.#stages,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
         : new Map(),

@@ -13,6 +13,10 @@ export interface BatchStagesArgs {
   readonly fired?: SharedArrayBuffer;
   /** Also read `count` to `2 * count` from a second source (a union: two sources in the first stage). */
   readonly union?: boolean;
+  /** One Int32 counter: records seen by the first stage's map (all attempts together). */
+  readonly tagged?: SharedArrayBuffer;
+  /** Collect the middle map's records themselves (chained to it) instead of the keyed sums. */
+  readonly collectMiddle?: boolean;
 }
 
 export interface KeySum {
@@ -28,9 +32,15 @@ function union(a: readonly number[], b: readonly number[]): number[] {
 
 export default defineJob<BatchStagesArgs>((env, args) => {
   const fired = args.fired ? new Int32Array(args.fired) : undefined;
+  const tagged = args.tagged ? new Int32Array(args.tagged) : undefined;
   const numbers = env.fromSequence(0, args.count).uid('numbers');
-  (args.union ? numbers.union(env.fromSequence(args.count, 2 * args.count).uid('more-numbers')) : numbers)
-    .map((n): KeySum => ({ key: n % args.keys, sum: n, threads: [threadId] }))
+  const middle = (
+    args.union ? numbers.union(env.fromSequence(args.count, 2 * args.count).uid('more-numbers')) : numbers
+  )
+    .map((n): KeySum => {
+      if (tagged) Atomics.add(tagged, 0, 1);
+      return { key: n % args.keys, sum: n, threads: [threadId] };
+    })
     .uid('tag')
     .rebalance()
     .map((r) => {
@@ -40,7 +50,12 @@ export default defineJob<BatchStagesArgs>((env, args) => {
       return { ...r, threads: union(r.threads, [threadId]) };
     })
     .name('middle')
-    .uid('middle')
+    .uid('middle');
+  if (args.collectMiddle) {
+    middle.collect({ uid: 'middle-records' });
+    return;
+  }
+  middle
     .keyBy('key')
     .reduce((a, b) => ({ key: a.key, sum: a.sum + b.sum, threads: union(a.threads, b.threads) }))
     .uid('sum-by-key')
