@@ -16,6 +16,7 @@ export type WeirErrorCode =
   | 'ERR_FRAME_TOO_LARGE'
   | 'ERR_CHANNEL_CLOSED'
   | 'ERR_CHANNEL_CORRUPT'
+  | 'ERR_PARTITION_IO'
   | 'ERR_USER_FUNCTION'
   | 'ERR_WORKER_EXITED'
   | 'ERR_JOB_CANCELLED'
@@ -110,6 +111,25 @@ export class ChannelClosedError extends WeirError {
 export class ChannelCorruptError extends WeirError {
   constructor(channel: string, detail: string) {
     super('ERR_CHANNEL_CORRUPT', 'internal', `channel ${channel} holds an invalid frame: ${detail}`);
+  }
+}
+
+/**
+ * A blocking partition's file (a batch job run by stages) could not be created, written or read:
+ * a full or unwritable disk, most often. Names the channel and the file.
+ */
+export class PartitionIoError extends WeirError {
+  /** The partition file. */
+  readonly path: string;
+  constructor(channel: string, path: string, what: string, cause: unknown) {
+    super(
+      'ERR_PARTITION_IO',
+      'external',
+      `blocking partition of channel ${channel}: ${what} ${path} failed (${(cause as Error)?.message ?? String(cause)}); ` +
+        'check the space and permissions of partitionDirectory',
+      { cause },
+    );
+    this.path = path;
   }
 }
 

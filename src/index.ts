@@ -24,7 +24,7 @@ export type {
   KeyedProcessFunction,
 } from './api/keyed-process-function.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
-export type { ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
+export type { BatchShuffleMode, ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
 export {
@@ -90,6 +90,7 @@ export {
   type ErrorClassification,
   FrameTooLargeError,
   InvalidOptionError,
+  PartitionIoError,
   RecordEncodeError,
   WeirError,
   type WeirErrorCode,

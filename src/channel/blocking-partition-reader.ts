@@ -6,7 +6,7 @@
  * `readable()` holds until end of input, and a file that ends early is corrupt, never "no data yet".
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { ChannelCorruptError } from '../errors.ts';
+import { ChannelCorruptError, PartitionIoError } from '../errors.ts';
 import type { BlockingPartitionDescriptor } from './blocking-partition.ts';
 import { FrameKind, MAX_FRAME_KIND } from './frame.ts';
 import type { FrameSource } from './frame-channel.ts';
@@ -15,12 +15,17 @@ import { FRAME_HEADER_BYTES } from './layout.ts';
 /** Bytes read from the file at a time (more when a frame is larger). */
 export const READ_BUFFER_BYTES = 256 * 1024;
 
+/**
+ * Reads a blocking partition's frames back for an {@link InputGate}: `peek`/`release` as on a ring,
+ * with every frame already there. Closes its file at end of input, or on {@link close}.
+ */
 export class BlockingPartitionReader implements FrameSource {
   readonly name: string;
   readonly bytes: Buffer;
   readonly view: DataView;
   frameOffset = 0;
   frameLength = 0;
+  readonly #path: string;
   readonly #maxPayloadBytes: number;
   #fd: number | undefined;
   /** Unread bytes are `bytes[#start, #end)`. */
@@ -32,6 +37,7 @@ export class BlockingPartitionReader implements FrameSource {
 
   constructor(descriptor: BlockingPartitionDescriptor) {
     this.name = descriptor.name;
+    this.#path = descriptor.path;
     this.#maxPayloadBytes = descriptor.maxPayloadBytes;
     this.bytes = Buffer.allocUnsafe(
       Math.max(READ_BUFFER_BYTES, FRAME_HEADER_BYTES + descriptor.maxPayloadBytes),
@@ -40,10 +46,7 @@ export class BlockingPartitionReader implements FrameSource {
     try {
       this.#fd = openSync(descriptor.path, 'r');
     } catch (error) {
-      throw new ChannelCorruptError(
-        this.name,
-        `its partition file cannot be read (${(error as Error).message})`,
-      );
+      throw new PartitionIoError(this.name, descriptor.path, 'opening', error);
     }
   }
 
@@ -60,7 +63,12 @@ export class BlockingPartitionReader implements FrameSource {
     const at = this.#start;
     const length = this.bytes.readUInt32LE(at);
     const kind = this.bytes[at + 4]!;
-    if (kind === FrameKind.Padding || kind > MAX_FRAME_KIND || length > this.#maxPayloadBytes) {
+    if (
+      kind === FrameKind.Padding ||
+      kind > MAX_FRAME_KIND ||
+      length > this.#maxPayloadBytes ||
+      (kind === FrameKind.EndOfInput && length !== 0)
+    ) {
       throw new ChannelCorruptError(this.name, `kind ${kind}, length ${length} in its partition file`);
     }
     if (!this.#fill(FRAME_HEADER_BYTES + length)) {
@@ -100,7 +108,12 @@ export class BlockingPartitionReader implements FrameSource {
         this.#end -= this.#start;
         this.#start = 0;
       }
-      const read = readSync(this.#fd as number, this.bytes, this.#end, this.bytes.length - this.#end, null);
+      let read: number;
+      try {
+        read = readSync(this.#fd as number, this.bytes, this.#end, this.bytes.length - this.#end, null);
+      } catch (error) {
+        throw new PartitionIoError(this.name, this.#path, 'reading', error);
+      }
       if (read === 0) this.#eof = true;
       else this.#end += read;
     }

@@ -13,7 +13,7 @@
  * disk is its backlog), so a producer never waits for its consumer.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ChannelClosedError, FrameTooLargeError } from '../errors.ts';
+import { ChannelClosedError, FrameTooLargeError, PartitionIoError } from '../errors.ts';
 import { FrameKind } from './frame.ts';
 import type { FrameSink } from './frame-channel.ts';
 import { FRAME_HEADER_BYTES } from './layout.ts';
@@ -39,6 +39,7 @@ export class BlockingPartitionWriter implements FrameSink {
   readonly spaceWord = new Int32Array(new SharedArrayBuffer(8));
   readonly #buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   readonly #header = Buffer.alloc(FRAME_HEADER_BYTES);
+  readonly #path: string;
   #used = 0;
   #fd: number | undefined;
   #closed = false;
@@ -46,7 +47,8 @@ export class BlockingPartitionWriter implements FrameSink {
   constructor(descriptor: BlockingPartitionDescriptor) {
     this.name = descriptor.name;
     this.maxPayloadBytes = descriptor.maxPayloadBytes;
-    this.#fd = this.#io('could not be created', () => openSync(descriptor.path, 'w'));
+    this.#path = descriptor.path;
+    this.#fd = this.#io('creating', () => openSync(descriptor.path, 'w'));
   }
 
   get closed(): boolean {
@@ -114,19 +116,14 @@ export class BlockingPartitionWriter implements FrameSink {
   #write(bytes: Uint8Array, length: number): void {
     const fd = this.#fd as number;
     let done = 0;
-    while (done < length)
-      done += this.#io('could not be written', () => writeSync(fd, bytes, done, length - done));
+    while (done < length) done += this.#io('writing', () => writeSync(fd, bytes, done, length - done));
   }
 
   #io<T>(what: string, run: () => T): T {
     try {
       return run();
     } catch (error) {
-      throw new ChannelClosedError(
-        this.name,
-        `its partition file ${what} (${(error as Error).message})`,
-        error,
-      );
+      throw new PartitionIoError(this.name, this.#path, what, error);
     }
   }
 }

@@ -98,6 +98,11 @@ export class ChannelWriter {
     this.#flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
   }
 
+  /** @deprecated Renamed {@link channel} (it may be a blocking partition too). */
+  get ring(): FrameSink {
+    return this.channel;
+  }
+
   /** The channel's name. */
   get name(): string {
     return this.channel.name;

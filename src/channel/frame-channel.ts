@@ -57,5 +57,6 @@ export interface FrameSource {
   release(): void;
   /** Whether a frame is waiting to be read. */
   readable(): boolean;
+  /** Closes the channel (a ring: wakes its producer; a blocking partition: closes its file). */
   close(): void;
 }

@@ -42,14 +42,34 @@ export class InputGate {
     // partitions need none (their data is all there), but control messages still ring one.
     const ring = descriptors.find((d): d is RingDescriptor => !isBlockingPartition(d));
     this.#doorbell = new Doorbell(ring?.doorbell ?? createDoorbell());
-    this.channels = descriptors.map((d) =>
-      isBlockingPartition(d) ? new BlockingPartitionReader(d) : new RingBuffer(d),
-    );
+    const channels: FrameSource[] = [];
+    try {
+      for (const d of descriptors)
+        channels.push(isBlockingPartition(d) ? new BlockingPartitionReader(d) : new RingBuffer(d));
+    } catch (error) {
+      closeFiles(channels);
+      throw error;
+    }
+    this.channels = channels;
     this.#views = this.channels.map((c) =>
       Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
     );
     this.#paused = descriptors.map(() => false);
     this.#ended = descriptors.map(() => false);
+  }
+
+  /** @deprecated Renamed {@link channels} (they may be blocking partitions too). */
+  get rings(): readonly FrameSource[] {
+    return this.channels;
+  }
+
+  /**
+   * Releases what the channels hold outside memory: the open files of blocking partitions. Rings
+   * are left alone (closing one would wake its producer). Call it when the consumer ends, however
+   * it ends; reading afterwards is an error.
+   */
+  close(): void {
+    closeFiles(this.channels);
   }
 
   /** Number of input channels. */
@@ -164,4 +184,8 @@ export class InputGate {
     ring.release();
     return event;
   }
+}
+
+function closeFiles(channels: readonly FrameSource[]): void {
+  for (const channel of channels) if (channel instanceof BlockingPartitionReader) channel.close();
 }

@@ -166,7 +166,6 @@ function checkUids(nodes: readonly StreamNode[]): void {
   }
 }
 
-/** Kahn's algorithm; a cycle is an error naming an operator on it. */
 /** Batch mode needs input that ends (Flink refuses unbounded sources in BATCH mode too). */
 function checkBounded(nodes: readonly StreamNode[]): void {
   const unbounded = nodes.find((node) => node.role === 'source' && !node.bounded);
@@ -178,6 +177,7 @@ function checkBounded(nodes: readonly StreamNode[]): void {
   }
 }
 
+/** Kahn's algorithm; a cycle is an error naming an operator on it. */
 export function topologicalOrder(nodes: readonly StreamNode[]): StreamNode[] {
   const indegree = new Map<StreamNode, number>(nodes.map((n) => [n, n.inputs.length]));
   const consumers = new Map<StreamNode, StreamNode[]>();

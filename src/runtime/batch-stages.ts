@@ -8,6 +8,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidOptionError } from '../errors.ts';
 import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
 import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
 import { partitionFilePrefix } from './deployment.ts';
@@ -18,8 +19,17 @@ export class BatchStages {
   /** Finished vertices (by id) and their per-operator record counts. */
   readonly #finished = new Map<string, readonly number[]>();
 
+  /** Makes the job's directory in `partitionDirectory`; throws `InvalidOptionError` naming it if it cannot. */
   constructor(partitionDirectory: string) {
-    this.directory = createProcessDirectory(partitionDirectory, 'weir-partitions-');
+    try {
+      this.directory = createProcessDirectory(partitionDirectory, 'weir-partitions-');
+    } catch (error) {
+      throw new InvalidOptionError(
+        'partitionDirectory',
+        `a directory where weir can create files (${(error as Error).message})`,
+        partitionDirectory,
+      );
+    }
   }
 
   /** Whether every subtask of `vertex` finished, in this attempt or an earlier one. */

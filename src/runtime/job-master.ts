@@ -161,9 +161,16 @@ export class JobMaster {
     const { graph, stages } = this.#init;
     const subtasks = subtaskCount(graph);
     const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
-    const pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
-    this.#pool = pool;
+    // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
     this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
+    let pool: Piscina;
+    try {
+      pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
+    } catch (error) {
+      this.#stages?.dispose();
+      throw error;
+    }
+    this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
       for (;;) {

@@ -47,7 +47,14 @@ export async function buildSubtask(
   const writerOptions = { flushTimeoutMs: env.options.bufferTimeoutMs };
   for (const edgeDeployment of deployment.outputs) {
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
-    const writers = edgeDeployment.channels.map((channel) => new ChannelWriter(channel, writerOptions));
+    const writers: ChannelWriter[] = [];
+    try {
+      for (const channel of edgeDeployment.channels) writers.push(new ChannelWriter(channel, writerOptions));
+    } catch (error) {
+      // The writers of earlier edges are in `output`, which the host closes; these are not yet.
+      for (const writer of writers) writer.channel.close();
+      throw error;
+    }
     const combine = env.options.runtimeMode === 'batch';
     const consumer = edge.target.nodes[0]!;
     output.addEdge(writers, edge.partitioner, {

@@ -8,11 +8,13 @@
  *                ▼   ▶ cancelled
  *              failed (any exception, reported with the typed error)
  * ```
- * With periodic checkpoints a subtask that reached the end of its input does not exit at once: it
- * reports `finishing` and keeps answering checkpoint triggers with its final state until the job
- * master, after the job's final checkpoint completed (and two-phase-commit sinks committed), tells
- * it to finish. That is how a bounded job's output stays exactly-once even if some subtask fails
- * after others ended (Flink's FLIP-147).
+ * A subtask deployed with checkpointing (every pipelined job: manual checkpoints and savepoints work
+ * with periodic ones off too) that reached the end of its input does not exit at once: it reports
+ * `finishing` and keeps answering checkpoint triggers with its final state until the job master,
+ * after the job's final checkpoint (with periodic checkpoints on) completed and two-phase-commit
+ * sinks committed, tells it to finish. That is how a bounded job's output stays exactly-once even
+ * if some subtask fails after others ended (Flink's FLIP-147). A subtask of a batch job run by
+ * stages has no checkpointing and ends at once, freeing its thread for the next stage.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointControl } from './checkpointing/task-checkpointing.ts';
@@ -60,6 +62,7 @@ export class SubtaskHost {
       this.#send({ type: 'failed', error: serializeError(error), counters: this.#counters() });
     } finally {
       clearInterval(metrics);
+      this.#built?.gate?.close();
       this.#checkpointing?.dispose();
       await this.#close();
       // The port stays open: the job master closes it once it has read the last report.

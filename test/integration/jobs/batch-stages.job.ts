@@ -17,6 +17,8 @@ export interface BatchStagesArgs {
   readonly tagged?: SharedArrayBuffer;
   /** Collect the middle map's records themselves (chained to it) instead of the keyed sums. */
   readonly collectMiddle?: boolean;
+  /** Rate limit of the sources (records per second per subtask); default none. */
+  readonly ratePerSecond?: number;
 }
 
 export interface KeySum {

@@ -2,11 +2,17 @@
 // vertices feeding it have finished, in the threads earlier stages used, reading the files those
 // wrote. Exact results at parallelism 1, 2 and 4; the files are gone after success and failure;
 // a failure restarts the job; checkpoints are refused with a reason, not lost.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executeJob, startJob, UserFunctionError } from '../../../src/index.ts';
+import {
+  executeJob,
+  InvalidOptionError,
+  JobCancelledError,
+  startJob,
+  UserFunctionError,
+} from '../../../src/index.ts';
 import { osThreadCount } from '../../support/threads.ts';
 import type { BatchStagesArgs, KeySum } from '../jobs/batch-stages.job.ts';
 
@@ -26,6 +32,20 @@ function expectedSums(records = count): Map<number, number> {
 /** A fresh partition directory for one test. */
 function partitionDirectory(): string {
   return mkdtempSync(join(root, 'partitions-'));
+}
+
+/** This process's open files under `directory` (deleted ones too: their space stays taken). */
+function openFilesUnder(directory: string): string[] {
+  const open: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(directory)) open.push(target);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return open;
 }
 
 function sumsOf(records: readonly KeySum[]): Map<number, number> {
@@ -94,24 +114,33 @@ describe('a batch job by stages', () => {
   it("restarts only the stages that had not finished, reading the finished ones' files again", async () => {
     const fired = new SharedArrayBuffer(4);
     const tagged = new SharedArrayBuffer(4);
+    const directory = partitionDirectory();
     const client = await startJob<BatchStagesArgs>(job, {
       args: { count, keys, failAt: 777, fired, tagged },
       environment: {
         parallelism: 2,
         runtimeMode: 'batch',
-        partitionDirectory: partitionDirectory(),
+        partitionDirectory: directory,
         restart: { strategy: 'fixed-delay', attempts: 2, delayMs: 1 },
       },
     });
     const attempts: number[] = [];
     client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+    // Between the attempts (the threads live on): the failed stage's files are all closed.
+    let openBetweenAttempts: string[] | undefined;
+    client.on('status', (_from, to) => {
+      if (to === 'restarting') openBetweenAttempts = openFilesUnder(directory);
+    });
     const result = await client.result;
     expect(new Int32Array(fired)[0]).toBe(1);
     expect(attempts).toEqual([2]);
+    expect(openBetweenAttempts).toEqual([]);
     // The first stage finished before the middle one failed: it ran once.
     expect(new Int32Array(tagged)[0]).toBe(count);
     expect(result.operators.find((o) => o.uid === 'tag')?.records).toBe(count);
-    expect(sumsOf(result.collected<KeySum>('sums'))).toEqual(expectedSums());
+    const records = result.collected<KeySum>('sums');
+    expect(records).toHaveLength(keys);
+    expect(sumsOf(records)).toEqual(expectedSums());
   });
 
   it('delivers the collected records of a stage run again once each', async () => {
@@ -130,6 +159,35 @@ describe('a batch job by stages', () => {
     const records = result.collected<KeySum>('middle-records');
     expect(records).toHaveLength(count);
     expect(new Set(records.map((r) => r.sum)).size).toBe(count);
+  });
+
+  it('cancels with a stage queued for a thread, leaving no thread and no file', async () => {
+    const before = osThreadCount();
+    const directory = partitionDirectory();
+    // Two rate-limited sources of two subtasks each in two threads: two subtasks wait in the queue.
+    const client = await startJob<BatchStagesArgs>(job, {
+      args: { count: 1_000_000, keys, union: true, ratePerSecond: 1000 },
+      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: directory },
+    });
+    await client.cancel();
+    await expect(client.result).rejects.toBeInstanceOf(JobCancelledError);
+    expect(readdirSync(directory)).toEqual([]);
+    expect(openFilesUnder(directory)).toEqual([]);
+    expect(osThreadCount()).toBeLessThanOrEqual(before);
+  });
+
+  it('refuses a partition directory it cannot create files in before any thread starts', async () => {
+    const file = join(root, 'not-a-directory');
+    writeFileSync(file, '');
+    const failure = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: join(file, 'sub') },
+    }).then(
+      () => expect.fail('the job finished, but it should have failed'),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(InvalidOptionError);
+    expect((failure as InvalidOptionError).option).toBe('partitionDirectory');
   });
 
   it('refuses checkpoints and savepoints with a reason instead of losing them', async () => {

@@ -16,6 +16,7 @@ import {
   FrameKind,
   FrameTooLargeError,
   InputGate,
+  PartitionIoError,
 } from '../../../src/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-partition-test-'));
@@ -112,7 +113,7 @@ describe('blocking partitions', () => {
     expect(read).toBeLessThan(2000);
   });
 
-  it('refuse a file cut inside a frame, a frame no producer could write, and a missing file', () => {
+  it('refuse a file cut inside a frame, frames no producer could write, and a missing file', () => {
     const descriptor = partition();
     const writer = new ChannelWriter(descriptor);
     writer.emit({ text: 'x'.repeat(1000) });
@@ -127,7 +128,31 @@ describe('blocking partitions', () => {
     writeFileSync(bad.path, Buffer.concat([header, Buffer.alloc(16)]));
     expect(() => new BlockingPartitionReader(bad).peek()).toThrow(/kind 99/);
 
-    expect(() => new BlockingPartitionReader(partition())).toThrow(ChannelCorruptError);
+    const lengthyEnd = partition();
+    const end = Buffer.alloc(16);
+    end.writeUInt32LE(8, 0);
+    end[4] = FrameKind.EndOfInput; // end of input never has a payload
+    writeFileSync(lengthyEnd.path, end);
+    expect(() => new BlockingPartitionReader(lengthyEnd).peek()).toThrow(ChannelCorruptError);
+
+    expect(() => new BlockingPartitionReader(partition())).toThrow(PartitionIoError);
+  });
+
+  it('name the channel and the file when the file cannot be created', () => {
+    const descriptor = { ...partition(), path: join(root, 'missing-directory', 'partition') };
+    let failure: unknown;
+    try {
+      new BlockingPartitionWriter(descriptor);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(PartitionIoError);
+    expect(failure).toMatchObject({
+      code: 'ERR_PARTITION_IO',
+      classification: 'external',
+      path: descriptor.path,
+    });
+    expect((failure as Error).message).toContain(descriptor.name);
   });
 
   it('refuse frames larger than a ring of the job would take, and writes after close', () => {
