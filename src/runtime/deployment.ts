@@ -22,7 +22,7 @@ export interface SubtaskPlan {
   readonly outputs: OutputEdgeDeployment[];
 }
 
-/** The start of the names of an edge's partition files (`<prefix><producer>-<consumer>`). */
+/** The start of the names of an edge's partition files (`<prefix>a<attempt>-<producer>-<consumer>`). */
 export function partitionFilePrefix(edge: JobEdge): string {
   return `${edge.index}-`;
 }
@@ -31,6 +31,8 @@ export function partitionFilePrefix(edge: JobEdge): string {
 export interface BlockingPartitions {
   /** The job's partition directory (see batch-stages.ts). */
   readonly directory: string;
+  /** The attempt whose files of a producer's output are written or read (it is in the file names). */
+  readonly attemptOf: (producer: JobVertex) => number;
 }
 
 export function planDeployment(
@@ -62,7 +64,7 @@ export function planDeployment(
               name,
               path: join(
                 partitions.directory,
-                `${edge.index}-${producer.subtaskIndex}-${consumer.subtaskIndex}`,
+                `${partitionFilePrefix(edge)}a${partitions.attemptOf(edge.source)}-${producer.subtaskIndex}-${consumer.subtaskIndex}`,
               ),
               maxPayloadBytes: ringCapacity / 2 - FRAME_HEADER_BYTES,
             }

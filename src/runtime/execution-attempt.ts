@@ -115,7 +115,9 @@ export class ExecutionAttempt {
   async run(): Promise<AttemptOutcome> {
     const { graph, ringCapacity, stages, pool } = this.#init;
     if (stages) {
-      await this.#runByStages(stages, planDeployment(graph, ringCapacity, { directory: stages.directory }));
+      stages.beginAttempt();
+      const partitions = { directory: stages.directory, attemptOf: (v: JobVertex) => stages.attemptOf(v) };
+      await this.#runByStages(stages, planDeployment(graph, ringCapacity, partitions));
     } else {
       const plans = planDeployment(graph, ringCapacity);
       await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
@@ -128,7 +130,8 @@ export class ExecutionAttempt {
   /**
    * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
    * order), skipping those an earlier attempt finished; after a failure or a cancel, no further
-   * stage starts.
+   * stage starts. A vertex whose subtasks all finished counts as finished even if another branch
+   * failed meanwhile: a restart need not run it again.
    */
   async #runByStages(stages: BatchStages, plans: readonly SubtaskPlan[]): Promise<void> {
     const finished = new Map<JobVertex, Promise<boolean>>();
@@ -137,17 +140,19 @@ export class ExecutionAttempt {
       const stage = async (): Promise<boolean> => {
         if (stages.isFinished(vertex)) return true;
         if (!(await Promise.all(inputs)).every(Boolean) || this.#cancelling) return false;
-        const own = plans.filter((plan) => plan.vertex === vertex);
-        await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
-        if (
-          this.#cancelling ||
-          !this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished')
-        )
+        try {
+          const own = plans.filter((plan) => plan.vertex === vertex);
+          await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
+          const held = this.#held.get(vertex) ?? [];
+          this.#held.delete(vertex);
+          if (!this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished')) return false;
+          for (const batch of held) this.#init.listener.onCollected(batch);
+          stages.markFinished(vertex, this.#countsOf(vertex));
+          return !this.#cancelling;
+        } catch (error) {
+          this.#fail(error instanceof Error ? error : new Error(String(error)));
           return false;
-        for (const batch of this.#held.get(vertex) ?? []) this.#init.listener.onCollected(batch);
-        this.#held.delete(vertex);
-        stages.markFinished(vertex, this.#countsOf(vertex));
-        return true;
+        }
       };
       finished.set(vertex, stage());
     }
@@ -310,12 +315,18 @@ export class ExecutionAttempt {
         subtask.state = 'cancelled';
         subtask.reported();
         break;
-      case 'failed':
+      case 'failed': {
         subtask.counters = message.counters;
         subtask.state = 'failed';
-        this.#fail(deserializeError(message.error));
+        const error = deserializeError(message.error);
+        // A finished producer's partition is missing or damaged: run that producer again.
+        const code = (error as { code?: unknown }).code;
+        if (code === 'ERR_PARTITION_IO' || code === 'ERR_CHANNEL_CORRUPT')
+          this.#init.stages?.rerunInputsOf(subtask.plan.vertex);
+        this.#fail(error);
         subtask.reported();
         break;
+      }
     }
   }
 

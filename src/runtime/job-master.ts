@@ -152,24 +152,27 @@ export class JobMaster {
 
   /** Runs attempts until the job finishes, fails for good, or is cancelled. */
   async run(): Promise<JobOutcome> {
+    let restoreFrom = this.#init.initialState;
+    const { graph, stages } = this.#init;
+    const subtasks = subtaskCount(graph);
+    const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
+    let pool: Piscina;
+    try {
+      // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
+      this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
+      pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
+    } catch (thrown) {
+      this.#stages?.dispose();
+      await this.#checkpointing.shutdown();
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      this.#lifecycle.transition('failed', error);
+      return { status: 'failed', error, progress: this.progress() };
+    }
     const timer = setInterval(
       () => this.#init.events.onProgress(this.progress()),
       this.#init.metricsIntervalMs ?? 250,
     );
     timer.unref();
-    let restoreFrom = this.#init.initialState;
-    const { graph, stages } = this.#init;
-    const subtasks = subtaskCount(graph);
-    const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
-    // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
-    this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
-    let pool: Piscina;
-    try {
-      pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
-    } catch (error) {
-      this.#stages?.dispose();
-      throw error;
-    }
     this.#pool = pool;
     try {
       this.#lifecycle.transition('running');

@@ -81,7 +81,10 @@ export async function buildSubtask(
   const sourceUid = vertex.nodes[0]!.role === 'source' ? vertex.nodes[0]!.resolvedUid : undefined;
   const operatorUids = vertex.nodes.filter((n) => n.role !== 'source').map((n) => n.resolvedUid);
   let replay: unknown[];
+  let gate: InputGate | undefined;
   try {
+    // The inputs first: a partition that cannot be opened fails the subtask before any operator opens.
+    gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
     for (const operator of chain.operators) await operator.open?.();
     replay = deployment.restore
       ? await restoreSubtask(
@@ -93,11 +96,11 @@ export async function buildSubtask(
         )
       : [];
   } catch (error) {
-    // The host never sees this chain: free its keyed state (and working directories) here.
+    // The host never sees this chain or gate: free keyed state (and working directories) and files here.
+    gate?.close();
     disposeKeyedState(chain);
     throw error;
   }
-  const gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
   return { vertex, chain, output, gate, sourceUid, operatorUids, replay };
 }
 

@@ -35,10 +35,10 @@ function union(a: readonly number[], b: readonly number[]): number[] {
 export default defineJob<BatchStagesArgs>((env, args) => {
   const fired = args.fired ? new Int32Array(args.fired) : undefined;
   const tagged = args.tagged ? new Int32Array(args.tagged) : undefined;
-  const numbers = env.fromSequence(0, args.count).uid('numbers');
-  const middle = (
-    args.union ? numbers.union(env.fromSequence(args.count, 2 * args.count).uid('more-numbers')) : numbers
-  )
+  const rate = args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond };
+  const numbers = env.fromSequence(0, args.count, rate).uid('numbers');
+  const more = (): typeof numbers => env.fromSequence(args.count, 2 * args.count, rate).uid('more-numbers');
+  const middle = (args.union ? numbers.union(more()) : numbers)
     .map((n): KeySum => {
       if (tagged) Atomics.add(tagged, 0, 1);
       return { key: n % args.keys, sum: n, threads: [threadId] };

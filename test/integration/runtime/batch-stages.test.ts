@@ -10,6 +10,7 @@ import {
   executeJob,
   InvalidOptionError,
   JobCancelledError,
+  type JobProgress,
   startJob,
   UserFunctionError,
 } from '../../../src/index.ts';
@@ -143,6 +144,33 @@ describe('a batch job by stages', () => {
     expect(sumsOf(records)).toEqual(expectedSums());
   });
 
+  it('runs a finished stage again when the next one finds its partition gone', async () => {
+    const fired = new SharedArrayBuffer(4);
+    const tagged = new SharedArrayBuffer(4);
+    const directory = partitionDirectory();
+    const client = await startJob<BatchStagesArgs>(job, {
+      args: { count, keys, failAt: 777, fired, tagged },
+      environment: {
+        parallelism: 2,
+        runtimeMode: 'batch',
+        partitionDirectory: directory,
+        restart: { strategy: 'fixed-delay', attempts: 3, delayMs: 1 },
+      },
+    });
+    const attempts: number[] = [];
+    client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+    // After the middle stage's failure, the first stage's files disappear (a cleaner, a full disk).
+    client.on('status', (_from, to) => {
+      if (to !== 'restarting' || attempts.length > 0) return;
+      for (const job of readdirSync(directory)) rmSync(join(directory, job, '0-a1-0-0'));
+    });
+    const result = await client.result;
+    // Attempt 2 fails opening the file and sends the first stage back; attempt 3 runs both again.
+    expect(attempts).toEqual([2, 3]);
+    expect(new Int32Array(tagged)[0]).toBe(2 * count);
+    expect(sumsOf(result.collected<KeySum>('sums'))).toEqual(expectedSums());
+  });
+
   it('delivers the collected records of a stage run again once each', async () => {
     const fired = new SharedArrayBuffer(4);
     const result = await executeJob<BatchStagesArgs>(job, {
@@ -169,6 +197,14 @@ describe('a batch job by stages', () => {
       args: { count: 1_000_000, keys, union: true, ratePerSecond: 1000 },
       environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: directory },
     });
+    // Cancel once the first stage runs: its two threads busy, two source subtasks queued.
+    const progress = await new Promise<JobProgress>((resolve) =>
+      client.on('progress', (p: JobProgress) => {
+        if (p.subtasks.running > 0) resolve(p);
+      }),
+    );
+    expect(progress.subtasks.running).toBeLessThanOrEqual(2);
+    expect(progress.subtasks.finished).toBe(0);
     await client.cancel();
     await expect(client.result).rejects.toBeInstanceOf(JobCancelledError);
     expect(readdirSync(directory)).toEqual([]);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildJobGraph } from '../../../src/graph/job-graph.ts';
+import { buildJobGraph, type JobVertex } from '../../../src/graph/job-graph.ts';
 import { StreamEnvironment } from '../../../src/index.ts';
 import { BatchStages } from '../../../src/runtime/batch-stages.ts';
 import { planDeployment } from '../../../src/runtime/deployment.ts';
@@ -40,7 +40,9 @@ describe('BatchStages', () => {
     );
     expect(g.vertices).toHaveLength(4);
     // Every partition file the plan names, written as the producers would.
-    const paths = planDeployment(g, 4096, { directory: stages.directory }).flatMap((plan) =>
+    expect(stages.beginAttempt()).toBe(1);
+    const partitions = { directory: stages.directory, attemptOf: (v: JobVertex) => stages.attemptOf(v) };
+    const paths = planDeployment(g, 4096, partitions).flatMap((plan) =>
       plan.outputs.flatMap((o) => o.channels.map((c) => ('path' in c ? c.path : ''))),
     );
     // numbers -> sum 2 x 2, numbers -> double 2 x 1, double -> discard 1 x 2.
@@ -59,9 +61,30 @@ describe('BatchStages', () => {
     stages.markFinished(discard!, [10]);
     expect(readdirSync(stages.directory)).toEqual([]);
     expect(stages.countsOf(sum!)).toEqual([10, 3]);
-    expect(stages.finishedSubtasks(g)).toBe(2 + 2 + 1 + 2);
 
     stages.dispose();
     expect(existsSync(stages.directory)).toBe(false);
+  });
+
+  it('names files by the attempt that wrote them, and sends producers back when a consumer cannot read them', () => {
+    const g = graph();
+    const stages = new BatchStages(root);
+    const byId = new Map(g.vertices.map((v) => [v.id, v]));
+    const [source, sum, double, discard] = ['numbers', 'sum', 'double', 'discard-4'].map(
+      (id) => byId.get(id)!,
+    );
+    stages.beginAttempt();
+    stages.markFinished(source!, [10]);
+    stages.markFinished(sum!, [10, 3]);
+    stages.markFinished(double!, [10]); // every reader of the source finished: its files are gone
+    // Attempt 2: the source's and double's outputs are read from attempt 1's files.
+    expect(stages.beginAttempt()).toBe(2);
+    expect(stages.attemptOf(double!)).toBe(1);
+    expect(stages.attemptOf(discard!)).toBe(2);
+    // discard finds double's file damaged: double runs again, and with its input deleted, the source too.
+    stages.rerunInputsOf(discard!);
+    expect([source, sum, double].map((v) => stages.isFinished(v!))).toEqual([false, true, false]);
+    expect(stages.attemptOf(double!)).toBe(2);
+    stages.dispose();
   });
 });
