@@ -57,6 +57,27 @@ function threadsOf(records: readonly KeySum[]): Set<number> {
   return new Set(records.flatMap((r) => r.threads));
 }
 
+/**
+ * Starts the job failing once in the middle stage (at record 777) with a restart strategy; the
+ * first stage's map counts its records in `tagged`, and `attempts` collects restored attempts.
+ */
+async function startFailingOnce(directory: string, restarts: number) {
+  const fired = new SharedArrayBuffer(4);
+  const tagged = new SharedArrayBuffer(4);
+  const client = await startJob<BatchStagesArgs>(job, {
+    args: { count, keys, failAt: 777, fired, tagged },
+    environment: {
+      parallelism: 2,
+      runtimeMode: 'batch',
+      partitionDirectory: directory,
+      restart: { strategy: 'fixed-delay', attempts: restarts, delayMs: 1 },
+    },
+  });
+  const attempts: number[] = [];
+  client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+  return { client, attempts, fired: new Int32Array(fired), tagged: new Int32Array(tagged) };
+}
+
 describe.each([1, 2, 4])('a batch job by stages at parallelism %i', (parallelism) => {
   it('gives exact sums, runs every stage in the same threads and leaves no partition file', async () => {
     const directory = partitionDirectory();
@@ -113,31 +134,19 @@ describe('a batch job by stages', () => {
   });
 
   it("restarts only the stages that had not finished, reading the finished ones' files again", async () => {
-    const fired = new SharedArrayBuffer(4);
-    const tagged = new SharedArrayBuffer(4);
     const directory = partitionDirectory();
-    const client = await startJob<BatchStagesArgs>(job, {
-      args: { count, keys, failAt: 777, fired, tagged },
-      environment: {
-        parallelism: 2,
-        runtimeMode: 'batch',
-        partitionDirectory: directory,
-        restart: { strategy: 'fixed-delay', attempts: 2, delayMs: 1 },
-      },
-    });
-    const attempts: number[] = [];
-    client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+    const { client, attempts, fired, tagged } = await startFailingOnce(directory, 2);
     // Between the attempts (the threads live on): the failed stage's files are all closed.
     let openBetweenAttempts: string[] | undefined;
     client.on('status', (_from, to) => {
       if (to === 'restarting') openBetweenAttempts = openFilesUnder(directory);
     });
     const result = await client.result;
-    expect(new Int32Array(fired)[0]).toBe(1);
+    expect(fired[0]).toBe(1);
     expect(attempts).toEqual([2]);
     expect(openBetweenAttempts).toEqual([]);
     // The first stage finished before the middle one failed: it ran once.
-    expect(new Int32Array(tagged)[0]).toBe(count);
+    expect(tagged[0]).toBe(count);
     expect(result.operators.find((o) => o.uid === 'tag')?.records).toBe(count);
     const records = result.collected<KeySum>('sums');
     expect(records).toHaveLength(keys);
@@ -145,20 +154,8 @@ describe('a batch job by stages', () => {
   });
 
   it('runs a finished stage again when the next one finds its partition gone', async () => {
-    const fired = new SharedArrayBuffer(4);
-    const tagged = new SharedArrayBuffer(4);
     const directory = partitionDirectory();
-    const client = await startJob<BatchStagesArgs>(job, {
-      args: { count, keys, failAt: 777, fired, tagged },
-      environment: {
-        parallelism: 2,
-        runtimeMode: 'batch',
-        partitionDirectory: directory,
-        restart: { strategy: 'fixed-delay', attempts: 3, delayMs: 1 },
-      },
-    });
-    const attempts: number[] = [];
-    client.on('restored', (_checkpoint, attempt) => attempts.push(attempt));
+    const { client, attempts, tagged } = await startFailingOnce(directory, 3);
     // After the middle stage's failure, the first stage's files disappear (a cleaner, a full disk).
     client.on('status', (_from, to) => {
       if (to !== 'restarting' || attempts.length > 0) return;
@@ -167,7 +164,7 @@ describe('a batch job by stages', () => {
     const result = await client.result;
     // Attempt 2 fails opening the file and sends the first stage back; attempt 3 runs both again.
     expect(attempts).toEqual([2, 3]);
-    expect(new Int32Array(tagged)[0]).toBe(2 * count);
+    expect(tagged[0]).toBe(2 * count);
     expect(sumsOf(result.collected<KeySum>('sums'))).toEqual(expectedSums());
   });
 
