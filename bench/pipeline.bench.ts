@@ -6,6 +6,7 @@
  * -> keyBy -> sum -> discard) shows the engine's own cost.
  *
  *   npm run bench -- pipeline [--quick] [--json] [--variants=node-stream,threads,piscina,weir-p1,weir-p2]
+ *   (also weir-p1-pipelined, weir-p2-pipelined: the batch job without stages, only when named)
  *                             [--lines N] [--records N] [--rounds N] [--skip-trivial]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { summarise } from './pipeline/summary.ts';
 import { checkTargets } from './pipeline/targets.ts';
 import { runRounds } from './pipeline/trials.ts';
 import type { WordCountVariant } from './pipeline/variant.ts';
-import { makeVariants } from './pipeline/variants/index.ts';
+import { extraVariants, makeVariants } from './pipeline/variants/index.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
 import { formatDuration, formatRate } from './support/format.ts';
 import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
@@ -43,9 +44,14 @@ function paramsFor(args: BenchArgs): PipelineBenchParams {
   };
 }
 
-function selectVariants(args: BenchArgs, all: readonly WordCountVariant[]): WordCountVariant[] {
+function selectVariants(
+  args: BenchArgs,
+  defaults: readonly WordCountVariant[],
+  extras: readonly WordCountVariant[],
+): WordCountVariant[] {
   const names = flagList(args, 'variants');
-  if (names === undefined) return [...all];
+  if (names === undefined) return [...defaults];
+  const all = [...defaults, ...extras];
   return names.map((name) => {
     const variant = all.find((v) => v.name === name);
     if (!variant)
@@ -56,7 +62,7 @@ function selectVariants(args: BenchArgs, all: readonly WordCountVariant[]): Word
 
 export async function run(args: BenchArgs): Promise<void> {
   const params = paramsFor(args);
-  const variants = selectVariants(args, makeVariants(params));
+  const variants = selectVariants(args, makeVariants(params), extraVariants(params));
   const machine = describeMachine();
   const startedAt = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-pipeline-'));

@@ -1,4 +1,7 @@
-/** The word-count variants the benchmark compares, built from its parameters; the first is the baseline. */
+/**
+ * The word-count variants the benchmark compares, built from its parameters; the first is the
+ * baseline. {@link extraVariants} run only when named (`--variants=...`).
+ */
 import type { PipelineBenchParams } from '../params.ts';
 import type { WordCountVariant } from '../variant.ts';
 import { nodeStreamVariant } from './node-stream.ts';
@@ -13,4 +16,9 @@ export function makeVariants(params: PipelineBenchParams): WordCountVariant[] {
     piscinaVariant(params.piscina),
     ...params.weirParallelisms.map((p) => weirVariant(p)),
   ];
+}
+
+/** Variants that run only when `--variants` names them: weir's batch job pipelined instead of by stages. */
+export function extraVariants(params: PipelineBenchParams): WordCountVariant[] {
+  return params.weirParallelisms.map((p) => weirVariant(p, true));
 }

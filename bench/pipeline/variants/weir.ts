@@ -8,17 +8,26 @@ import type { WordCountJobArgs } from '../word-count.job.ts';
 
 const job = new URL('../word-count.job.ts', import.meta.url);
 
-export function weirVariant(parallelism: number): WordCountVariant {
+/**
+ * weir at `parallelism`; `pipelined` runs the batch job with every subtask at once over rings
+ * (`batchShuffleMode: 'pipelined'`, weir's batch execution before stages) instead of by stages.
+ */
+export function weirVariant(parallelism: number, pipelined = false): WordCountVariant {
+  const threads = pipelined ? 2 * parallelism : parallelism;
   return {
-    name: `weir-p${parallelism}`,
-    label: `weir, parallelism ${parallelism}`,
-    // Batch mode runs by stages: read-parse-tokenise, then count-collect after the blocking
-    // exchange, in the same threads.
-    threads: parallelism === 1 ? '1 worker' : `${parallelism} workers`,
+    name: `weir-p${parallelism}${pipelined ? '-pipelined' : ''}`,
+    label: `weir, parallelism ${parallelism}${pipelined ? ', pipelined' : ''}`,
+    // By stages, read-parse-tokenise and then count-collect (after the blocking exchange) run in
+    // the same threads; pipelined, each has threads of its own.
+    threads: threads === 1 ? '1 worker' : `${threads} workers`,
     async run(path) {
       const result = await executeJob<WordCountJobArgs>(job, {
         args: { path },
-        environment: { parallelism, runtimeMode: 'batch' },
+        environment: {
+          parallelism,
+          runtimeMode: 'batch',
+          ...(pipelined ? { batchShuffleMode: 'pipelined' as const } : {}),
+        },
       });
       const counts = new Map<string, number>();
       for (const { key: word, count } of result.collected<KeyCount<string>>('counts')) {
