@@ -106,6 +106,23 @@ describe('a batch job by stages', () => {
     expect(threadsOf(records).size).toBe(3 * 2);
   });
 
+  it('keeps keyed state of a later stage in the embedded on-disk backend, in a reused thread', async () => {
+    const result = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: {
+        parallelism: 2,
+        runtimeMode: 'batch',
+        partitionDirectory: partitionDirectory(),
+        stateBackend: { type: 'embedded', directory: join(root, 'state') },
+      },
+    });
+    const records = result.collected<KeySum>('sums');
+    expect(sumsOf(records)).toEqual(expectedSums());
+    expect(threadsOf(records).size).toBe(2);
+    // Each subtask's working directory went with it, also in threads that ran another stage after.
+    expect(readdirSync(join(root, 'state'))).toEqual([]);
+  });
+
   it('queues a stage wider than the pool: two sources of a union in two threads', async () => {
     const result = await executeJob<BatchStagesArgs>(job, {
       args: { count, keys, union: true },
