@@ -35,8 +35,6 @@ export const WRITE_BUFFER_BYTES = 256 * 1024;
 export class BlockingPartitionWriter implements FrameSink {
   readonly name: string;
   readonly maxPayloadBytes: number;
-  /** Never waited on: a partition always has space. */
-  readonly spaceWord = new Int32Array(new SharedArrayBuffer(8));
   readonly #buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   readonly #header = Buffer.alloc(FRAME_HEADER_BYTES);
   readonly #path: string;
@@ -89,15 +87,10 @@ export class BlockingPartitionWriter implements FrameSink {
     return true;
   }
 
-  hasSpaceFor(): boolean {
-    return true;
+  /** A partition always has space: nothing to wait for. */
+  sleepUntilSpace(): undefined {
+    return undefined;
   }
-
-  parkProducer(): number {
-    return 0;
-  }
-
-  unparkProducer(): void {}
 
   /** Closes the file; a partition closed before its end of input is incomplete and never read. */
   close(): void {

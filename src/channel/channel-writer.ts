@@ -26,8 +26,6 @@ import {
   WATERMARK_PAYLOAD_BYTES,
 } from './frame.ts';
 import { type ChannelDescriptor, type FrameSink, isBlockingPartition } from './frame-channel.ts';
-import { SPACE_SEQ } from './layout.ts';
-import { MAX_PARK_MS, park } from './park.ts';
 import { RecordEncoder } from './record-codec.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -196,22 +194,17 @@ export class ChannelWriter {
   }
 
   /**
-   * Waits until the backlog has been written into the ring, or the ring is closed. Never blocks
-   * the event loop; wakes at least every `MAX_PARK_MS` so the caller can check for cancellation.
+   * Waits until the backlog has been written into the channel, or the channel is closed. Never
+   * blocks the event loop; wakes at least every `MAX_PARK_MS` so the caller can check for
+   * cancellation.
    */
   async waitForSpace(shouldStop: () => boolean = never): Promise<void> {
-    const ring = this.channel;
+    const channel = this.channel;
     while (!this.tryDrain()) {
       if (shouldStop()) return;
-      if (ring.closed) throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
-      const next = this.#backlog[0]!;
-      const seq = ring.parkProducer();
-      if (ring.hasSpaceFor(next.bytes.length)) {
-        ring.unparkProducer();
-        continue;
-      }
-      await park(ring.spaceWord, SPACE_SEQ, seq, MAX_PARK_MS);
-      ring.unparkProducer();
+      if (channel.closed)
+        throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
+      await channel.sleepUntilSpace(this.#backlog[0]!.bytes.length);
     }
   }
 
@@ -240,14 +233,14 @@ export class ChannelWriter {
       return;
     }
     this.#adaptBatchLimit(bytes.length, records.length);
-    const ring = this.channel;
-    if (this.#backlog.length === 0 && ring.tryWrite(FrameKind.Records, bytes, bytes.length)) {
+    const channel = this.channel;
+    if (this.#backlog.length === 0 && channel.tryWrite(FrameKind.Records, bytes, bytes.length)) {
       this.#count(FrameKind.Records, bytes.length);
       this.stats.records += records.length;
       return;
     }
-    if (bytes.length > ring.maxPayloadBytes) {
-      ring.tryWrite(FrameKind.Records, bytes, bytes.length); // throws FrameTooLargeError
+    if (bytes.length > channel.maxPayloadBytes) {
+      channel.tryWrite(FrameKind.Records, bytes, bytes.length); // throws FrameTooLargeError
     }
     this.stats.records += records.length;
     // A copy: the encoder reuses its buffer (and Buffer#slice would only make a view of it).

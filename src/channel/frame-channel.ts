@@ -28,14 +28,11 @@ export interface FrameSink {
   readonly closed: boolean;
   /** Appends a frame, or returns false (writing nothing) when there is no space for it now. */
   tryWrite(kind: FrameKind, payload: Uint8Array | null, length: number): boolean;
-  /** Whether a frame with this payload length would fit now. */
-  hasSpaceFor(length: number): boolean;
-  /** Announces that the producer parks on {@link spaceWord}; returns the value to wait on. */
-  parkProducer(): number;
-  /** Clears the producer's parked flag. */
-  unparkProducer(): void;
-  /** The word a parked producer waits on (index `SPACE_SEQ`). */
-  readonly spaceWord: Int32Array;
+  /**
+   * Waits, without blocking the event loop, until a frame of `length` payload bytes may fit, the
+   * channel closes, or a short time passes; `undefined` when it fits now.
+   */
+  sleepUntilSpace(length: number): Promise<void> | undefined;
   /** Closes the channel; no thread stays parked on it. */
   close(): void;
 }

@@ -144,11 +144,11 @@ export class InputGate {
   }
 
   #read(i: number): ChannelEvent | null {
-    const ring = this.channels[i]!;
-    const kind = ring.peek();
+    const channel = this.channels[i]!;
+    const kind = channel.peek();
     if (kind < 0) return null;
-    const offset = ring.frameOffset;
-    const length = ring.frameLength;
+    const offset = channel.frameOffset;
+    const length = channel.frameLength;
     let event: ChannelEvent;
     switch (kind) {
       case FrameKind.Records:
@@ -158,10 +158,10 @@ export class InputGate {
         };
         break;
       case FrameKind.Barrier:
-        event = { kind: 'barrier', barrier: decodeBarrier(ring.view, offset) };
+        event = { kind: 'barrier', barrier: decodeBarrier(channel.view, offset) };
         break;
       case FrameKind.CancelBarrier:
-        event = { kind: 'cancel-barrier', checkpointId: ring.view.getFloat64(offset, true) };
+        event = { kind: 'cancel-barrier', checkpointId: channel.view.getFloat64(offset, true) };
         break;
       case FrameKind.EndOfInput:
         this.#ended[i] = true;
@@ -169,19 +169,19 @@ export class InputGate {
         event = { kind: 'end-of-input' };
         break;
       case FrameKind.Watermark:
-        event = { kind: 'watermark', timestamp: ring.view.getFloat64(offset, true) };
+        event = { kind: 'watermark', timestamp: channel.view.getFloat64(offset, true) };
         break;
       case FrameKind.LatencyMarker:
         event = {
           kind: 'latency-marker',
-          markedTime: ring.view.getFloat64(offset, true),
-          sourceSubtask: ring.view.getFloat64(offset + 8, true),
+          markedTime: channel.view.getFloat64(offset, true),
+          sourceSubtask: channel.view.getFloat64(offset + 8, true),
         };
         break;
       default:
-        throw new ChannelCorruptError(ring.name, `unexpected frame kind ${kind}`);
+        throw new ChannelCorruptError(channel.name, `unexpected frame kind ${kind}`);
     }
-    ring.release();
+    channel.release();
     return event;
   }
 }

@@ -47,6 +47,7 @@ import {
   SPACE_SEQ,
   WRITE_POS,
 } from './layout.ts';
+import { MAX_PARK_MS, park } from './park.ts';
 
 /**
  * Plain data that describes a ring; this is what crosses `postMessage`, and each thread builds its
@@ -244,6 +245,21 @@ export class RingBuffer implements FrameSink, FrameSource {
   /** The Int32Array and index a parked producer waits on. */
   get spaceWord(): Int32Array {
     return this.#words;
+  }
+
+  /**
+   * Parks the producer until the consumer frees space for a frame of `length` payload bytes, the
+   * ring closes, or {@link MAX_PARK_MS} passes; `undefined` (no await needed) when the space is
+   * there already. Never blocks the event loop. Producer thread only.
+   */
+  sleepUntilSpace(length: number): Promise<void> | undefined {
+    const seq = this.parkProducer();
+    const waiting = this.hasSpaceFor(length) ? undefined : park(this.#words, SPACE_SEQ, seq, MAX_PARK_MS);
+    if (waiting === undefined) {
+      this.unparkProducer();
+      return undefined;
+    }
+    return waiting.then(() => this.unparkProducer());
   }
 
   #writeHeader(offset: number, length: number, kind: number): void {

@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { InvalidOptionError } from '../errors.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
-import { partitionFilePrefix } from './deployment.ts';
+import { type BlockingPartitions, partitionFilePrefix } from './deployment.ts';
 
-export class BatchStages {
+export class BatchStages implements BlockingPartitions {
   /** Where this job's blocking partitions are (`<partitionDirectory>/weir-partitions-<pid>-*`). */
   readonly directory: string;
   /** Finished vertices (by id): their per-operator record counts and the attempt that ran them. */

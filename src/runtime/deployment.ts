@@ -32,7 +32,7 @@ export interface BlockingPartitions {
   /** The job's partition directory (see batch-stages.ts). */
   readonly directory: string;
   /** The attempt whose files of a producer's output are written or read (it is in the file names). */
-  readonly attemptOf: (producer: JobVertex) => number;
+  attemptOf(producer: JobVertex): number;
 }
 
 export function planDeployment(

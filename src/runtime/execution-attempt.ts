@@ -116,8 +116,7 @@ export class ExecutionAttempt {
     const { graph, ringCapacity, stages, pool } = this.#init;
     if (stages) {
       stages.beginAttempt();
-      const partitions = { directory: stages.directory, attemptOf: (v: JobVertex) => stages.attemptOf(v) };
-      await this.#runByStages(stages, planDeployment(graph, ringCapacity, partitions));
+      await this.#runByStages(stages, planDeployment(graph, ringCapacity, stages));
     } else {
       const plans = planDeployment(graph, ringCapacity);
       await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
@@ -189,22 +188,18 @@ export class ExecutionAttempt {
 
   /** How many of this attempt's subtasks run, and how many have come to the end of their input. */
   subtaskStates(): SubtaskStates {
+    const stages = this.#init.stages;
     let running = 0;
     let finished = 0;
-    for (const { state } of this.#subtasks) {
+    for (const { plan, state } of this.#subtasks) {
       if (state === 'running') running++;
-      else if (state === 'finishing' || state === 'finished') finished++;
+      // Finished vertices are counted whole below, whichever attempt finished them.
+      else if ((state === 'finishing' || state === 'finished') && !stages?.isFinished(plan.vertex))
+        finished++;
     }
-    const stages = this.#init.stages;
-    const earlier = stages
-      ? this.#init.graph.vertices.reduce(
-          (n, v) =>
-            n +
-            (stages.isFinished(v) && !this.#subtasks.some((s) => s.plan.vertex === v) ? v.parallelism : 0),
-          0,
-        )
-      : 0;
-    return { total: subtaskCount(this.#init.graph), running, finished: finished + earlier };
+    for (const vertex of this.#init.graph.vertices)
+      if (stages?.isFinished(vertex)) finished += vertex.parallelism;
+    return { total: subtaskCount(this.#init.graph), running, finished };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
@@ -320,8 +315,10 @@ export class ExecutionAttempt {
         subtask.state = 'failed';
         const error = deserializeError(message.error);
         // A finished producer's partition is missing or damaged: run that producer again.
-        const code = (error as { code?: unknown }).code;
-        if (code === 'ERR_PARTITION_IO' || code === 'ERR_CHANNEL_CORRUPT')
+        if (
+          error instanceof WeirError &&
+          (error.code === 'ERR_PARTITION_IO' || error.code === 'ERR_CHANNEL_CORRUPT')
+        )
           this.#init.stages?.rerunInputsOf(subtask.plan.vertex);
         this.#fail(error);
         subtask.reported();
