@@ -127,14 +127,18 @@ export class TaskRunner {
       const result = source.poll(head, SOURCE_BATCH);
       if (result === SOURCE_END) return;
       const now = performance.now();
-      const deadline = output.flushIfDue(now);
       if (result > 0) {
-        // The source has nothing now: sleep until it has, or until a batch must be flushed.
-        const wait = Math.min(result, deadline - now);
-        if (wait > 0) await sleep(Math.min(wait, MAX_PARK_MS));
-        else output.flushIfDue(performance.now());
+        // The source has nothing now. A partial batch held while this thread sleeps only adds
+        // latency (the sleep is a timer of a millisecond or more), so it goes out at once: batches
+        // fill while the source is busy and are flushed when it runs dry (adaptive flush).
+        output.flushAll();
+        if (output.flag.blocked) continue;
+        await sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
-      } else if (now - this.#lastYield >= YIELD_EVERY_MS) {
+        continue;
+      }
+      output.flushIfDue(now);
+      if (now - this.#lastYield >= YIELD_EVERY_MS) {
         await yieldToEventLoop();
         this.#lastYield = performance.now();
       }
@@ -179,10 +183,11 @@ export class TaskRunner {
       const polled = gate.poll();
       if (polled === null) {
         if (gate.finished) return;
-        const deadline = Math.min(
-          output.flushIfDue(now),
-          barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY,
-        );
+        // No input: flush partial batches before waiting rather than at their timeout, since
+        // nothing more would join them meanwhile (adaptive flush, as for sources).
+        output.flushAll();
+        if (flag.blocked) continue;
+        const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {
           await waiting;
