@@ -14,7 +14,7 @@ import { sleep, waitFor } from '../jobs-support/waiting.ts';
 import { loadAverage } from '../support/machine.ts';
 import { configId, type JobShape, jobArgsFor, type TrialConfig } from './config.ts';
 import { HistogramGatherer } from './histogram-gatherer.ts';
-import { checkpointFigures, type TrialRecord } from './trial-result.ts';
+import { checkpointFigures, latencyFigures, type TrialRecord } from './trial-result.ts';
 
 const JOB = sibling('experiment.job', import.meta.url);
 
@@ -88,10 +88,7 @@ export async function runTrial(
         repeat: meta.repeat,
         startMs,
         throughput,
-        latency: {
-          endToEnd: { summary: histograms.endToEnd.summary(), encoded: histograms.endToEnd.encode() },
-          pipeline: { summary: histograms.pipeline.summary(), encoded: histograms.pipeline.encode() },
-        },
+        latency: latencyFigures(histograms),
         earlyRecords: histograms.clamped,
         checkpoints: completed.map(checkpointFigures),
         failedCheckpoints: client.checkpointStats().counts.failed - failedBefore,
