@@ -24,7 +24,13 @@ export type {
   KeyedProcessFunction,
 } from './api/keyed-process-function.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
-export type { BatchShuffleMode, ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
+export type {
+  BatchShuffleMode,
+  ChannelOptions,
+  ResumeFrom,
+  RuntimeMode,
+  StreamEnvironmentOptions,
+} from './api/options.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
 export {

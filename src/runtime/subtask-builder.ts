@@ -44,7 +44,11 @@ export async function buildSubtask(
   }
   const output = new TaskOutput();
   onOutput(output);
-  const writerOptions = { flushTimeoutMs: env.options.bufferTimeoutMs };
+  const { bufferTimeoutMs, inFlightTargetMs } = env.options;
+  const writerOptions = {
+    flushTimeoutMs: bufferTimeoutMs,
+    ...(inFlightTargetMs === undefined ? {} : { inFlightTargetMs }),
+  };
   for (const edgeDeployment of deployment.outputs) {
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
     const writers: ChannelWriter[] = [];
