@@ -10,13 +10,20 @@
  *    single-threaded Node.js peer.
  * 3. `interval-sweep`: throughput overhead against the checkpoint interval, in the style of the
  *    asynchronous-barrier-snapshotting paper (Carbone et al. 2015, fig. 7).
+ * 4. `backpressure`: checkpoint time under backpressure (after flink-benchmarks'
+ *    CheckpointingTimeBenchmark): aligned, unaligned and aligned with a timeout, debloating on/off.
  */
 import { configId } from './config.ts';
 import type { ParamName, SuiteParams } from './params.ts';
-import { baseConfig, dedupe, type Step } from './plan.ts';
+import { baseConfig, dedupe, inFlightTarget, type Step } from './plan.ts';
 
-export type ExperimentName = 'alignment' | 'latency' | 'interval-sweep';
-export const EXPERIMENT_NAMES: readonly ExperimentName[] = ['alignment', 'latency', 'interval-sweep'];
+export type ExperimentName = 'alignment' | 'latency' | 'interval-sweep' | 'backpressure';
+export const EXPERIMENT_NAMES: readonly ExperimentName[] = [
+  'alignment',
+  'latency',
+  'interval-sweep',
+  'backpressure',
+];
 
 export interface Experiment {
   readonly name: ExperimentName;
@@ -39,6 +46,9 @@ const COMMON: SuiteParams = {
   skews: ['none'],
   loads: [0.25, 0.5, 0.75],
   sinkDelaysMicros: [0],
+  inFlightTargetsMs: [100],
+  barrierKinds: ['aligned'],
+  alignmentTimeoutMs: 10,
   baseIntervalMs: 1000,
   baseParallelism: 2,
   baseInputChannels: 2,
@@ -139,6 +149,7 @@ const latencyFull: SuiteParams = {
   baseIntervalMs: 200,
   windowMs: 3000,
   sinkDelaysMicros: [0, 25],
+  inFlightTargetsMs: [100, 0],
   nodePeer: true,
 };
 
@@ -158,6 +169,8 @@ export const LATENCY: Experiment = {
       '0 (a normal sink) and 25 µs of busy work per record (a slow sink at ~40 000 records/s per subtask): backpressure reaches the sources, barriers queue behind full rings',
     nodePeer:
       'a single-threaded Node.js stream.pipeline doing the same work on the same records at the same offered rates: the latency floor without threads, rings or checkpoints',
+    inFlightTargetsMs:
+      'debloating at its 100 ms default and off (0), compared with the slow sink only: with a normal sink below saturation the rings never fill, so the limit never binds',
   },
   full: latencyFull,
   quick: quickOf(latencyFull, {
@@ -171,11 +184,16 @@ export const LATENCY: Experiment = {
       const group = sinkDelayMicros > 0 ? 'slow-sink' : 'load';
       const saturation = p.modes.map((mode) => baseConfig(p, { mode, sinkDelayMicros }));
       const saturationOf = saturation.map(configId);
-      for (const config of saturation) steps.push({ group, config });
+      const targets = sinkDelayMicros > 0 ? p.inFlightTargetsMs : p.inFlightTargetsMs.slice(0, 1);
+      const variants = (change: Parameters<typeof baseConfig>[1]) =>
+        targets.map((t) => baseConfig(p, { ...change, ...inFlightTarget(t) }));
+      for (const mode of p.modes)
+        for (const config of variants({ mode, sinkDelayMicros })) steps.push({ group, config });
       if (p.nodePeer) steps.push({ group, config: baseConfig(p, { peer: 'node-stream', sinkDelayMicros }) });
       for (const load of p.loads) {
         for (const mode of p.modes)
-          steps.push({ group, config: baseConfig(p, { mode, sinkDelayMicros, load }), saturationOf });
+          for (const config of variants({ mode, sinkDelayMicros, load }))
+            steps.push({ group, config, saturationOf });
         if (p.nodePeer)
           steps.push({
             group,
@@ -184,6 +202,51 @@ export const LATENCY: Experiment = {
           });
       }
     }
+    return dedupe(steps);
+  },
+};
+
+const backpressureFull: SuiteParams = {
+  ...COMMON,
+  modes: ['exactly-once'],
+  baseIntervalMs: 500,
+  sinkDelaysMicros: [50],
+  inFlightTargetsMs: [100, 0],
+  barrierKinds: ['aligned', 'unaligned', 'aligned-timeout'],
+  windowMs: 3000,
+  intervalsPerWindow: 4,
+};
+
+export const BACKPRESSURE: Experiment = {
+  name: 'backpressure',
+  title: 'Checkpoints under backpressure',
+  question:
+    'How long does a checkpoint take when a slow sink backpressures the job and the rings are full (flink-benchmarks’ CheckpointingTimeBenchmark)? Aligned, unaligned and aligned with an alignment timeout, with buffer debloating on and off: checkpoint duration, start delay, alignment, in-flight data persisted, and the latency the queued data costs.',
+  reasons: {
+    ...COMMON_REASONS,
+    modes: 'exactly-once only: at-least-once barriers queue exactly as aligned ones do',
+    baseIntervalMs: '500 ms: a checkpoint at most every half second, each one taken with the rings full',
+    sinkDelaysMicros:
+      '50 µs of busy work per record (~20 000 records/s per sink subtask, as the issue’s measurement): the sources run unlimited, so every ring fills',
+    inFlightTargetsMs: 'debloating at its 100 ms default, and off (0): rings fill to their 512 KiB capacity',
+    barrierKinds:
+      'aligned; unaligned (snapshot at the first barrier, in-flight records captured); aligned with the alignment timeout, which turns a late alignment unaligned',
+    alignmentTimeoutMs: '10 ms, flink-benchmarks’ value for the alignment-timeout variant',
+    windowMs: '3 s and at least 4 intervals: 4 or more checkpoints per trial',
+    intervalsPerWindow: 'a window holds at least 4 checkpoints',
+  },
+  full: backpressureFull,
+  quick: quickOf(backpressureFull, { barrierKinds: ['aligned', 'unaligned'], inFlightTargetsMs: [100] }),
+  plan(p) {
+    const steps: Step[] = [];
+    for (const sinkDelayMicros of p.sinkDelaysMicros)
+      for (const t of p.inFlightTargetsMs)
+        for (const barriers of p.barrierKinds)
+          for (const mode of p.modes.filter((m) => m !== 'off'))
+            steps.push({
+              group: 'backpressure',
+              config: baseConfig(p, { mode, sinkDelayMicros, barriers, ...inFlightTarget(t) }),
+            });
     return dedupe(steps);
   },
 };
@@ -224,4 +287,5 @@ export const EXPERIMENTS: Readonly<Record<ExperimentName, Experiment>> = {
   alignment: ALIGNMENT,
   latency: LATENCY,
   'interval-sweep': INTERVAL_SWEEP,
+  backpressure: BACKPRESSURE,
 };

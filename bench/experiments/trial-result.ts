@@ -50,6 +50,8 @@ export interface CheckpointFigures {
   readonly asyncMs: number;
   /** Bytes of state referenced. */
   readonly stateBytes: number;
+  /** Unaligned: bytes of in-flight records persisted as channel state, over every subtask. */
+  readonly inFlightBytes?: number;
 }
 
 export interface TrialRecord {
@@ -82,5 +84,6 @@ export function checkpointFigures(record: CheckpointStatsRecord): CheckpointFigu
     syncMs: max((s) => s.syncDurationMs),
     asyncMs: max((s) => s.asyncDurationMs),
     stateBytes: record.stateBytes,
+    inFlightBytes: record.subtasks.reduce((sum, s) => sum + (s.inFlightBytes ?? 0), 0),
   };
 }

@@ -25,6 +25,8 @@ export interface TrialTiming {
   /** A window also spans at least this many checkpoint intervals. */
   readonly intervalsPerWindow: number;
   readonly startTimeoutMs: number;
+  /** The alignment timeout of `aligned-timeout` barriers, ms (default 10). */
+  readonly alignmentTimeoutMs?: number;
 }
 
 /** Called about twice a second during the window with the share of it done (0..1). */
@@ -40,6 +42,18 @@ export async function waitWindow(windowMs: number, tick: TrialTick): Promise<voi
   for (let elapsed = 0; elapsed < windowMs; elapsed += 500) {
     await sleep(Math.min(500, windowMs - elapsed));
     tick(Math.min(1, (elapsed + 500) / windowMs));
+  }
+}
+
+/** The checkpointing options of a configuration's barrier kind. */
+function barrierOptions(config: TrialConfig, alignmentTimeoutMs: number) {
+  switch (config.barriers) {
+    case 'unaligned':
+      return { unaligned: true };
+    case 'aligned-timeout':
+      return { alignedCheckpointTimeoutMs: alignmentTimeoutMs };
+    default:
+      return {};
   }
 }
 
@@ -62,9 +76,12 @@ export async function runTrial(
             mode: config.mode,
             storage: { kind: 'memory' as const },
             retained: 1,
+            ...barrierOptions(config, timing.alignmentTimeoutMs ?? 10),
           },
         };
-  const environment = { parallelism: config.parallelism, ...checkpointing };
+  const channel =
+    config.inFlightTargetMs === undefined ? {} : { channel: { inFlightTargetMs: config.inFlightTargetMs } };
+  const environment = { parallelism: config.parallelism, ...checkpointing, ...channel };
   const gatherer = new HistogramGatherer(args.channel, config.parallelism);
   const windowMs = windowFor(config, timing);
   const started = performance.now();

@@ -47,6 +47,11 @@ export interface SubtaskCheckpointMetrics {
   readonly startDelayMs: number;
   /** Bytes of state this subtask's snapshot holds. */
   readonly stateBytes: number;
+  /**
+   * Unaligned checkpoints: bytes of in-flight records persisted as channel state (part of
+   * `stateBytes`; Flink's "persisted in-flight data"). Absent when none was captured.
+   */
+  readonly inFlightBytes?: number;
 }
 
 /** A subtask completed its part of a checkpoint. */

@@ -248,11 +248,13 @@ export class SubtaskCheckpointer {
       const operators: OperatorSnapshot[] = [];
       let stateBytes = 0;
       let channel: StateHandle | undefined;
+      let inFlightBytes = 0;
       if (channelState) {
         const batches = await channelState;
         if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
         channel = await this.#write(checkpointId, this.#operatorUids[0]!, 'channel', packr.pack({ batches }));
         stateBytes += channel.bytes;
+        if (batches.length > 0) inFlightBytes = channel.bytes;
       }
       for (const entry of captured) {
         let keyed: StateHandle | undefined;
@@ -309,6 +311,7 @@ export class SubtaskCheckpointer {
             alignmentDurationMs: metrics.alignmentDurationMs,
             startDelayMs: metrics.startDelayMs,
             stateBytes,
+            ...(inFlightBytes > 0 ? { inFlightBytes } : {}),
           },
         },
       });
