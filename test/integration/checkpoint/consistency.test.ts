@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CompletedCheckpoint } from '../../../src/checkpoint/storage/checkpoint-storage.ts';
+import type { SequenceSplit } from '../../../src/connectors/builtin/sequence-source.ts';
 import {
   type CheckpointingMode,
   type JobClient,
   type StateBackendType,
   startJob,
 } from '../../../src/index.ts';
-import type { SequenceSplit } from '../../../src/runtime/sources/sequence-source.ts';
 import {
   channelRecords,
   completedCheckpoints,
