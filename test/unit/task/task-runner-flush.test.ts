@@ -1,11 +1,11 @@
 // A subtask that runs out of work flushes its partial batches at once, not at the flush timeout.
 import { describe, expect, it } from 'vitest';
-import type { Collector } from '../../../src/api/functions.ts';
 import { ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
-import type { OperatorChain } from '../../../src/runtime/operator-chain.ts';
-import type { SourceReader } from '../../../src/runtime/operators/operator.ts';
-import { TaskOutput } from '../../../src/runtime/task-output.ts';
-import { TaskRunner } from '../../../src/runtime/task-runner.ts';
+import type { Collector } from '../../../src/operators/functions.ts';
+import type { SourceReader } from '../../../src/operators/operator.ts';
+import type { OperatorChain } from '../../../src/task/operator-chain.ts';
+import { TaskOutput } from '../../../src/task/task-output.ts';
+import { TaskRunner } from '../../../src/task/task-runner.ts';
 
 /** A flush timeout no test outlives: only the idle flush can deliver a partial batch. */
 const NEVER_MS = 1e9;
