@@ -44,6 +44,8 @@ export interface SuiteParams {
   readonly nodePeer: boolean;
   /** From the first record to the start of the measurement window, ms. */
   readonly warmupMs: number;
+  /** With checkpoints, the window also waits until this many checkpoints have completed. */
+  readonly warmupCheckpoints: number;
   /** Shortest measurement window, ms. */
   readonly windowMs: number;
   /** A window also spans at least this many checkpoint intervals. */
@@ -85,6 +87,7 @@ const KINDS: { readonly [K in ParamName]: Kind } = {
   slowInputRate: 'number',
   nodePeer: 'boolean',
   warmupMs: 'number',
+  warmupCheckpoints: 'number',
   windowMs: 'number',
   intervalsPerWindow: 'number',
   repeats: 'number',

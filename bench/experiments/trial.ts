@@ -21,6 +21,8 @@ const JOB = sibling('experiment.job', import.meta.url);
 /** Timing of a trial. */
 export interface TrialTiming {
   readonly warmupMs: number;
+  /** With checkpoints: completed checkpoints the warm-up also waits for (absent: none). */
+  readonly warmupCheckpoints?: number;
   readonly windowMs: number;
   /** A window also spans at least this many checkpoint intervals. */
   readonly intervalsPerWindow: number;
@@ -90,6 +92,14 @@ export async function runTrial(
       await waitFor(() => probe.totalRecords() > 0, 'the first record', timing.startTimeoutMs);
       const startMs = performance.now() - started;
       await sleep(timing.warmupMs);
+      if (config.mode !== 'off' && timing.warmupCheckpoints !== undefined) {
+        const warm = timing.warmupCheckpoints;
+        await waitFor(
+          () => client.checkpointStats().counts.completed >= warm,
+          `${warm} completed checkpoints`,
+          timing.startTimeoutMs,
+        );
+      }
       await gatherer.startWindow(timing.startTimeoutMs);
       const log = new CheckpointLog(client);
       const failedBefore = client.checkpointStats().counts.failed;
