@@ -25,10 +25,13 @@ function countAndForward(
 ): KeyedProcessFunction<StampedRecord, TakenRecord> {
   const counter = keyedCounter(args.probe, args.payloadBytes, builtAt);
   if (typeof counter !== 'function') throw new TypeError('keyedCounter is expected to be a plain function');
+  // One collector for every record: a closure made per record cost ~8 % of the keyed thread at
+  // saturation (the bundler's keepNames wraps each one in a naming call).
+  const discard = { collect: () => {} };
   return (record, context, out) => {
     const taken = record as unknown as number[];
     taken[3] = monotonicMicros();
-    counter(record[0], context, { collect: () => {} });
+    counter(record[0], context, discard);
     out.collect(taken as unknown as TakenRecord);
   };
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HistogramGatherer } from '../../bench/experiments/histogram-gatherer.ts';
 import type { TakenRecord } from '../../bench/experiments/job-args.ts';
+import { STAGE_SAMPLE_EVERY } from '../../bench/experiments/latency-recorder.ts';
 import { latencySink } from '../../bench/experiments/latency-sink.ts';
 import { stamper } from '../../bench/experiments/stamper.ts';
 import { monotonicMicros, type RuntimeContext } from '../../src/index.ts';
@@ -60,11 +61,12 @@ describe('latency sink and gatherer', () => {
         at - emittedAgo,
         at - takenAgo,
       ];
-      for (let i = 0; i < 99; i++) sinks[0]!(record(2000, 1000, 600), context(0));
-      sinks[1]!(record(50_000, 1000, 600), context(1));
+      // Stages are sampled (one record in STAGE_SAMPLE_EVERY): 8 records per value to sample.
+      for (let i = 0; i < 99 * STAGE_SAMPLE_EVERY; i++) sinks[0]!(record(2000, 1000, 600), context(0));
+      for (let i = 0; i < STAGE_SAMPLE_EVERY; i++) sinks[1]!(record(50_000, 1000, 600), context(1));
       const { endToEnd, pipeline, stages, clamped } = await gatherer.gather(10_000);
-      expect(endToEnd.count).toBe(100);
-      expect(pipeline.count).toBe(100);
+      expect(endToEnd.count).toBe(100 * STAGE_SAMPLE_EVERY);
+      expect(pipeline.count).toBe(100 * STAGE_SAMPLE_EVERY);
       expect(clamped).toBe(0);
       const e2e = endToEnd.summary();
       // Arrival is a little after `at`; the values are at least the stamped offsets.
@@ -78,6 +80,7 @@ describe('latency sink and gatherer', () => {
       expect(stages.source.summary().p50).toBeCloseTo(1, 1);
       expect(stages.source.summary().max).toBeCloseTo(49, 0);
       expect(stages.channel.summary().max).toBeCloseTo(0.4, 1);
+      // The warm-up record counted towards the first sample of each sink.
       expect(stages.task.count).toBe(100);
       expect(stages.task.summary().p50).toBeCloseTo(e2e.p50 - 1.4, 1);
     } finally {
