@@ -41,6 +41,10 @@ export interface Barrier {
 export type ChannelEvent =
   | { readonly kind: 'records'; readonly records: unknown[] }
   | { readonly kind: 'barrier'; readonly barrier: Barrier }
+  /** An unaligned barrier taken out of band: records of its channel are still ahead of it. */
+  | { readonly kind: 'overtaking-barrier'; readonly barrier: Barrier }
+  /** The place of an overtaking barrier was reached: its channel's records before it are read. */
+  | { readonly kind: 'overtaken'; readonly checkpointId: number }
   | { readonly kind: 'cancel-barrier'; readonly checkpointId: number }
   | { readonly kind: 'end-of-input' }
   | { readonly kind: 'watermark'; readonly timestamp: number }

@@ -12,10 +12,22 @@
 import { ChannelCorruptError } from '../errors.ts';
 import { BlockingPartitionReader } from './blocking-partition-reader.ts';
 import { Doorbell } from './doorbell.ts';
-import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
+import { type Barrier, type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
 import { type ChannelDescriptor, type FrameSource, isBlockingPartition } from './frame-channel.ts';
 import { RecordDecoder } from './record-codec.ts';
 import { createDoorbell, RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+
+/** Options of an {@link InputGate}. */
+export interface InputGateOptions {
+  /**
+   * Take unaligned barriers out of band (unaligned checkpoints that overtake): `poll` looks ahead
+   * in every ring, and a barrier flagged `unaligned` with only records before it is delivered at
+   * once as an `overtaking-barrier` event; the records it overtook are still read afterwards, and
+   * an `overtaken` event marks the barrier's own place. Only records are overtaken: the scan stops
+   * at any other control frame, so control events keep their order. Default false.
+   */
+  readonly overtakeUnalignedBarriers?: boolean;
+}
 
 /** An event and the index of the input channel it came from. */
 export interface GateEvent {
@@ -33,9 +45,15 @@ export class InputGate {
   readonly #ended: boolean[];
   #endedCount = 0;
   #next = 0;
+  readonly #overtake: boolean;
+  /** Per channel: frames ahead of the read position already scanned for an unaligned barrier. */
+  readonly #scanned: number[];
+  /** Per channel: frames still before an overtaking barrier's own place; -1: none pending. */
+  readonly #ahead: number[];
+  readonly #aheadId: number[];
 
   /** All ring descriptors must share one doorbell (the consumer's). */
-  constructor(descriptors: readonly ChannelDescriptor[]) {
+  constructor(descriptors: readonly ChannelDescriptor[], options: InputGateOptions = {}) {
     if (descriptors.length === 0) throw new RangeError('an input gate needs at least one channel');
     // Every ring was created with the consumer's doorbell (createRing's `doorbell` option); after
     // postMessage they are distinct objects over that same memory, so take the first. Blocking
@@ -56,6 +74,10 @@ export class InputGate {
     );
     this.#paused = descriptors.map(() => false);
     this.#ended = descriptors.map(() => false);
+    this.#overtake = options.overtakeUnalignedBarriers ?? false;
+    this.#scanned = descriptors.map(() => 0);
+    this.#ahead = descriptors.map(() => -1);
+    this.#aheadId = descriptors.map(() => -1);
   }
 
   /** @deprecated Renamed {@link channels} (they may be blocking partitions too). */
@@ -110,6 +132,12 @@ export class InputGate {
   /** The next event of any readable channel, fairly, or null when none has data now. */
   poll(): GateEvent | null {
     const n = this.channels.length;
+    if (this.#overtake) {
+      for (let i = 0; i < n; i++) {
+        const barrier = this.#overtaking(i);
+        if (barrier !== undefined) return { channel: i, event: { kind: 'overtaking-barrier', barrier } };
+      }
+    }
     for (let k = 0; k < n; k++) {
       const i = (this.#next + k) % n;
       if (this.#paused[i] || this.#ended[i]) continue;
@@ -143,10 +171,49 @@ export class InputGate {
     this.#doorbell.ring();
   }
 
+  /**
+   * An unaligned barrier of channel `i` with records before it, now taken out of band; it scans
+   * only the frames that arrived since the last look. A barrier with nothing before it is left to
+   * be read in band.
+   */
+  #overtaking(i: number): Barrier | undefined {
+    const channel = this.channels[i]!;
+    if (this.#ended[i] || this.#ahead[i]! >= 0 || !(channel instanceof RingBuffer)) return undefined;
+    let barrier: Barrier | undefined;
+    let stop = -1;
+    const looked = channel.scanAhead(this.#scanned[i]!, (index, kind, offset) => {
+      if (kind === FrameKind.Records || kind === FrameKind.Watermark || kind === FrameKind.LatencyMarker)
+        return false;
+      stop = index;
+      if (kind === FrameKind.Barrier) {
+        const found = decodeBarrier(channel.view, offset);
+        if (found.unaligned && !found.savepoint && index > 0) barrier = found;
+      }
+      return true;
+    });
+    // Stopped at a control frame it may not pass: look at it again next time (it is read in band).
+    this.#scanned[i] = barrier === undefined && stop >= 0 ? stop : looked;
+    if (barrier === undefined) return undefined;
+    this.#ahead[i] = stop;
+    this.#aheadId[i] = barrier.checkpointId;
+    return barrier;
+  }
+
   #read(i: number): ChannelEvent | null {
     const channel = this.channels[i]!;
     const kind = channel.peek();
     if (kind < 0) return null;
+    if (this.#ahead[i] === 0) {
+      // The overtaking barrier's own frame: delivered already, out of band.
+      if (kind !== FrameKind.Barrier)
+        throw new ChannelCorruptError(channel.name, `an overtaken barrier's frame turned into kind ${kind}`);
+      channel.release();
+      this.#ahead[i] = -1;
+      this.#scanned[i] = 0;
+      return { kind: 'overtaken', checkpointId: this.#aheadId[i]! };
+    }
+    if (this.#ahead[i]! > 0) this.#ahead[i] = this.#ahead[i]! - 1;
+    if (this.#scanned[i]! > 0) this.#scanned[i] = this.#scanned[i]! - 1;
     const offset = channel.frameOffset;
     const length = channel.frameLength;
     let event: ChannelEvent;

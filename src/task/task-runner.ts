@@ -41,6 +41,10 @@ export interface RunnerHooks {
   onInputEnd?(): void;
   /** Unaligned checkpoints: sees every record batch read, with its channel, before it is processed. */
   onRecords?(channel: number, records: readonly unknown[]): void;
+  /** Overtaking checkpoints: `channel`'s barrier of `checkpointId` came out of band (before the handler sees it). */
+  onOvertakingBarrier?(channel: number, checkpointId: number): void;
+  /** Overtaking checkpoints: the records `channel`'s barrier of `checkpointId` overtook are all read. */
+  onOvertaken?(channel: number, checkpointId: number): void;
 }
 
 export const NO_CHECKPOINTING: RunnerHooks = {
@@ -204,6 +208,13 @@ export class TaskRunner {
           break;
         case 'barrier':
           barriers?.onBarrier(channel, event.barrier);
+          break;
+        case 'overtaking-barrier':
+          this.#hooks.onOvertakingBarrier?.(channel, event.barrier.checkpointId);
+          barriers?.onBarrier(channel, event.barrier);
+          break;
+        case 'overtaken':
+          this.#hooks.onOvertaken?.(channel, event.checkpointId);
           break;
         case 'cancel-barrier':
           barriers?.onCancelBarrier(channel, event.checkpointId);

@@ -106,6 +106,7 @@ export class JobCheckpointing {
       storage: this.storage.writerDescriptor,
       finalCheckpoint: this.finalCheckpoint,
       incremental: this.#config.incremental,
+      unaligned: this.#config.unaligned,
       ...(timeout === null ? {} : { alignedCheckpointTimeoutMs: timeout }),
     };
   }

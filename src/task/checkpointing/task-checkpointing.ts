@@ -13,7 +13,7 @@ import { createBarrierHandler } from '../barrier/create-barrier-handler.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
 import type { RunnerHooks } from '../task-runner.ts';
-import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpointer.ts';
+import { type AlignmentMetrics, type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpointer.ts';
 
 /** Checkpointing settings a subtask receives at deployment. */
 export interface CheckpointingDeployment {
@@ -25,6 +25,8 @@ export interface CheckpointingDeployment {
   readonly incremental?: boolean;
   /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
   readonly alignedCheckpointTimeoutMs?: number;
+  /** Exactly-once checkpoints are unaligned (their barriers overtake queued records). */
+  readonly unaligned?: boolean;
 }
 
 /** Control messages about checkpoints, main thread → subtask. */
@@ -45,6 +47,14 @@ export class TaskCheckpointing {
   #finished = false;
   /** Unaligned checkpoints capturing in-flight records, by checkpoint id. */
   readonly #captures = new Map<number, ChannelCapture>();
+  /**
+   * Barriers taken out of band whose own place in their channel was not reached yet: the channels
+   * by checkpoint id. The records before that place were overtaken: read after the snapshot, so
+   * they are captured, and the checkpoint's channel state is complete only once all are read.
+   */
+  readonly #overtaking = new Map<number, Set<number>>();
+  /** Checkpoints whose barrier handler is done and whose channel state waits for overtaken records. */
+  readonly #handlerDone = new Set<number>();
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
@@ -80,17 +90,21 @@ export class TaskCheckpointing {
         context: {
           pause: (channel) => gate.pause(channel),
           resumeAll: () => gate.resumeAll(),
-          triggerSnapshot: (barrier, metrics) => checkpointer.snapshot(barrier, metrics),
+          triggerSnapshot: (barrier, metrics) => this.#snapshot(barrier, metrics),
           abortCheckpoint: (checkpointId) => {
             this.#captures.delete(checkpointId);
+            this.#handlerDone.delete(checkpointId);
             checkpointer.abort(checkpointId, 'cancellation-barrier');
           },
           startCapture: (channel, checkpointId) => this.#capture(checkpointId).channels.add(channel),
-          stopCapture: (channel, checkpointId) => this.#captures.get(checkpointId)?.channels.delete(channel),
+          stopCapture: (channel, checkpointId) => {
+            // An overtaking barrier's channel stays captured until its overtaken records are read.
+            if (this.#overtaking.get(checkpointId)?.has(channel)) return;
+            this.#captures.get(checkpointId)?.channels.delete(channel);
+          },
           captureComplete: (checkpointId) => {
-            const capture = this.#captures.get(checkpointId);
-            this.#captures.delete(checkpointId);
-            checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
+            this.#handlerDone.add(checkpointId);
+            this.#completeIfRead(checkpointId);
           },
         },
         ...(init.deployment.alignedCheckpointTimeoutMs === undefined
@@ -104,6 +118,18 @@ export class TaskCheckpointing {
       onInputEnd: () => this.close(),
       triggersPending: () => triggers.length > 0,
       onRecords: (channel, records) => this.#onRecords(channel, records),
+      onOvertakingBarrier: (channel, checkpointId) => {
+        let channels = this.#overtaking.get(checkpointId);
+        if (channels === undefined) this.#overtaking.set(checkpointId, (channels = new Set()));
+        channels.add(channel);
+      },
+      onOvertaken: (channel, checkpointId) => {
+        const channels = this.#overtaking.get(checkpointId);
+        channels?.delete(channel);
+        if (channels?.size === 0) this.#overtaking.delete(checkpointId);
+        this.#captures.get(checkpointId)?.channels.delete(channel);
+        this.#completeIfRead(checkpointId);
+      },
       handleTriggers: () => {
         while (triggers.length > 0) {
           const barrier = triggers.shift()!;
@@ -127,6 +153,34 @@ export class TaskCheckpointing {
    */
   enterFinished(): void {
     this.#finished = true;
+  }
+
+  /**
+   * The handler's snapshot. When barriers of this checkpoint overtook records, the snapshot does
+   * not hold those records: their channels are captured until the barriers' places are reached,
+   * and the acknowledgement waits for that channel state, whatever the handler decided.
+   */
+  #snapshot(barrier: Barrier, metrics: AlignmentMetrics): void {
+    const id = barrier.checkpointId;
+    const overtaking = this.#overtaking.get(id);
+    if (overtaking === undefined) {
+      this.#checkpointer.snapshot(barrier, metrics);
+      return;
+    }
+    const capture = this.#capture(id);
+    for (const channel of overtaking) capture.channels.add(channel);
+    // An aligned decision (every barrier in) never calls captureComplete: the handler is done.
+    if (!metrics.unaligned) this.#handlerDone.add(id);
+    this.#checkpointer.snapshot(barrier, { ...metrics, unaligned: true });
+  }
+
+  /** Hands over the channel state once the handler is done and every overtaken record was read. */
+  #completeIfRead(checkpointId: number): void {
+    if (!this.#handlerDone.has(checkpointId) || this.#overtaking.has(checkpointId)) return;
+    this.#handlerDone.delete(checkpointId);
+    const capture = this.#captures.get(checkpointId);
+    this.#captures.delete(checkpointId);
+    this.#checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
   }
 
   #capture(checkpointId: number): ChannelCapture {
@@ -174,6 +228,7 @@ export class TaskCheckpointing {
       }
       case 'checkpoint-aborted':
         this.#captures.delete(message.checkpointId);
+        this.#handlerDone.delete(message.checkpointId);
         this.#checkpointer.notifyAborted(message.checkpointId);
         break;
     }

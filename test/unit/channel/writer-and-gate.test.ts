@@ -156,3 +156,65 @@ describe('ChannelWriter and InputGate', () => {
     },
   );
 });
+
+describe('InputGate overtaking unaligned barriers', () => {
+  const unaligned = (checkpointId: number) => ({ checkpointId, timestamp: 1, savepoint: false, unaligned: true });
+
+  function overtakingGate() {
+    const doorbell = createDoorbell();
+    const descriptor = createRing({ capacity: 4096, name: 'in0', doorbell });
+    const writer = new ChannelWriter(descriptor, { batchBytes: 64 });
+    return { writer, gate: new InputGate([descriptor], { overtakeUnalignedBarriers: true }) };
+  }
+
+  it('delivers an unaligned barrier before the records ahead of it, then marks its place', () => {
+    const { writer, gate } = overtakingGate();
+    for (let n = 0; n < 3; n++) {
+      writer.emit({ n });
+      writer.flush();
+    }
+    writer.emitBarrier(unaligned(5));
+    writer.emit({ n: 3 });
+    writer.flush();
+    const events = drain(gate).map(({ event }) => event);
+    expect(events).toEqual([
+      { kind: 'overtaking-barrier', barrier: unaligned(5) },
+      { kind: 'records', records: [{ n: 0 }] },
+      { kind: 'records', records: [{ n: 1 }] },
+      { kind: 'records', records: [{ n: 2 }] },
+      { kind: 'overtaken', checkpointId: 5 },
+      { kind: 'records', records: [{ n: 3 }] },
+    ]);
+  });
+
+  it('overtakes records only: an earlier control frame keeps its place and the barrier waits behind it', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emit({ n: 0 });
+    writer.emitBarrier({ checkpointId: 4, timestamp: 1, savepoint: false, unaligned: false });
+    writer.emit({ n: 1 });
+    writer.emitBarrier(unaligned(5));
+    writer.emitEndOfInput();
+    const kinds = drain(gate).map(({ event }) =>
+      event.kind === 'barrier' || event.kind === 'overtaking-barrier'
+        ? `${event.kind} ${event.barrier.checkpointId}`
+        : event.kind,
+    );
+    expect(kinds).toEqual([
+      'records',
+      'barrier 4',
+      'overtaking-barrier 5',
+      'records',
+      'overtaken',
+      'end-of-input',
+    ]);
+  });
+
+  it('reads a barrier with nothing before it, and aligned barriers and savepoints, in band', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emitBarrier(unaligned(1));
+    writer.emit({ n: 0 });
+    writer.emitBarrier({ checkpointId: 2, timestamp: 1, savepoint: true, unaligned: true });
+    const kinds = drain(gate).map(({ event }) => event.kind);
+    expect(kinds).toEqual(['barrier', 'records', 'barrier']);
+  });
+});
