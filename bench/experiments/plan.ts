@@ -4,7 +4,7 @@
  * in the same repeat, and offers `load × the lowest saturation among them` (the same offered rate
  * for every mode compared, below every mode's saturation).
  */
-import { DEFAULT_IN_FLIGHT_TARGET_MS } from '../../src/api/options.ts';
+import { DEFAULT_IN_FLIGHT_TARGET_MS } from '../../src/config/options.ts';
 import { configId, type Mode, type Peer, type Skew, type TrialConfig } from './config.ts';
 import type { SuiteParams } from './params.ts';
 

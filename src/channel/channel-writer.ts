@@ -17,6 +17,7 @@
  */
 import { ChannelClosedError, type RecordEncodeError } from '../errors.ts';
 import { BlockingPartitionWriter } from './blocking-partition.ts';
+import { type ChannelDescriptor, isBlockingPartition } from './channel-descriptor.ts';
 import {
   BARRIER_PAYLOAD_BYTES,
   type Barrier,
@@ -26,7 +27,7 @@ import {
   LATENCY_MARKER_PAYLOAD_BYTES,
   WATERMARK_PAYLOAD_BYTES,
 } from './frame.ts';
-import { type ChannelDescriptor, type FrameSink, isBlockingPartition } from './frame-channel.ts';
+import type { FrameSink } from './frame-channel.ts';
 import { InFlightLimit } from './in-flight-limit.ts';
 import { RecordEncoder } from './record-codec.ts';
 import { RingBuffer } from './ring-buffer.ts';

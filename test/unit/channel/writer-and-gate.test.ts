@@ -158,7 +158,12 @@ describe('ChannelWriter and InputGate', () => {
 });
 
 describe('InputGate overtaking unaligned barriers', () => {
-  const unaligned = (checkpointId: number) => ({ checkpointId, timestamp: 1, savepoint: false, unaligned: true });
+  const unaligned = (checkpointId: number) => ({
+    checkpointId,
+    timestamp: 1,
+    savepoint: false,
+    unaligned: true,
+  });
 
   function overtakingGate() {
     const doorbell = createDoorbell();
