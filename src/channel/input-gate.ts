@@ -23,8 +23,9 @@ export interface InputGateOptions {
   /**
    * Take unaligned barriers out of band (unaligned checkpoints that overtake): `poll` looks ahead
    * in every ring, and a barrier flagged `unaligned` with only records before it is delivered at
-   * once as an `overtaking-barrier` event; the records it overtook are still read afterwards, and
-   * an `overtaken` event marks the barrier's own place. Only records are overtaken: the scan stops
+   * once as an `overtaking-barrier` event with copies of the record frames it overtook (for the
+   * checkpoint's channel state); those records are still read afterwards, as usual, and an
+   * `overtaken` event marks the barrier's own place. Only records are overtaken: the scan stops
    * at any other control frame, so control events keep their order. Default false.
    */
   readonly overtakeUnalignedBarriers?: boolean;
@@ -135,8 +136,8 @@ export class InputGate {
     const n = this.channels.length;
     if (this.#overtake) {
       for (let i = 0; i < n; i++) {
-        const barrier = this.#overtaking(i);
-        if (barrier !== undefined) return { channel: i, event: { kind: 'overtaking-barrier', barrier } };
+        const found = this.#overtaking(i);
+        if (found !== undefined) return { channel: i, event: { kind: 'overtaking-barrier', ...found } };
       }
     }
     for (let k = 0; k < n; k++) {
@@ -177,7 +178,7 @@ export class InputGate {
    * only the frames that arrived since the last look. A barrier with nothing before it is left to
    * be read in band.
    */
-  #overtaking(i: number): Barrier | undefined {
+  #overtaking(i: number): { barrier: Barrier; overtaken: Uint8Array[] } | undefined {
     const channel = this.channels[i]!;
     if (this.#ended[i] || this.#ahead[i]! >= 0 || !(channel instanceof RingBuffer)) return undefined;
     let barrier: Barrier | undefined;
@@ -197,7 +198,14 @@ export class InputGate {
     if (barrier === undefined) return undefined;
     this.#ahead[i] = stop;
     this.#aheadId[i] = barrier.checkpointId;
-    return barrier;
+    // Copies: the ring's bytes are the producer's again once the consumer has read them.
+    const overtaken: Uint8Array[] = [];
+    channel.scanAhead(0, (index, kind, offset, length) => {
+      if (index >= stop) return true;
+      if (kind === FrameKind.Records) overtaken.push(channel.bytes.slice(offset, offset + length));
+      return false;
+    });
+    return { barrier, overtaken };
   }
 
   #read(i: number): ChannelEvent | null {

@@ -309,12 +309,15 @@ export class RingBuffer implements FrameSink, FrameSource {
   /**
    * Looks at the frames ahead of the consumer without consuming them (out-of-band barriers): skips
    * the first `skip` frames, then calls `visit` with each later frame's index (0: the frame `peek`
-   * returns next), kind and payload offset in {@link bytes}, until it returns true. Padding is never
+   * returns next), kind, payload offset in {@link bytes} and payload length, until it returns true. Padding is never
    * counted. Returns how many frames ahead were looked at, the accepted one included, so a caller
    * resumes there once more arrive. Frames stay the producer's until released, so their bytes are
    * stable while the consumer looks. Consumer thread only.
    */
-  scanAhead(skip: number, visit: (index: number, kind: number, payloadOffset: number) => boolean): number {
+  scanAhead(
+    skip: number,
+    visit: (index: number, kind: number, payloadOffset: number, payloadLength: number) => boolean,
+  ): number {
     const w = Atomics.load(this.#words, WRITE_POS) >>> 0;
     let r = this.#readPos;
     let index = 0;
@@ -324,7 +327,7 @@ export class RingBuffer implements FrameSink, FrameSource {
       const kind = this.bytes[offset + 4]!;
       r = (r + this.#checkedFrameBytes(r, w, kind, length)) >>> 0;
       if (kind === FrameKind.Padding) continue;
-      if (index >= skip && visit(index, kind, offset + FRAME_HEADER_BYTES)) return index + 1;
+      if (index >= skip && visit(index, kind, offset + FRAME_HEADER_BYTES, length)) return index + 1;
       index++;
     }
     return index;

@@ -10,6 +10,7 @@
  * its rings is what a single record produced.
  */
 
+import type { Barrier } from '../channel/frame.ts';
 import type { InputGate } from '../channel/input-gate.ts';
 import { MAX_PARK_MS } from '../channel/park.ts';
 import { SOURCE_END } from '../operators/operator.ts';
@@ -39,10 +40,11 @@ export interface RunnerHooks {
   onInputEnd?(): void;
   /** Unaligned checkpoints: sees every record batch read, with its channel, before it is processed. */
   onRecords?(channel: number, records: readonly unknown[]): void;
-  /** Overtaking checkpoints: `channel`'s barrier of `checkpointId` came out of band (before the handler sees it). */
-  onOvertakingBarrier?(channel: number, checkpointId: number): void;
-  /** Overtaking checkpoints: the records `channel`'s barrier of `checkpointId` overtook are all read. */
-  onOvertaken?(channel: number, checkpointId: number): void;
+  /**
+   * Overtaking checkpoints: `channel`'s barrier came out of band, ahead of the record frames
+   * `overtaken` (copies); the hook hands the barrier to the handler itself.
+   */
+  onOvertakingBarrier?(channel: number, barrier: Barrier, overtaken: readonly Uint8Array[]): void;
 }
 
 export const NO_CHECKPOINTING: RunnerHooks = {
@@ -208,11 +210,9 @@ export class TaskRunner {
           barriers?.onBarrier(channel, event.barrier);
           break;
         case 'overtaking-barrier':
-          this.#hooks.onOvertakingBarrier?.(channel, event.barrier.checkpointId);
-          barriers?.onBarrier(channel, event.barrier);
-          break;
-        case 'overtaken':
-          this.#hooks.onOvertaken?.(channel, event.checkpointId);
+          if (this.#hooks.onOvertakingBarrier)
+            this.#hooks.onOvertakingBarrier(channel, event.barrier, event.overtaken);
+          else barriers?.onBarrier(channel, event.barrier);
           break;
         case 'cancel-barrier':
           barriers?.onCancelBarrier(channel, event.checkpointId);

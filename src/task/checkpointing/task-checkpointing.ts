@@ -48,13 +48,11 @@ export class TaskCheckpointing {
   /** Unaligned checkpoints capturing in-flight records, by checkpoint id. */
   readonly #captures = new Map<number, ChannelCapture>();
   /**
-   * Barriers taken out of band whose own place in their channel was not reached yet: the channels
-   * by checkpoint id. The records before that place were overtaken: read after the snapshot, so
-   * they are captured, and the checkpoint's channel state is complete only once all are read.
+   * Record frames overtaken by barriers taken out of band before their checkpoint's snapshot (a
+   * channel paused by an alignment, say), by checkpoint id: not processed at the snapshot, so they
+   * are channel state. They are processed later, as usual, but never captured again.
    */
-  readonly #overtaking = new Map<number, Set<number>>();
-  /** Checkpoints whose barrier handler is done and whose channel state waits for overtaken records. */
-  readonly #handlerDone = new Set<number>();
+  readonly #overtaken = new Map<number, Uint8Array[]>();
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
@@ -93,19 +91,12 @@ export class TaskCheckpointing {
           triggerSnapshot: (barrier, metrics) => this.#snapshot(barrier, metrics),
           abortCheckpoint: (checkpointId) => {
             this.#captures.delete(checkpointId);
-            this.#handlerDone.delete(checkpointId);
+            this.#overtaken.delete(checkpointId);
             checkpointer.abort(checkpointId, 'cancellation-barrier');
           },
           startCapture: (channel, checkpointId) => this.#capture(checkpointId).channels.add(channel),
-          stopCapture: (channel, checkpointId) => {
-            // An overtaking barrier's channel stays captured until its overtaken records are read.
-            if (this.#overtaking.get(checkpointId)?.has(channel)) return;
-            this.#captures.get(checkpointId)?.channels.delete(channel);
-          },
-          captureComplete: (checkpointId) => {
-            this.#handlerDone.add(checkpointId);
-            this.#completeIfRead(checkpointId);
-          },
+          stopCapture: (channel, checkpointId) => this.#captures.get(checkpointId)?.channels.delete(channel),
+          captureComplete: (checkpointId) => this.#completeChannelState(checkpointId),
         },
         ...(init.deployment.alignedCheckpointTimeoutMs === undefined
           ? {}
@@ -118,17 +109,19 @@ export class TaskCheckpointing {
       onInputEnd: () => this.close(),
       triggersPending: () => triggers.length > 0,
       onRecords: (channel, records) => this.#onRecords(channel, records),
-      onOvertakingBarrier: (channel, checkpointId) => {
-        let channels = this.#overtaking.get(checkpointId);
-        if (channels === undefined) this.#overtaking.set(checkpointId, (channels = new Set()));
-        channels.add(channel);
-      },
-      onOvertaken: (channel, checkpointId) => {
-        const channels = this.#overtaking.get(checkpointId);
-        channels?.delete(channel);
-        if (channels?.size === 0) this.#overtaking.delete(checkpointId);
-        this.#captures.get(checkpointId)?.channels.delete(channel);
-        this.#completeIfRead(checkpointId);
+      onOvertakingBarrier: (channel, barrier, overtaken) => {
+        const id = barrier.checkpointId;
+        const capture = this.#captures.get(id);
+        // A snapshot taken before (another channel's barrier) captures this channel as it is read:
+        // the overtaken frames complete that capture, and the handler's stopCapture ends it.
+        if (capture !== undefined) capture.batches.push(...overtaken);
+        else if (overtaken.length > 0)
+          this.#overtaken.set(id, [...(this.#overtaken.get(id) ?? []), ...overtaken]);
+        barriers!.onBarrier(channel, barrier);
+        // A barrier the handler did not snapshot for (stale, or waiting for the rest): keep its
+        // frames only while its checkpoint may still be snapshotted.
+        for (const old of this.#overtaken.keys())
+          if (old < barriers!.latestCheckpointId) this.#overtaken.delete(old);
       },
       handleTriggers: () => {
         while (triggers.length > 0) {
@@ -156,28 +149,25 @@ export class TaskCheckpointing {
   }
 
   /**
-   * The handler's snapshot. When barriers of this checkpoint overtook records, the snapshot does
-   * not hold those records: their channels are captured until the barriers' places are reached,
-   * and the acknowledgement waits for that channel state, whatever the handler decided.
+   * The handler's snapshot. Record frames overtaken by this checkpoint's barriers before it are not
+   * in the snapshot: they become its channel state, even when the handler decided it aligned.
    */
   #snapshot(barrier: Barrier, metrics: AlignmentMetrics): void {
     const id = barrier.checkpointId;
-    const overtaking = this.#overtaking.get(id);
-    if (overtaking === undefined) {
+    const overtaken = this.#overtaken.get(id);
+    if (overtaken === undefined) {
       this.#checkpointer.snapshot(barrier, metrics);
       return;
     }
-    const capture = this.#capture(id);
-    for (const channel of overtaking) capture.channels.add(channel);
-    // An aligned decision (every barrier in) never calls captureComplete: the handler is done.
-    if (!metrics.unaligned) this.#handlerDone.add(id);
+    this.#overtaken.delete(id);
+    this.#capture(id).batches.push(...overtaken);
     this.#checkpointer.snapshot(barrier, { ...metrics, unaligned: true });
+    // Aligned (every barrier in): the handler will not call captureComplete, nothing is missing.
+    if (!metrics.unaligned) this.#completeChannelState(id);
   }
 
-  /** Hands over the channel state once the handler is done and every overtaken record was read. */
-  #completeIfRead(checkpointId: number): void {
-    if (!this.#handlerDone.has(checkpointId) || this.#overtaking.has(checkpointId)) return;
-    this.#handlerDone.delete(checkpointId);
+  /** Hands the captured channel state of a checkpoint to the checkpointer; the ack may go. */
+  #completeChannelState(checkpointId: number): void {
     const capture = this.#captures.get(checkpointId);
     this.#captures.delete(checkpointId);
     this.#checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
@@ -228,7 +218,7 @@ export class TaskCheckpointing {
       }
       case 'checkpoint-aborted':
         this.#captures.delete(message.checkpointId);
-        this.#handlerDone.delete(message.checkpointId);
+        this.#overtaken.delete(message.checkpointId);
         this.#checkpointer.notifyAborted(message.checkpointId);
         break;
     }

@@ -1,5 +1,6 @@
 // Records, barriers and end of input reach the gate in order; paused channels keep their data.
 import { describe, expect, it } from 'vitest';
+import { RecordDecoder } from '../../../src/channel/record-codec.ts';
 import {
   ChannelClosedError,
   type ChannelEvent,
@@ -182,8 +183,17 @@ describe('InputGate overtaking unaligned barriers', () => {
     writer.emit({ n: 3 });
     writer.flush();
     const events = drain(gate).map(({ event }) => event);
+    // The overtaken frames come along as copies: what the checkpoint persists as channel state.
+    const first = events[0];
+    expect(first?.kind).toBe('overtaking-barrier');
+    if (first?.kind !== 'overtaking-barrier') return;
+    expect(first.overtaken.map((frame) => new RecordDecoder().decode(frame))).toEqual([
+      [{ n: 0 }],
+      [{ n: 1 }],
+      [{ n: 2 }],
+    ]);
     expect(events).toEqual([
-      { kind: 'overtaking-barrier', barrier: unaligned(5) },
+      { kind: 'overtaking-barrier', barrier: unaligned(5), overtaken: first.overtaken },
       { kind: 'records', records: [{ n: 0 }] },
       { kind: 'records', records: [{ n: 1 }] },
       { kind: 'records', records: [{ n: 2 }] },
