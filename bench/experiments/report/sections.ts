@@ -39,6 +39,17 @@ function modeCell(c: TrialConfig): string {
     : `${c.mode === 'off' ? 'off' : `${c.mode} @ ${c.intervalMs} ms`}${variantOf(c)}`;
 }
 
+/** Checkpoints completed (and failed) in a configuration's windows. */
+function countCell(s: ConfigSummary): string {
+  const { count, failed } = s.checkpoints;
+  return count === 0 ? '–' : `${count}${failed > 0 ? ` (+${failed} failed)` : ''}`;
+}
+
+/** `p50 / max` of a checkpoint figure, `–` without checkpoints. */
+function pairCell(s: ConfigSummary, cell: (v: number) => string, p50: number, max: number): string {
+  return s.checkpoints.count === 0 ? '–' : `${cell(p50)} / ${cell(max)}`;
+}
+
 function loadCell(c: TrialConfig): string {
   return c.load === null ? 'saturation' : `${Math.round(c.load * 100)} %`;
 }
@@ -82,15 +93,9 @@ function checkpointTable(
       modeCell(s.config),
       rateCell(s.throughput),
       percentCell(costAgainstOff(s, all)),
-      s.checkpoints.count === 0
-        ? '–'
-        : `${s.checkpoints.count}${s.checkpoints.failed > 0 ? ` (+${s.checkpoints.failed} failed)` : ''}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.alignmentP50)} / ${msCell(s.checkpoints.alignmentMax)}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.durationP50)} / ${msCell(s.checkpoints.durationMax)}`,
+      countCell(s),
+      pairCell(s, msCell, s.checkpoints.alignmentP50, s.checkpoints.alignmentMax),
+      pairCell(s, msCell, s.checkpoints.durationP50, s.checkpoints.durationMax),
       msCell(s.checkpoints.startDelayP50),
       bytesCell(s.checkpoints.stateBytesP50),
     ]),
@@ -389,19 +394,11 @@ function backpressureSection(result: ExperimentResult, all: ConfigSummary[]): Se
       rateCell(s.throughput),
       durationCell(s.latency.p50),
       durationCell(s.latency.p99),
-      s.checkpoints.count === 0
-        ? '–'
-        : `${s.checkpoints.count}${s.checkpoints.failed > 0 ? ` (+${s.checkpoints.failed} failed)` : ''}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.durationP50)} / ${msCell(s.checkpoints.durationMax)}`,
+      countCell(s),
+      pairCell(s, msCell, s.checkpoints.durationP50, s.checkpoints.durationMax),
       msCell(s.checkpoints.startDelayP50),
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.alignmentP50)} / ${msCell(s.checkpoints.alignmentMax)}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${bytesCell(s.checkpoints.inFlightBytesP50)} / ${bytesCell(s.checkpoints.inFlightBytesMax)}`,
+      pairCell(s, msCell, s.checkpoints.alignmentP50, s.checkpoints.alignmentMax),
+      pairCell(s, bytesCell, s.checkpoints.inFlightBytesP50, s.checkpoints.inFlightBytesMax),
     ]),
     'llrrrrrrrr',
   );
