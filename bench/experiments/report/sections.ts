@@ -319,9 +319,43 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
         rows,
         params,
       ),
+      ...stageCharts(result.experiment, delay, rows, params),
     );
   }
   return { markdown: parts.join('\n'), charts };
+}
+
+/** Per offered load: p99 of each latency stage by mode (median, bars min–max). */
+function stageCharts(
+  experiment: string,
+  delay: number,
+  rows: readonly ConfigSummary[],
+  params: string,
+): Chart[] {
+  const loads = [
+    ...new Set(
+      rows.filter((s) => s.stages !== undefined && s.config.load !== null).map((s) => s.config.load!),
+    ),
+  ];
+  return loads.map((load) =>
+    groupedBars(
+      `${experiment}-stages-sink${delay}us-load${Math.round(load * 100)}`,
+      `Latency p99 by stage at ${Math.round(load * 100)} % load`,
+      `${params}, bars min–max`,
+      rows
+        .filter((s) => s.stages !== undefined && s.config.load === load)
+        .flatMap((s) =>
+          LATENCY_STAGES.map((stage) => ({
+            category: stage,
+            series: seriesOf(s),
+            value: s.stages![stage].p99.median,
+            min: s.stages![stage].p99.min,
+            max: s.stages![stage].p99.max,
+          })),
+        ),
+      { category: 'stage', value: 'p99 (ms)' },
+    ),
+  );
 }
 
 /** Exactly-once and at-least-once summaries at the same load (same sink), paired. */
