@@ -5,6 +5,7 @@
 
 export { type CollectHandle, DataStream } from './api/data-stream.ts';
 export { type ExecuteJobOptions, executeJob, startJob } from './api/execute-job.ts';
+export type { ExecuteOptions } from './api/execute-options.ts';
 export type {
   Collector,
   FilterFunction,
@@ -96,7 +97,7 @@ export {
   type WeirErrorCode,
 } from './errors.ts';
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
-export { IllegalStateTransitionError } from './job/errors.ts';
+export { IllegalStateTransitionError, JobAbortedError } from './job/errors.ts';
 export type { JobStatus } from './job/job-status.ts';
 // ── measurement ──
 export {
@@ -119,6 +120,7 @@ export { RestartsExhaustedError } from './restart/errors.ts';
 export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { WorkerExitedError } from './runtime/execution-attempt.ts';
+export type { JobFailure, JobRecovery } from './runtime/job-events.ts';
 export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
 export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';

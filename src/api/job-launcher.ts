@@ -19,6 +19,8 @@ export async function launchJob(init: {
   graph: JobGraph;
   job: JobModuleRef;
   environment: StreamEnvironment;
+  /** Cancels the job when it aborts. */
+  signal?: AbortSignal | undefined;
 }): Promise<JobClient> {
   const options = init.environment.options;
   const checkpointConfig = resolveCheckpointConfig(options.checkpointing ?? {});
@@ -72,11 +74,13 @@ export async function launchJob(init: {
       onStatus: (from, to, cause) => client?.emit('status', from, to, cause),
       onCheckpointCompleted: (checkpoint) => client?.emit('checkpoint', checkpoint),
       onRestored: (checkpoint, attempt) => client?.emit('restored', checkpoint, attempt),
+      onRecovered: (recovery) => client?.emit('recovered', recovery),
+      onFailure: (failure) => client?.emit('failure', failure),
     },
   });
   const sourceUids = init.graph.vertices.flatMap((v) =>
     v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
   );
-  client = new JobClient({ jobName: init.name, sourceUids, master, collections });
+  client = new JobClient({ jobName: init.name, sourceUids, master, collections, signal: init.signal });
   return client;
 }

@@ -18,6 +18,7 @@ import { arraySource, iterableSource } from '../runtime/sources/array-source.ts'
 import { type SequenceOptions, sequenceSource } from '../runtime/sources/sequence-source.ts';
 import { textFileSource } from '../runtime/sources/text-file-source.ts';
 import { DataStream } from './data-stream.ts';
+import { checkSignal, type ExecuteOptions } from './execute-options.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { JobClient } from './job-client.ts';
 import {
@@ -181,23 +182,30 @@ export class StreamEnvironment {
    * Runs the job to completion and resolves with its result; rejects with the job's failure (a
    * typed error) or when it is invalid. In a worker thread this never settles (see module doc).
    */
-  async execute(jobName = 'weir job'): Promise<import('./job-client.ts').JobResult> {
-    const client = await this.executeAsync(jobName);
+  async execute(
+    jobName = 'weir job',
+    options: ExecuteOptions = {},
+  ): Promise<import('./job-client.ts').JobResult> {
+    const client = await this.executeAsync(jobName, options);
     return client.result;
   }
 
-  /** Starts the job and resolves with a client to watch or cancel it (unbounded jobs). */
-  async executeAsync(jobName = 'weir job'): Promise<JobClient> {
+  /**
+   * Starts the job and resolves with a client to watch or cancel it (unbounded jobs). An aborted
+   * `signal` rejects at once with a `JobAbortedError` (name `AbortError`).
+   */
+  async executeAsync(jobName = 'weir job', options: ExecuteOptions = {}): Promise<JobClient> {
     if (this.#inWorker) {
       captureEnvironment(this);
       return new Promise<never>(() => {});
     }
+    checkSignal(options.signal, jobName);
     const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
     const job = this.jobRef ?? this.#scriptRef();
     // Loaded here rather than at the top: worker threads evaluate this module too (to rebuild the
     // graph) and never launch a job, so the job master and the coordinator stay out of their bundle.
     const { launchJob } = await import('./job-launcher.ts');
-    const client = await launchJob({ name: jobName, graph, job, environment: this });
+    const client = await launchJob({ name: jobName, graph, job, environment: this, signal: options.signal });
     notifyJobStarted(client);
     return client;
   }
