@@ -65,6 +65,7 @@ export {
   CheckpointFailedError,
   CheckpointFailuresExceededError,
   CheckpointStorageError,
+  ResumeStateNotFoundError,
 } from './checkpoint/errors.ts';
 export type { CheckpointFailureReason } from './checkpoint/failure-reason.ts';
 export type { CheckpointOutcome } from './checkpoint/pending-checkpoint.ts';

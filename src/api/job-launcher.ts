@@ -30,12 +30,15 @@ export async function launchJob(init: {
   const storage = createCheckpointStorage(checkpointConfig.storage);
   const resume = options.resume;
   const initialState = resume === undefined ? undefined : await findResumeState(resume.path, resume);
-  // Ids continue above every checkpoint in storage (and the resumed one), so nothing is overwritten.
+  // Ids continue above every checkpoint directory in storage, finished, damaged or left unfinished
+  // by a crash (and above the resumed one), so nothing is overwritten or mixed with old files.
   const listing = await storage.list();
   const highest = Math.max(
     0,
     initialState?.checkpointId ?? 0,
     ...listing.checkpoints.map((c) => c.checkpointId),
+    ...listing.invalid.map((c) => c.checkpointId ?? 0),
+    ...(listing.unfinished ?? []),
   );
 
   const collections = new Map<string, unknown[]>();

@@ -25,6 +25,9 @@ const FIELDS = [
   'channel',
   'valueType',
   'option',
+  'path',
+  'operation',
+  'systemCode',
 ] as const;
 
 export function serializeError(error: unknown, depth = 0): SerializedError {

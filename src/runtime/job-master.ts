@@ -189,6 +189,11 @@ export class JobMaster {
         if (this.#lifecycle.status === 'running') this.#lifecycle.transition('failing', outcome.error);
         const decision = decideRestart(this.#init.restartStrategy, outcome.error, performance.now());
         this.#reportFailure(outcome, decision.restart ? decision.backoffMs : undefined);
+        if (this.#cancelRequested) {
+          // A failure listener cancelled the job (to stop one that keeps failing).
+          this.#toCancelled();
+          return { status: 'cancelled', progress: this.progress() };
+        }
         if (!decision.restart) {
           // Without a restart strategy the job fails with its failure itself, as in Flink; an
           // exhausted strategy reports itself, with the failure as the cause.
