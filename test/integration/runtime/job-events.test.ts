@@ -120,6 +120,29 @@ describe('restore events', () => {
   });
 });
 
+describe('stop with a savepoint', () => {
+  it('ends the job as finished, with the records committed up to the savepoint as its result', async () => {
+    const client = await startJob(job('fail-once'), {
+      args: { count: 1_000_000, failAt: -1, failures: new SharedArrayBuffer(4), ratePerSecond: 5000 },
+      environment: { parallelism: 2, checkpointing: { intervalMs: 50 } },
+    });
+    const statuses: string[] = [];
+    client.on('status', (_from, to) => statuses.push(to));
+    const committed = new Promise<void>((resolve) => client.on('checkpoint', () => resolve()));
+    await committed;
+    const outcome = await client.stopWithSavepoint();
+    expect(outcome.status).toBe('completed');
+    const result = await client.result;
+    expect(client.status).toBe('finished');
+    expect(statuses.at(-1)).toBe('finished');
+    expect(statuses).not.toContain('cancelling');
+    // Collected through checkpoints (transactional): the savepoint committed the last of them.
+    const sums = result.collected<{ key: number; n: number }>('sums');
+    expect(sums.length).toBeGreaterThan(0);
+    expect(result.checkpoints.latestCompleted?.savepoint).toBe(true);
+  });
+});
+
 describe('an AbortSignal', () => {
   it('already aborted: rejects at once with an AbortError, starting nothing', async () => {
     const controller = new AbortController();

@@ -12,7 +12,12 @@ import { CompletedCheckpointStore } from '../../../src/checkpoint/completed-chec
 import { CheckpointCorruptError } from '../../../src/checkpoint/errors.ts';
 import type { CompletedCheckpoint } from '../../../src/checkpoint/storage/checkpoint-storage.ts';
 import { FilesystemCheckpointStorage } from '../../../src/checkpoint/storage/filesystem-storage.ts';
-import { type CheckpointMetadata, METADATA_VERSION } from '../../../src/checkpoint/storage/metadata.ts';
+import {
+  type CheckpointMetadata,
+  checkpointedBytesOf,
+  METADATA_VERSION,
+  stateBytesOf,
+} from '../../../src/checkpoint/storage/metadata.ts';
 import { loadCheckpoint } from '../../../src/checkpoint/storage/reader.ts';
 import { createStateWriter, type StateWriter } from '../../../src/checkpoint/storage/state-writer.ts';
 import { IncrementalKeyedState } from '../../../src/runtime/checkpointing/incremental-keyed-state.ts';
@@ -230,6 +235,20 @@ describe.each([
       stateBytes: 0,
     };
     expect(await restored(checkpoint, restorer)).toEqual(h.expected.get(2));
+  });
+
+  it('counts the bytes a checkpoint wrote apart from the bytes it refers to', async () => {
+    const h = new Harness(createStateWriter({ kind: 'memory' }), take);
+    for (let k = 0; k < 500; k++) h.write(`k${k}`, 'z'.repeat(400));
+    const first = await h.checkpoint(1);
+    h.incremental.completed(1);
+    h.write('k3');
+    const second = await h.checkpoint(2);
+    expect(checkpointedBytesOf(first)).toBe(stateBytesOf(first));
+    const own = second.operators[0]!.subtasks[0]!.keyed!.bytes;
+    const reused = first.operators[0]!.subtasks[0]!.keyed!.bytes;
+    expect(checkpointedBytesOf(second)).toBe(own);
+    expect(stateBytesOf(second)).toBe(own + reused);
   });
 
   it('an aborted checkpoint never becomes the base', async () => {
