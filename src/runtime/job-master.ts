@@ -22,7 +22,7 @@ import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
 import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
-import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
+import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { type AttemptOutcome, ExecutionAttempt } from './execution-attempt.ts';
 import { describeFailure, type JobEvents } from './job-events.ts';
 import type { JobModuleRef } from './protocol.ts';
@@ -314,7 +314,9 @@ export class JobMaster {
       stages: this.#stages,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
-        : new Map(),
+        : this.#attemptNumber > 1
+          ? planFreshRestart(this.#init.graph)
+          : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
       listener: {

@@ -27,6 +27,7 @@ export async function restoreSubtask(
   ownsRecord: (record: unknown) => boolean,
 ): Promise<unknown[]> {
   const replay: unknown[] = [];
+  const restored = new Set<number>();
   const read = async (handles: readonly StateHandle[]): Promise<unknown[]> =>
     Promise.all(handles.map(async (handle) => decodeSnapshotBytes(await readState(handle, restore.pointer))));
   for (const op of restore.operators) {
@@ -61,8 +62,13 @@ export async function restoreSubtask(
         `operator uid ${op.operatorUid} has operator state in the checkpoint but takes none in this job`,
       );
     }
+    restored.add(index);
     await operator.restoreState(states);
   }
+  // Operators that take state but were dealt none still learn that they restore (a sink then
+  // discards what earlier attempts left behind).
+  for (const [index, operator] of chain.operators.entries())
+    if (!restored.has(index)) await operator.restoreState?.([]);
   return replay;
 }
 
