@@ -135,7 +135,12 @@ export {
   type AggregatingStateDescriptor,
   aggregatingState,
 } from './state/aggregating-state.ts';
-export { InvalidKeyError, StateAccessError, StateRestoreError } from './state/errors.ts';
+export {
+  InvalidKeyError,
+  RestoredStateShapeError,
+  StateAccessError,
+  StateRestoreError,
+} from './state/errors.ts';
 export {
   computeOperatorIndexForKeyGroup,
   type KeyGroupRange,

@@ -28,6 +28,7 @@ const FIELDS = [
   'path',
   'operation',
   'systemCode',
+  'file',
 ] as const;
 
 export function serializeError(error: unknown, depth = 0): SerializedError {

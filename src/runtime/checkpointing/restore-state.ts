@@ -9,6 +9,7 @@ import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/sta
 import { StateRestoreError } from '../../state/errors.ts';
 import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';
 import type { EncodedKeyedState, KeyGroupStateHandle } from '../../state/keyed-state-snapshot.ts';
+import { restoredSplits } from '../../task/checkpointing/restored-splits.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { SubtaskRestore } from '../protocol.ts';
 import { StateMappingError } from './restore-plan.ts';
@@ -51,7 +52,10 @@ export async function restoreSubtask(
     }
     const states = await read(op.operator);
     if (op.operatorUid === sourceUid) {
-      chain.source!.restoreSplits(states.flatMap((s) => (s as { splits: unknown[] }).splits));
+      const source = chain.source!;
+      source.restoreSplits(
+        restoredSplits(op.operatorUid, op.operator, states, restore.pointer, source.snapshotSplits()),
+      );
       continue;
     }
     const index = operatorUids.indexOf(op.operatorUid);

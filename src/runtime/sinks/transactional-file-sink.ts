@@ -111,7 +111,12 @@ function fileTransactions(dir: string): TwoPhaseCommitFunctions<FileTransaction,
 const IN_PROGRESS = /^\.part-(\d+)-([0-9a-f]+)-\d+\.inprogress$/;
 
 /** In-progress files of other subtask instances whose index maps onto `subtask` at `parallelism`. */
-export function lingeringFiles(dir: string, subtask: number, parallelism: number, ownToken: string): string[] {
+export function lingeringFiles(
+  dir: string,
+  subtask: number,
+  parallelism: number,
+  ownToken: string,
+): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);

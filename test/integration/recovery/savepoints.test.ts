@@ -12,7 +12,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Packr } from 'msgpackr';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeMetadataFile } from '../../../src/checkpoint/storage/metadata.ts';
+import { readCheckpointMetadata } from '../../../src/checkpoint/storage/reader.ts';
+import { algorithmOf, checksumOf } from '../../../src/checkpoint/storage/state-handle.ts';
 import { executeJob, type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
@@ -122,6 +126,37 @@ describe('savepoints', () => {
     expect(outcome.checkpoint.checkpointId).toBe(8);
     expect(readdirSync(join(dir, 'chk-7'))).toEqual(['counter-0-keyed.state']);
     expect(readFileSync(join(dir, 'chk-7', 'counter-0-keyed.state'), 'utf8')).toBe('left by a crash');
+  });
+
+  it('fails naming the operator and the file when source state was edited with its checksums recomputed', async () => {
+    const dir = join(root, 'edited');
+    const client = await startJob(job, {
+      args: { count: 100_000, ratePerSecond: 5000 },
+      environment: { parallelism: 1, checkpointing: { storage: { kind: 'filesystem', dir } } },
+    });
+    const outcome = await client.triggerCheckpoint();
+    await client.cancel();
+    if (outcome.status !== 'completed') throw new Error(`checkpoint ${outcome.status}`);
+    const pointer = outcome.checkpoint.pointer;
+    const metadata = structuredClone(await readCheckpointMetadata(pointer));
+    const left = metadata.operators.find((o) => o.operatorUid === 'left')!.subtasks[0]!;
+    const data = new Packr({ useRecords: false, moreTypes: true }).pack({ splits: 'x' });
+    const checksum = checksumOf(data, algorithmOf(left.operator!.checksum));
+    (left as { operator: unknown }).operator = { kind: 'inline', data, bytes: data.length, checksum };
+    writeFileSync(join(pointer, '_metadata'), encodeMetadataFile(metadata));
+    const error = await executeJob(job, {
+      args: { count: 100_000 },
+      environment: { parallelism: 1, resume: { path: pointer } },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'ERR_STATE_RESTORE',
+      operatorUid: 'left',
+      file: join(pointer, '_metadata'),
+    });
+    expect((error as Error).message).toMatch(/operator left: .* splits is "x", not a list/);
   });
 
   it('refuses state of operators the job no longer has, unless allowed to drop it', async () => {
