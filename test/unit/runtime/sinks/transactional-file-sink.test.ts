@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Operator } from '../../../../src/runtime/operators/operator.ts';
 import { transactionalFileSink } from '../../../../src/runtime/sinks/transactional-file-sink.ts';
-import '../../../support/fast-check-seed.ts';
 import { operatorContext } from '../../../support/operator-context.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'weir-file-sink-'));
