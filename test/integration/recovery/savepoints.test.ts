@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeMetadataFile } from '../../../src/checkpoint/storage/metadata.ts';
 import { readCheckpointMetadata } from '../../../src/checkpoint/storage/reader.ts';
 import { algorithmOf, checksumOf } from '../../../src/checkpoint/storage/state-handle.ts';
-import { executeJob, type StateBackendType, startJob } from '../../../src/index.ts';
+import { type CompletedCheckpoint, executeJob, type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
 
@@ -58,6 +58,18 @@ async function savepointOf(
   if (outcome.status !== 'completed') throw new Error('no savepoint');
   expect(outcome.checkpoint.savepoint).toBe(true);
   return outcome.checkpoint.pointer;
+}
+
+/** Starts the job at parallelism 1, takes one checkpoint into `dir`, cancels the job. */
+async function checkpointOf(dir: string): Promise<CompletedCheckpoint> {
+  const client = await startJob(job, {
+    args: { count: 100_000, ratePerSecond: 5000 },
+    environment: { parallelism: 1, checkpointing: { storage: { kind: 'filesystem', dir } } },
+  });
+  const outcome = await client.triggerCheckpoint();
+  await client.cancel();
+  if (outcome.status !== 'completed') throw new Error(`checkpoint ${outcome.status}`);
+  return outcome.checkpoint;
 }
 
 describe('savepoints', () => {
@@ -116,28 +128,13 @@ describe('savepoints', () => {
     const dir = join(root, 'unfinished');
     mkdirSync(join(dir, 'chk-7'), { recursive: true });
     writeFileSync(join(dir, 'chk-7', 'counter-0-keyed.state'), 'left by a crash');
-    const client = await startJob(job, {
-      args: { count: 100_000, ratePerSecond: 5000 },
-      environment: { parallelism: 1, checkpointing: { storage: { kind: 'filesystem', dir } } },
-    });
-    const outcome = await client.triggerCheckpoint();
-    await client.cancel();
-    if (outcome.status !== 'completed') throw new Error(`checkpoint ${outcome.status}`);
-    expect(outcome.checkpoint.checkpointId).toBe(8);
+    expect((await checkpointOf(dir)).checkpointId).toBe(8);
     expect(readdirSync(join(dir, 'chk-7'))).toEqual(['counter-0-keyed.state']);
     expect(readFileSync(join(dir, 'chk-7', 'counter-0-keyed.state'), 'utf8')).toBe('left by a crash');
   });
 
   it('fails naming the operator and the file when source state was edited with its checksums recomputed', async () => {
-    const dir = join(root, 'edited');
-    const client = await startJob(job, {
-      args: { count: 100_000, ratePerSecond: 5000 },
-      environment: { parallelism: 1, checkpointing: { storage: { kind: 'filesystem', dir } } },
-    });
-    const outcome = await client.triggerCheckpoint();
-    await client.cancel();
-    if (outcome.status !== 'completed') throw new Error(`checkpoint ${outcome.status}`);
-    const pointer = outcome.checkpoint.pointer;
+    const { pointer } = await checkpointOf(join(root, 'edited'));
     const metadata = structuredClone(await readCheckpointMetadata(pointer));
     const left = metadata.operators.find((o) => o.operatorUid === 'left')!.subtasks[0]!;
     const data = new Packr({ useRecords: false, moreTypes: true }).pack({ splits: 'x' });
