@@ -1,14 +1,12 @@
 /**
- * What the job master tells its observers (the job client, the CLI), and the plain-data records of
- * a failure and of a recovery. Built here, from what an attempt reports, so that the job master
- * emits each event from one place.
+ * The plain-data records of a job's failures and recoveries that the job master reports (its
+ * `JobEvents`), built here from what an attempt reports, so that the job master emits each from
+ * one place.
  *
  * Thread: the main thread.
  */
 import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
-import type { JobStatus } from '../job/job-status.ts';
-import type { JobProgress } from './job-master.ts';
 
 /** One failure of a job and what follows it. */
 export interface JobFailure {
@@ -37,19 +35,6 @@ export interface JobRecovery {
   readonly restoreMs: number;
   /** From the failure (undefined for a resumed job's first attempt) until then, ms. */
   readonly downtimeMs: number | undefined;
-}
-
-/** Events of a job, for progress displays and tests. */
-export interface JobEvents {
-  onProgress(progress: JobProgress): void;
-  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
-  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
-  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
-  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
-  /** The restore `onRestored` announced is complete and records flow again. */
-  onRecovered(recovery: JobRecovery): void;
-  /** An attempt failed; the record says whether and when the job restarts. */
-  onFailure(failure: JobFailure): void;
 }
 
 /** Where in the job graph an attempt's failure was reported from. */

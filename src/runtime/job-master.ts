@@ -25,7 +25,7 @@ import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { type AttemptOutcome, ExecutionAttempt } from './execution-attempt.ts';
-import { describeFailure, type JobEvents } from './job-events.ts';
+import { describeFailure, type JobFailure, type JobRecovery } from './job-events.ts';
 import type { JobModuleRef } from './protocol.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -67,6 +67,19 @@ export interface SubtaskStates {
    * triggers with their final state (Flink's checkpoints after tasks finished).
    */
   readonly finished: number;
+}
+
+/** Events of a job, for progress displays and tests. */
+export interface JobEvents {
+  onProgress(progress: JobProgress): void;
+  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
+  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
+  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
+  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
+  /** The restore `onRestored` announced is complete and records flow again. */
+  onRecovered(recovery: JobRecovery): void;
+  /** An attempt failed; the record says whether and when the job restarts. */
+  onFailure(failure: JobFailure): void;
 }
 
 export interface JobMasterInit {
