@@ -29,8 +29,9 @@ function injectFailure(id: number, args: ClickstreamArgs | undefined): void {
   if (args?.failAt !== id || args.failOnceMarker === undefined) return;
   try {
     writeFileSync(args.failOnceMarker, String(id), { flag: 'wx' });
-  } catch {
-    return; // fired before
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // fired before
+    throw error;
   }
   throw new Error(`injected failure at event ${id}`);
 }
