@@ -195,7 +195,8 @@ export class JobMaster {
           this.#lifecycle.transition('finished');
           return { status: 'finished', progress: this.progress() };
         }
-        if (outcome.status === 'cancelled' || this.#cancelRequested) {
+        // A stop-with-savepoint whose attempt failed while stopping ends as a cancel.
+        if (outcome.status === 'cancelled' || this.#cancelRequested || this.#stopRequested) {
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
