@@ -109,9 +109,11 @@ export function problemWithAck(ack: CheckpointAck, vertex: ResolvedVertex): stri
     const value = m?.[key];
     if (typeof value !== 'number' || !(value >= 0)) return `metrics.${key} is not a number ≥ 0`;
   }
-  const inFlight = m?.['inFlightBytes'];
-  if (inFlight !== undefined && (typeof inFlight !== 'number' || !(inFlight >= 0)))
-    return 'metrics.inFlightBytes is not a number ≥ 0';
+  for (const key of ['checkpointedBytes', 'sourceRecords', 'inFlightBytes']) {
+    const value = m?.[key];
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0)))
+      return `metrics.${key} is not a number ≥ 0`;
+  }
   return undefined;
 }
 
