@@ -50,9 +50,12 @@ export class InputGate {
   readonly #overtake: boolean;
   /** Per channel: frames ahead of the read position already scanned for an unaligned barrier. */
   readonly #scanned: number[];
-  /** Per channel: frames still before an overtaking barrier's own place; -1: none pending. */
-  readonly #ahead: number[];
-  readonly #aheadId: number[];
+  /**
+   * Per channel: the places (frames ahead) of barriers already delivered out of band, ascending,
+   * and their checkpoint ids; a later barrier may overtake past them.
+   */
+  readonly #ahead: number[][];
+  readonly #aheadId: number[][];
 
   /** All ring descriptors must share one doorbell (the consumer's). */
   constructor(descriptors: readonly ChannelDescriptor[], options: InputGateOptions = {}) {
@@ -78,8 +81,8 @@ export class InputGate {
     this.#ended = descriptors.map(() => false);
     this.#overtake = options.overtakeUnalignedBarriers ?? false;
     this.#scanned = descriptors.map(() => 0);
-    this.#ahead = descriptors.map(() => -1);
-    this.#aheadId = descriptors.map(() => -1);
+    this.#ahead = descriptors.map(() => []);
+    this.#aheadId = descriptors.map(() => []);
   }
 
   /** @deprecated Renamed {@link channels} (they may be blocking partitions too). */
@@ -180,12 +183,15 @@ export class InputGate {
    */
   #overtaking(i: number): { barrier: Barrier; overtaken: Uint8Array[] } | undefined {
     const channel = this.channels[i]!;
-    if (this.#ended[i] || this.#ahead[i]! >= 0 || !(channel instanceof RingBuffer)) return undefined;
+    if (this.#ended[i] || !(channel instanceof RingBuffer)) return undefined;
+    const delivered = this.#ahead[i]!;
     let barrier: Barrier | undefined;
     let stop = -1;
     const looked = channel.scanAhead(this.#scanned[i]!, (index, kind, offset) => {
       if (kind === FrameKind.Records || kind === FrameKind.Watermark || kind === FrameKind.LatencyMarker)
         return false;
+      // A barrier delivered out of band already: a later one may overtake it too.
+      if (kind === FrameKind.Barrier && delivered.includes(index)) return false;
       stop = index;
       if (kind === FrameKind.Barrier) {
         const found = decodeBarrier(channel.view, offset);
@@ -196,8 +202,8 @@ export class InputGate {
     // Stopped at a control frame it may not pass: look at it again next time (it is read in band).
     this.#scanned[i] = barrier === undefined && stop >= 0 ? stop : looked;
     if (barrier === undefined) return undefined;
-    this.#ahead[i] = stop;
-    this.#aheadId[i] = barrier.checkpointId;
+    delivered.push(stop);
+    this.#aheadId[i]!.push(barrier.checkpointId);
     // Copies: the ring's bytes are the producer's again once the consumer has read them.
     const overtaken: Uint8Array[] = [];
     channel.scanAhead(0, (index, kind, offset, length) => {
@@ -212,17 +218,19 @@ export class InputGate {
     const channel = this.channels[i]!;
     const kind = channel.peek();
     if (kind < 0) return null;
-    if (this.#ahead[i] === 0) {
-      // The overtaking barrier's own frame: delivered already, out of band.
+    const ahead = this.#ahead[i]!;
+    // Every frame read moves the places ahead one closer.
+    const overtaken = ahead[0] === 0;
+    for (let k = 0; k < ahead.length; k++) ahead[k] = ahead[k]! - 1;
+    if (this.#scanned[i]! > 0) this.#scanned[i] = this.#scanned[i]! - 1;
+    if (overtaken) {
+      // An overtaking barrier's own frame: delivered already, out of band.
       if (kind !== FrameKind.Barrier)
         throw new ChannelCorruptError(channel.name, `an overtaken barrier's frame turned into kind ${kind}`);
       channel.release();
-      this.#ahead[i] = -1;
-      this.#scanned[i] = 0;
-      return { kind: 'overtaken', checkpointId: this.#aheadId[i]! };
+      ahead.shift();
+      return { kind: 'overtaken', checkpointId: this.#aheadId[i]!.shift()! };
     }
-    if (this.#ahead[i]! > 0) this.#ahead[i] = this.#ahead[i]! - 1;
-    if (this.#scanned[i]! > 0) this.#scanned[i] = this.#scanned[i]! - 1;
     const offset = channel.frameOffset;
     const length = channel.frameLength;
     let event: ChannelEvent;

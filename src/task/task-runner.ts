@@ -168,9 +168,17 @@ export class TaskRunner {
         while (i < records.length) {
           head.collect(records[i++]);
           if (flag.blocked) break;
+          // A slow chain (a sink doing real work per record) must not keep the event loop, and
+          // with it control messages and a snapshot's asynchronous part, waiting a whole frame.
+          if ((i & 63) === 0 && performance.now() - this.#lastYield >= YIELD_EVERY_MS) break;
         }
         if (i < records.length) {
           next = i;
+          if (!flag.blocked) {
+            // The rest of the batch stays pending: nothing is polled before it, so order holds.
+            await yieldToEventLoop();
+            this.#lastYield = performance.now();
+          }
           continue;
         }
         pending = undefined;

@@ -224,6 +224,31 @@ describe('InputGate overtaking unaligned barriers', () => {
     ]);
   });
 
+  it('lets a later unaligned barrier overtake an earlier one delivered out of band', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emit({ n: 0 });
+    writer.emitBarrier(unaligned(5));
+    writer.emit({ n: 1 });
+    writer.emitBarrier(unaligned(6));
+    writer.emit({ n: 2 });
+    writer.flush();
+    const first = gate.poll()?.event;
+    const second = gate.poll()?.event;
+    expect(first?.kind === 'overtaking-barrier' && first.barrier.checkpointId).toBe(5);
+    expect(second?.kind === 'overtaking-barrier' && second.barrier.checkpointId).toBe(6);
+    // Checkpoint 6's channel state holds every record before its barrier, 5's place included.
+    if (second?.kind !== 'overtaking-barrier') return;
+    expect(second.overtaken.map((frame) => new RecordDecoder().decode(frame))).toEqual([
+      [{ n: 0 }],
+      [{ n: 1 }],
+    ]);
+    expect(
+      drain(gate).map(({ event }) =>
+        event.kind === 'overtaken' ? `overtaken ${event.checkpointId}` : event.kind,
+      ),
+    ).toEqual(['records', 'overtaken 5', 'records', 'overtaken 6', 'records']);
+  });
+
   it('reads a barrier with nothing before it, and aligned barriers and savepoints, in band', () => {
     const { writer, gate } = overtakingGate();
     writer.emitBarrier(unaligned(1));
