@@ -20,6 +20,7 @@ export type WeirErrorCode =
   | 'ERR_UNSAFE_DIRECTORY'
   | 'ERR_MISSING_DEPENDENCY'
   | 'ERR_JOB_MODULE'
+  | 'ERR_USAGE'
   | 'ERR_USER_FUNCTION'
   | 'ERR_WORKER_EXITED'
   | 'ERR_JOB_CANCELLED'
@@ -61,9 +62,15 @@ export class WeirError extends Error {
 export class InvalidOptionError extends WeirError {
   /** The option's name, e.g. `parallelism` or `ringCapacity`. */
   readonly option: string;
+  /** What the option accepts, e.g. `a positive integer`. */
+  readonly expected: string;
+  /** The value given. */
+  readonly value: unknown;
   constructor(option: string, expected: string, got: unknown) {
     super('ERR_INVALID_OPTION', 'configuration', `${option} must be ${expected}, got ${describeValue(got)}`);
     this.option = option;
+    this.expected = expected;
+    this.value = got;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors.ts';
+import { importJobModule } from '../runtime/job-import.ts';
 import { isJobDefinition } from '../runtime/job-loader.ts';
 import type { JobClient, JobResult } from './job-client.ts';
 import type { StreamEnvironmentOptions } from './options.ts';
@@ -20,13 +21,17 @@ export interface ExecuteJobOptions<A> {
   readonly jobName?: string;
 }
 
-/** Starts the job defined by the module at `module` (a path or file URL) and returns its client. */
+/**
+ * Starts the job defined by the module at `module` (a path or file URL) and returns its client.
+ * Rejects with `JobModuleError` when the module is missing, does not parse, or is TypeScript and
+ * this process has no TypeScript loader (start node with `--import tsx`, or use `weir run`).
+ */
 export async function startJob<A>(
   module: string | URL,
   options: ExecuteJobOptions<A> = {},
 ): Promise<JobClient> {
   const href = toModuleHref(module);
-  const imported = (await import(href)) as { default?: unknown };
+  const imported = await importJobModule(href);
   const definition = imported.default;
   if (!isJobDefinition(definition)) {
     throw new InvalidOptionError('module', 'a module whose default export is defineJob(...)', href);

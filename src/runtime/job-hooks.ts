@@ -9,6 +9,7 @@ import type { StreamEnvironmentOptions } from '../api/options.ts';
 const DEFAULTS = Symbol.for('weir.environment-defaults');
 const MODULE = Symbol.for('weir.job-module');
 const STARTED = Symbol.for('weir.job-started-listeners');
+const IMPORTER = Symbol.for('weir.job-importer');
 
 type Globals = Record<symbol, unknown>;
 const globals = globalThis as Globals;
@@ -47,4 +48,17 @@ export function onJobStarted<C>(listener: (client: C) => void): () => void {
 export function notifyJobStarted(client: unknown): void {
   const listeners = globals[STARTED] as Set<(client: unknown) => void> | undefined;
   if (listeners) for (const listener of listeners) listener(client);
+}
+
+/** How a thread imports a job module: `import()`, unless a loader was set (the CLI's, for TypeScript). */
+export type JobImporter = (url: string) => Promise<Record<string, unknown>>;
+
+/** Sets how job modules are imported in this thread (the CLI imports TypeScript through tsx). */
+export function setJobImporter(importer: JobImporter | undefined): void {
+  globals[IMPORTER] = importer;
+}
+
+/** The importer set by {@link setJobImporter}, if any. */
+export function jobImporter(): JobImporter | undefined {
+  return globals[IMPORTER] as JobImporter | undefined;
 }

@@ -92,6 +92,21 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
   if (process.env['WEIR_WORKER_BUNDLE'] === '0') return undefined;
   if (!entry.startsWith('file:') || !jobModule.startsWith('file:')) return undefined;
   if (!TYPESCRIPT.test(entry) && !TYPESCRIPT.test(jobModule)) return undefined;
+  try {
+    return await bundleJobCode(entry, jobModule);
+  } catch (error) {
+    // A cache another user could write is refused loudly; anything else falls back to tsx.
+    if (error instanceof UnsafeDirectoryError) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * {@link workerBundle} for a caller that needs the bundle (the CLI imports a TypeScript job from
+ * it): rejects with esbuild's error (a syntax error of the job, with its location) or with the
+ * failure to load esbuild.
+ */
+export async function bundleJobCode(entry: string, jobModule: string): Promise<WorkerBundle> {
   const key = `${entry}\n${jobModule}`;
   const previous = built.get(key);
   if (previous && [...previous.stamps].every(([file, stamp]) => stampOf(file) === stamp))
@@ -100,15 +115,9 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
     built.delete(key);
     removeProcessDirectory(previous.dir);
   }
-  try {
-    const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
-    built.set(key, next);
-    return next.bundle;
-  } catch (error) {
-    // A cache another user could write is refused loudly; anything else falls back to tsx.
-    if (error instanceof UnsafeDirectoryError) throw error;
-    return undefined;
-  }
+  const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
+  built.set(key, next);
+  return next.bundle;
 }
 
 /** In a worker: the bundled file to import for `url`, if the job's code was bundled. */

@@ -56,10 +56,10 @@ function link(name: string, into: string): void {
   symlinkSync(join(root, 'node_modules', name), at, 'dir');
 }
 
-// The sums of n in [1, 1000) by n % 10 (fromSequence's end is exclusive).
+// The sums of n in [1, 1000] by n % 10 (fromSequence includes its end, as in Flink).
 const SUMS = Array.from({ length: 10 }, (_, key) => ({
   key,
-  n: Array.from({ length: 999 }, (_, i) => i + 1)
+  n: Array.from({ length: 1000 }, (_, i) => i + 1)
     .filter((n) => n % 10 === key)
     .reduce((a, b) => a + b, 0),
 }));
