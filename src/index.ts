@@ -5,24 +5,8 @@
 
 export { type CollectHandle, DataStream } from './api/data-stream.ts';
 export { type ExecuteJobOptions, executeJob, startJob } from './api/execute-job.ts';
-export type {
-  Collector,
-  FilterFunction,
-  FlatMapFunction,
-  Key,
-  KeyCount,
-  KeySelector,
-  MapFunction,
-  ReduceFunction,
-  RuntimeContext,
-} from './api/functions.ts';
 export type { JobListeners } from './api/job-client.ts';
 export { JobClient, type JobResult, type ProgressListener } from './api/job-client.ts';
-export { KeyExtractionError } from './api/key-selector.ts';
-export type {
-  KeyedContext,
-  KeyedProcessFunction,
-} from './api/keyed-process-function.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
 export type { BatchShuffleMode, ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
 // ── DataStream API ──
@@ -83,6 +67,9 @@ export { findLatestCheckpoint, listCheckpoints, loadCheckpoint } from './checkpo
 export type { SharedKeyedState, StateHandle } from './checkpoint/storage/state-handle.ts';
 // ── terminal display ──
 export { displayJob } from './cli/job-display.ts';
+export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
+// ── exactly-once sinks ──
+export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
 // ── errors ──
 export {
   ChannelClosedError,
@@ -109,6 +96,23 @@ export {
   SIGNIFICANT_DIGITS,
 } from './metrics/latency-histogram.ts';
 export { monotonicMicros } from './metrics/monotonic-clock.ts';
+export type {
+  Collector,
+  FilterFunction,
+  FlatMapFunction,
+  Key,
+  KeyCount,
+  KeySelector,
+  MapFunction,
+  ReduceFunction,
+  RuntimeContext,
+} from './operators/functions.ts';
+export { KeyExtractionError } from './operators/key-selector.ts';
+export type {
+  KeyedContext,
+  KeyedProcessFunction,
+} from './operators/keyed-process-function.ts';
+export { UserFunctionError } from './operators/user-function-error.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,
@@ -125,10 +129,6 @@ export { WorkerExitedError } from './runtime/execution-attempt.ts';
 export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
 export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';
-export { UserFunctionError } from './runtime/operators/user-function-error.ts';
-// ── exactly-once sinks ──
-export type { TwoPhaseCommitFunctions } from './runtime/sinks/two-phase-commit-sink.ts';
-export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
 export {
   type AggregateFunction,
   type AggregatingState,

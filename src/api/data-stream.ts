@@ -3,23 +3,27 @@
  * from which the next operators are declared. Declaring only records nodes in the environment's
  * graph; nothing runs until `execute`.
  */
+
+import { collectSink, discardSink, functionSink, printSink } from '../connectors/builtin/builtin-sinks.ts';
+import { textFileSink } from '../connectors/file/text-file-sink.ts';
+import { transactionalFileSink } from '../connectors/file/transactional-file-sink.ts';
+import {
+  type TwoPhaseCommitFunctions,
+  twoPhaseCommitSink,
+} from '../connectors/sink/two-phase-commit-sink.ts';
 import { InvalidOptionError } from '../errors.ts';
 import type { PartitionerSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
-import type { OperatorFactory } from '../runtime/operators/operator.ts';
-import { filterOperator, flatMapOperator, mapOperator } from '../runtime/operators/stateless.ts';
-import { collectSink, discardSink, functionSink, printSink } from '../runtime/sinks/sinks.ts';
-import { textFileSink } from '../runtime/sinks/text-file-sink.ts';
-import { transactionalFileSink } from '../runtime/sinks/transactional-file-sink.ts';
-import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../runtime/sinks/two-phase-commit-sink.ts';
 import type {
   FilterFunction,
   FlatMapFunction,
   KeySelector,
   MapFunction,
   RuntimeContext,
-} from './functions.ts';
+} from '../operators/functions.ts';
+import { keySelectorFunction } from '../operators/key-selector.ts';
+import type { OperatorFactory } from '../operators/operator.ts';
+import { filterOperator, flatMapOperator, mapOperator } from '../operators/stateless.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import { keySelectorFunction } from './key-selector.ts';
 import { KeyedStream } from './keyed-stream.ts';
 import { checkInteger } from './options.ts';
 

@@ -6,14 +6,14 @@
  */
 import { InvalidOptionError } from '../errors.ts';
 import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
-import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
-import type { OperatorFactory } from '../runtime/operators/operator.ts';
+import type { Key, KeyCount, ReduceFunction } from '../operators/functions.ts';
+import type { ResolvedKeySelector } from '../operators/key-selector.ts';
+import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../operators/keyed.ts';
+import type { KeyedProcessFunction } from '../operators/keyed-process-function.ts';
+import type { OperatorFactory } from '../operators/operator.ts';
 import { checkFunction, DataStream } from './data-stream.ts';
 import { fieldUpdater } from './field-update.ts';
-import type { Key, KeyCount, ReduceFunction } from './functions.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { ResolvedKeySelector } from './key-selector.ts';
-import type { KeyedProcessFunction } from './keyed-process-function.ts';
 
 type NumericField<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T] & string;
 

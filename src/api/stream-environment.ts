@@ -6,17 +6,17 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { CheckpointingMode, CheckpointingOptions } from '../checkpoint/config.ts';
+import { arraySource, iterableSource } from '../connectors/builtin/array-source.ts';
+import { type SequenceOptions, sequenceSource } from '../connectors/builtin/sequence-source.ts';
+import { textFileSource } from '../connectors/file/text-file-source.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
 import type { StreamNode, StreamNodeInit } from '../graph/stream-node.ts';
+import type { SourceFactory } from '../operators/operator.ts';
 import type { RestartOptions } from '../restart/config.ts';
 import { defaultJobModule, environmentDefaults, notifyJobStarted } from '../runtime/job-hooks.ts';
 import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
-import type { SourceFactory } from '../runtime/operators/operator.ts';
 import type { JobModuleRef } from '../runtime/protocol.ts';
-import { arraySource, iterableSource } from '../runtime/sources/array-source.ts';
-import { type SequenceOptions, sequenceSource } from '../runtime/sources/sequence-source.ts';
-import { textFileSource } from '../runtime/sources/text-file-source.ts';
 import { DataStream } from './data-stream.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { JobClient } from './job-client.ts';

@@ -20,7 +20,9 @@ import { InvalidOptionError, WeirError } from '../errors.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { type Cancel, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { CheckpointCommitter } from './checkpoint-committer.ts';
+import type { CheckpointGateway } from './checkpoint-gateway.ts';
 import { CheckpointIdCounter } from './checkpoint-id-counter.ts';
+import { problemWithAck, type ResolvedVertex, resolveVertices, tasksOf } from './checkpoint-plan.ts';
 import { CompletedCheckpointStore } from './completed-checkpoint-store.ts';
 import { type CheckpointConfig, resolveCheckpointConfig } from './config.ts';
 import {
@@ -31,7 +33,6 @@ import {
 import { CheckpointFailedError } from './errors.ts';
 import { CheckpointFailureManager } from './failure-manager.ts';
 import { type CheckpointFailureReason, DECLINE_FAILURE_REASONS } from './failure-reason.ts';
-import type { CheckpointGateway } from './gateway.ts';
 import {
   type CheckpointAck,
   type CheckpointDecline,
@@ -51,7 +52,6 @@ import { CheckpointRequestDecider } from './request-decider.ts';
 import { type CheckpointStatsSnapshot, CheckpointStatsTracker } from './stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from './storage/checkpoint-storage.ts';
 import { TriggerPacer } from './trigger-pacer.ts';
-import { problemWithAck, type ResolvedVertex, resolveVertices, tasksOf } from './vertices.ts';
 
 /** The coordinator's lifecycle state. */
 export type CoordinatorState = 'stopped' | 'running' | 'shut-down';

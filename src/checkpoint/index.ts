@@ -1,7 +1,10 @@
 /**
  * The checkpoint subsystem's public surface, re-exported by `src/index.ts`. Only re-exports here.
  */
+
+export type { CheckpointGateway, TriggerOptions } from './checkpoint-gateway.ts';
 export { CheckpointIdCounter } from './checkpoint-id-counter.ts';
+export { DEFAULT_MAX_PARALLELISM, type VertexSpec } from './checkpoint-plan.ts';
 export {
   type CheckpointConfig,
   type CheckpointingMode,
@@ -29,7 +32,6 @@ export {
   FAILURE_REASONS,
   type FailureReasonInfo,
 } from './failure-reason.ts';
-export type { CheckpointGateway, TriggerOptions } from './gateway.ts';
 export {
   type CheckpointAck,
   type CheckpointDecline,
@@ -87,4 +89,3 @@ export {
   type StateWriterDescriptor,
   type StateWriteTarget,
 } from './storage/state-writer.ts';
-export { DEFAULT_MAX_PARALLELISM, type VertexSpec } from './vertices.ts';

@@ -13,6 +13,7 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
+import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
 import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
 import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
@@ -25,7 +26,6 @@ import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
-import type { CollectedBatch } from './sinks/sinks.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */

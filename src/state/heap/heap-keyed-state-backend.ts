@@ -4,7 +4,7 @@ import {
   kindConflict,
   resolveKeyGroups,
   yieldToEventLoop,
-} from '../backend-support.ts';
+} from '../backend-checks.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { encodeKey } from '../key-encoding.ts';
 import { checkKeyGroupBlob } from '../key-group-codec.ts';
@@ -17,7 +17,7 @@ import {
   type StateDescriptor,
   type StateKind,
 } from '../state-descriptor.ts';
-import { heapKind } from './heap-kinds.ts';
+import { heapKind } from './heap-kind-registry.ts';
 import {
   decodeKeyGroup,
   decodeKeyGroups,

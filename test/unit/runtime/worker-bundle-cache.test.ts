@@ -263,7 +263,7 @@ describe('worker bundle cache', () => {
 
 describe('worker bundles across processes', () => {
   const engine = JSON.stringify(fileURLToPath(new URL('../../../src/index.ts', import.meta.url)));
-  const taskWorker = new URL('../../../src/runtime/task-worker.ts', import.meta.url).href;
+  const taskWorker = new URL('../../../src/task/task-worker.ts', import.meta.url).href;
   const workerBundleModule = new URL('../../../src/runtime/worker-bundle.ts', import.meta.url).href;
   // By URL: a process started outside the repository resolves no package of it.
   const tsx = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
