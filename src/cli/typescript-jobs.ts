@@ -29,5 +29,7 @@ export async function loadTypeScriptFor(file: string): Promise<void> {
       throw new MissingDependencyError('esbuild', 'Running a TypeScript job file', error);
     throw jobModuleError(error, url);
   }
+  // An error thrown by the job's code then names the job's file and line, not the bundle's.
+  process.setSourceMapsEnabled(true);
   setJobImporter((u) => import(u === url ? bundled : u));
 }

@@ -60,6 +60,8 @@ const OPTIONS = {
   platform: 'node',
   target: 'node20',
   keepNames: true,
+  // So that an error's stack names the job's own file and line (when source maps are enabled).
+  sourcemap: 'inline',
   outExtension: { '.js': '.mjs' },
 } as const;
 

@@ -205,6 +205,15 @@ describe('the packed weir, installed in a project', () => {
       for (const sum of SUMS) expect(defined).toContain(`  ${JSON.stringify(sum)}\n`);
     });
 
+    it('names the line of the job that failed for want of --args, in one line', async () => {
+      const run = await runIn(dir, ['run', 'defined.job.ts', '-q']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        "weir run: the job failed to build its pipeline: TypeError: Cannot destructure property 'to' of 'undefined' " +
+          `as it is undefined. (at ${join(dir, 'defined.job.ts')}:3:50) (the job was given no --args)\n`,
+      );
+    });
+
     it('names the file and line of a syntax error in a TypeScript job, in one line', async () => {
       writeFileSync(
         join(dir, 'broken.job.ts'),
