@@ -7,9 +7,9 @@
  * loaded on demand. From weir's TypeScript sources a loader is already registered (bin/weir.mjs).
  */
 import { pathToFileURL } from 'node:url';
+import { setJobImporter } from '../api/job-hooks.ts';
+import { jobModuleError } from '../api/job-import.ts';
 import { MissingDependencyError } from '../errors.ts';
-import { setJobImporter } from '../runtime/job-hooks.ts';
-import { jobModuleError } from '../runtime/job-import.ts';
 import { bundleJobCode } from '../runtime/worker-bundle.ts';
 import { TASK_WORKER } from '../runtime/worker-pool.ts';
 

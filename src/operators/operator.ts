@@ -4,7 +4,7 @@
  * synchronously for every record: chained operators call each other directly.
  */
 
-import type { RuntimeMode } from '../api/options.ts';
+import type { RuntimeMode } from '../config/options.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import type { Collector, RuntimeContext } from './functions.ts';
 
