@@ -1,17 +1,10 @@
 /**
- * One execution attempt of a job, on the main thread: deploys every subtask of the job graph into
- * its own worker thread (hosted and watched by piscina), routes control messages, and ends when
- * every subtask has ended: finished, failed (the first failure cancels every other subtask), or
- * cancelled. `run()` resolves only once every subtask's task has settled; the threads themselves
- * belong to the job master's pool, which a restart reuses (a new attempt over fresh channels).
- *
- * Pipelined (the default), every subtask is deployed at once, connected by rings. A batch job run
- * by stages (blocking exchanges) is deployed vertex by vertex: a vertex's subtasks start once every
- * subtask of the vertices feeding it has finished, reading the files those wrote (blocking
- * partitions), in threads of the pool that earlier stages used, as Flink's batch scheduler reuses
- * slots. Vertices that finished in an earlier attempt are not run again (batch-stages.ts), and a
- * vertex's collected records reach the job master only once the vertex has finished, so that a
- * vertex run again delivers them once.
+ * One execution attempt of a job, on the main thread: deploys the job graph's subtasks as its
+ * scheduling strategy says (scheduling/), each into a worker thread of the job's pool, routes
+ * control messages, and ends when every deployed subtask has ended: finished, failed (the first
+ * failure cancels every other subtask), or cancelled. `run()` resolves only once every subtask's
+ * task has settled; the threads belong to the job master's pool, which a restart reuses (a new
+ * attempt over fresh channels).
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
@@ -20,9 +13,8 @@ import { WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
 import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
-import type { BatchStages } from './batch-stages.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
-import { planDeployment, type SubtaskPlan } from './deployment.ts';
+import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import type { SubtaskStates } from './job-master.ts';
 import type {
@@ -32,6 +24,7 @@ import type {
   SubtaskRestore,
   TaskDeployment,
 } from './protocol.ts';
+import type { AttemptSchedule, SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -77,13 +70,10 @@ export interface AttemptInit {
   readonly restore: ReadonlyMap<string, SubtaskRestore>;
   readonly listener: AttemptListener;
   readonly metricsIntervalMs: number;
-  /** The job's worker threads (one per subtask, or per subtask of the widest stage); owned by the job master. */
+  /** The job's worker threads (as many as the strategy asked for); owned by the job master. */
   readonly pool: Piscina;
-  /**
-   * A batch job run by stages (blocking exchanges), with what earlier attempts finished; absent:
-   * pipelined.
-   */
-  readonly stages?: BatchStages | undefined;
+  /** The job's scheduling strategy (which knows what earlier attempts finished). */
+  readonly scheduling: SchedulingStrategy;
 }
 
 interface RunningSubtask {
@@ -104,58 +94,31 @@ export class ExecutionAttempt {
   #cancelling = false;
   #running = 0;
   #finishing = 0;
-  /** Batch job by stages: collected batches held per vertex until the vertex has finished. */
-  readonly #held = new Map<JobVertex, CollectedBatch[]>();
+  #schedule: AttemptSchedule | undefined;
 
   constructor(init: AttemptInit) {
     this.#init = init;
   }
 
-  /** Deploys every subtask; resolves when all have ended and every thread is gone. */
+  /** Deploys the subtasks; resolves when all have ended and every thread is gone. */
   async run(): Promise<AttemptOutcome> {
-    const { graph, ringCapacity, stages, pool } = this.#init;
-    if (stages) {
-      stages.beginAttempt();
-      await this.#runByStages(stages, planDeployment(graph, ringCapacity, stages));
-    } else {
-      const plans = planDeployment(graph, ringCapacity);
-      await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
-    }
+    const pool = this.#init.pool;
+    const attempt = this;
+    this.#schedule = this.#init.scheduling.schedule({
+      deploy: (plan) => this.#deploy(pool, plan),
+      allFinished: (vertex) =>
+        this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished'),
+      countsOf: (vertex) => this.#countsOf(vertex),
+      get stopping() {
+        return attempt.#cancelling;
+      },
+      fail: (error) => this.#fail(error),
+      deliver: (batch) => this.#init.listener.onCollected(batch),
+    });
+    await this.#schedule.run();
     if (this.#failure) return { status: 'failed', error: this.#failure };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };
-  }
-
-  /**
-   * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
-   * order), skipping those an earlier attempt finished; after a failure or a cancel, no further
-   * stage starts. A vertex whose subtasks all finished counts as finished even if another branch
-   * failed meanwhile: a restart need not run it again.
-   */
-  async #runByStages(stages: BatchStages, plans: readonly SubtaskPlan[]): Promise<void> {
-    const finished = new Map<JobVertex, Promise<boolean>>();
-    for (const vertex of this.#init.graph.vertices) {
-      const inputs = vertex.inputs.map((edge) => finished.get(edge.source)!);
-      const stage = async (): Promise<boolean> => {
-        if (stages.isFinished(vertex)) return true;
-        if (!(await Promise.all(inputs)).every(Boolean) || this.#cancelling) return false;
-        try {
-          const own = plans.filter((plan) => plan.vertex === vertex);
-          await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
-          const held = this.#held.get(vertex) ?? [];
-          this.#held.delete(vertex);
-          if (!this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished')) return false;
-          for (const batch of held) this.#init.listener.onCollected(batch);
-          stages.markFinished(vertex, this.#countsOf(vertex));
-          return !this.#cancelling;
-        } catch (error) {
-          this.#fail(error instanceof Error ? error : new Error(String(error)));
-          return false;
-        }
-      };
-      finished.set(vertex, stage());
-    }
-    await Promise.all(finished.values());
   }
 
   /** Asks every subtask to stop; threads that do not within the grace period are terminated. */
@@ -188,24 +151,27 @@ export class ExecutionAttempt {
 
   /** How many of this attempt's subtasks run, and how many have come to the end of their input. */
   subtaskStates(): SubtaskStates {
-    const stages = this.#init.stages;
+    const scheduling = this.#init.scheduling;
     let running = 0;
     let finished = 0;
     for (const { plan, state } of this.#subtasks) {
       if (state === 'running') running++;
       // Finished vertices are counted whole below, whichever attempt finished them.
-      else if ((state === 'finishing' || state === 'finished') && !stages?.isFinished(plan.vertex))
+      else if (
+        (state === 'finishing' || state === 'finished') &&
+        scheduling.finishedCounts(plan.vertex) === undefined
+      )
         finished++;
     }
     for (const vertex of this.#init.graph.vertices)
-      if (stages?.isFinished(vertex)) finished += vertex.parallelism;
+      if (scheduling.finishedCounts(vertex) !== undefined) finished += vertex.parallelism;
     return { total: subtaskCount(this.#init.graph), running, finished };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
   counts(): number[][] {
     return this.#init.graph.vertices.map((vertex) => [
-      ...(this.#init.stages?.countsOf(vertex) ?? this.#countsOf(vertex)),
+      ...(this.#init.scheduling.finishedCounts(vertex) ?? this.#countsOf(vertex)),
     ]);
   }
 
@@ -285,16 +251,9 @@ export class ExecutionAttempt {
       case 'metrics':
         subtask.counters = message.counters;
         break;
-      case 'to-job-master': {
-        const batch = message.payload as CollectedBatch;
-        if (!this.#init.stages) listener.onCollected(batch);
-        else {
-          const held = this.#held.get(subtask.plan.vertex);
-          if (held) held.push(batch);
-          else this.#held.set(subtask.plan.vertex, [batch]);
-        }
+      case 'to-job-master':
+        this.#schedule?.onCollected(subtask.plan.vertex, message.payload as CollectedBatch);
         break;
-      }
       case 'ack':
       case 'decline':
         if (!this.#cancelling) listener.onCheckpointReport(message);
@@ -314,12 +273,7 @@ export class ExecutionAttempt {
         subtask.counters = message.counters;
         subtask.state = 'failed';
         const error = deserializeError(message.error);
-        // A finished producer's partition is missing or damaged: run that producer again.
-        if (
-          error instanceof WeirError &&
-          (error.code === 'ERR_PARTITION_IO' || error.code === 'ERR_CHANNEL_CORRUPT')
-        )
-          this.#init.stages?.rerunInputsOf(subtask.plan.vertex);
+        this.#schedule?.onFailed(subtask.plan.vertex, error);
         this.#fail(error);
         subtask.reported();
         break;

@@ -21,11 +21,12 @@ import type { JobStatus } from '../job/job-status.ts';
 import { decideRestart } from '../restart/decide-restart.ts';
 import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
-import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
+import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
+import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */
@@ -100,12 +101,6 @@ export interface JobMasterInit {
   readonly stages?: StagedExecution | undefined;
 }
 
-/** How a batch job runs by stages. */
-export interface StagedExecution {
-  /** Where its blocking partitions go (a directory of the job's own is made in it). */
-  readonly partitionDirectory: string;
-}
-
 /** How the job ended, as a value. */
 export type JobOutcome =
   | { readonly status: 'finished'; readonly progress: JobProgress }
@@ -122,13 +117,15 @@ export class JobMaster {
   readonly #started = performance.now();
   #attempt: ExecutionAttempt | undefined;
   #pool: Piscina | undefined;
-  #stages: BatchStages | undefined;
+  /** Chosen once, from `init.stages`. */
+  readonly #scheduling: SchedulingStrategy;
   #attemptNumber = 0;
   #cancelRequested = false;
   #wakeBackoff: (() => void) | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
+    this.#scheduling = createSchedulingStrategy(init.graph, init.ringCapacity, init.stages);
     this.#lifecycle = new JobLifecycle();
     this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));
     this.#checkpointing = new JobCheckpointing({
@@ -153,16 +150,20 @@ export class JobMaster {
   /** Runs attempts until the job finishes, fails for good, or is cancelled. */
   async run(): Promise<JobOutcome> {
     let restoreFrom = this.#init.initialState;
-    const { graph, stages } = this.#init;
-    const subtasks = subtaskCount(graph);
-    const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
+    const scheduling = this.#scheduling;
+    const subtasks = subtaskCount(this.#init.graph);
     let pool: Piscina;
     try {
-      // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
-      this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
-      pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
+      // Before the pool, so that what the strategy cannot prepare fails the job before any thread starts.
+      scheduling.open();
+      pool = await createWorkerPool(
+        scheduling.threads,
+        subtasks,
+        this.#init.resourceLimits,
+        this.#init.job.module,
+      );
     } catch (thrown) {
-      this.#stages?.dispose();
+      scheduling.dispose();
       await this.#checkpointing.shutdown();
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       this.#lifecycle.transition('failed', error);
@@ -211,7 +212,7 @@ export class JobMaster {
       clearInterval(timer);
       // No thread outlives the job.
       await pool.destroy();
-      this.#stages?.dispose();
+      scheduling.dispose();
       await this.#checkpointing.shutdown();
     }
   }
@@ -231,7 +232,7 @@ export class JobMaster {
    * has none (`unsupported-by-stages`).
    */
   triggerCheckpoint(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
-    if (this.#init.stages) return Promise.resolve(failedOutcome('unsupported-by-stages'));
+    if (!this.#scheduling.checkpoints) return Promise.resolve(failedOutcome('unsupported-by-stages'));
     return this.#checkpointing.trigger(request);
   }
 
@@ -271,8 +272,8 @@ export class JobMaster {
       graph: this.#init.graph,
       job: this.#init.job,
       ringCapacity: this.#init.ringCapacity,
-      checkpointing: this.#init.stages ? undefined : checkpointing.deployment,
-      stages: this.#stages,
+      checkpointing: this.#scheduling.checkpoints ? checkpointing.deployment : undefined,
+      scheduling: this.#scheduling,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
         : new Map(),
