@@ -9,7 +9,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
-import { WeirError } from '../errors.ts';
+import { toError, WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
 import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
@@ -25,6 +25,7 @@ import type {
   TaskDeployment,
 } from './protocol.ts';
 import type { AttemptSchedule, SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
+import { SubtaskExecution } from './subtask-execution-state.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -49,6 +50,10 @@ export interface AttemptListener {
   /** Every subtask is finishing: take the final checkpoint, then call `finish()`. */
   onAllFinishing(): void;
   onSubtaskFinished(): void;
+  /**
+   * The attempt failed: called once, with its first failure, as it happens (the other subtasks are
+   * being cancelled). The only way a failure reaches the job master; the outcome just says `failed`.
+   */
   onFailure(error: Error): void;
   onCheckpointReport(report: CheckpointReport): void;
   onCollected(batch: CollectedBatch): void;
@@ -57,7 +62,7 @@ export interface AttemptListener {
 /** How the attempt ended, as a value. */
 export type AttemptOutcome =
   | { readonly status: 'finished' }
-  | { readonly status: 'failed'; readonly error: Error }
+  | { readonly status: 'failed' }
   | { readonly status: 'cancelled' };
 
 export interface AttemptInit {
@@ -81,7 +86,7 @@ interface RunningSubtask {
   readonly port: MessagePort;
   readonly abort: AbortController;
   counters: SubtaskCounters;
-  state: 'deploying' | 'running' | 'finishing' | 'finished' | 'failed' | 'cancelled';
+  readonly execution: SubtaskExecution;
   /** Resolves when the subtask's last report (finished, failed, cancelled) has arrived. */
   reported: () => void;
 }
@@ -104,19 +109,24 @@ export class ExecutionAttempt {
   async run(): Promise<AttemptOutcome> {
     const pool = this.#init.pool;
     const attempt = this;
-    this.#schedule = this.#init.scheduling.schedule({
-      deploy: (plan) => this.#deploy(pool, plan),
-      allFinished: (vertex) =>
-        this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished'),
-      countsOf: (vertex) => this.#countsOf(vertex),
-      get stopping() {
-        return attempt.#cancelling;
-      },
-      fail: (error) => this.#fail(error),
-      deliver: (batch) => this.#init.listener.onCollected(batch),
-    });
-    await this.#schedule.run();
-    if (this.#failure) return { status: 'failed', error: this.#failure };
+    try {
+      this.#schedule = this.#init.scheduling.schedule({
+        deploy: (plan) => this.#deploy(pool, plan),
+        allFinished: (vertex) =>
+          this.#subtasks.every((s) => s.plan.vertex !== vertex || s.execution.state === 'finished'),
+        countsOf: (vertex) => this.#countsOf(vertex),
+        get stopping() {
+          return attempt.#cancelling;
+        },
+        fail: (error) => this.#fail(error),
+        deliver: (batch) => this.#init.listener.onCollected(batch),
+      });
+      await this.#schedule.run();
+    } catch (error) {
+      // Planning or deploying failed on this thread: a failure like any other.
+      this.#fail(toError(error));
+    }
+    if (this.#failure) return { status: 'failed' };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };
   }
@@ -135,7 +145,7 @@ export class ExecutionAttempt {
   /** Sends a checkpoint control message to every running or finishing subtask that `target` selects. */
   send(message: CheckpointControl, target?: SubtaskTarget): void {
     for (const subtask of this.#subtasks) {
-      const { state } = subtask;
+      const { state } = subtask.execution;
       if ((state === 'running' || state === 'finishing') && (!target || target(subtask.plan.vertex, state))) {
         subtask.port.postMessage(message);
       }
@@ -145,7 +155,7 @@ export class ExecutionAttempt {
   /** Tells every finishing subtask to end (after the final checkpoint). */
   finish(): void {
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
+      if (subtask.execution.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
     }
   }
 
@@ -154,7 +164,8 @@ export class ExecutionAttempt {
     const scheduling = this.#init.scheduling;
     let running = 0;
     let finished = 0;
-    for (const { plan, state } of this.#subtasks) {
+    for (const { plan, execution } of this.#subtasks) {
+      const { state } = execution;
       if (state === 'running') running++;
       // Finished vertices are counted whole below, whichever attempt finished them.
       else if (
@@ -193,7 +204,7 @@ export class ExecutionAttempt {
       port: port1,
       abort: new AbortController(),
       counters: { recordsIn: [], recordsOut: 0 },
-      state: 'deploying',
+      execution: new SubtaskExecution(),
       reported: () => {},
     };
     // Reports travel on the control port, the task's completion on piscina's: wait for both, so
@@ -221,8 +232,7 @@ export class ExecutionAttempt {
       await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
       await reported;
     } catch (error) {
-      if (subtask.state === 'deploying' || subtask.state === 'running' || subtask.state === 'finishing') {
-        subtask.state = 'failed';
+      if (subtask.execution.moveTo('failed')) {
         if (!this.#cancelling)
           this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
       }
@@ -235,16 +245,14 @@ export class ExecutionAttempt {
     const listener = this.#init.listener;
     switch (message.type) {
       case 'running':
-        if (subtask.state !== 'deploying') break;
-        subtask.state = 'running';
+        if (!subtask.execution.moveTo('running')) break;
         if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
         else if (++this.#running === subtaskCount(this.#init.graph)) {
           listener.onAllRunning();
         }
         break;
       case 'finishing':
-        if (subtask.state !== 'running') break;
-        subtask.state = 'finishing';
+        if (!subtask.execution.moveTo('finishing')) break;
         listener.onSubtaskFinishing((m) => subtask.port.postMessage(m));
         if (++this.#finishing === this.#subtasks.length && !this.#cancelling) listener.onAllFinishing();
         break;
@@ -260,21 +268,21 @@ export class ExecutionAttempt {
         break;
       case 'finished':
         subtask.counters = message.counters;
-        subtask.state = 'finished';
-        listener.onSubtaskFinished();
+        if (subtask.execution.moveTo('finished')) listener.onSubtaskFinished();
         subtask.reported();
         break;
       case 'cancelled':
         subtask.counters = message.counters;
-        subtask.state = 'cancelled';
+        subtask.execution.moveTo('cancelled');
         subtask.reported();
         break;
       case 'failed': {
         subtask.counters = message.counters;
-        subtask.state = 'failed';
-        const error = deserializeError(message.error);
-        this.#schedule?.onFailed(subtask.plan.vertex, error);
-        this.#fail(error);
+        if (subtask.execution.moveTo('failed')) {
+          const error = deserializeError(message.error);
+          this.#schedule?.onFailed(subtask.plan.vertex, error);
+          this.#fail(error);
+        }
         subtask.reported();
         break;
       }
@@ -293,16 +301,11 @@ export class ExecutionAttempt {
     if (this.#cancelling) return;
     this.#cancelling = true;
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
-        subtask.port.postMessage({ type: 'cancel' });
-      }
+      if (subtask.execution.active) subtask.port.postMessage({ type: 'cancel' });
     }
     const timer = setTimeout(() => {
       for (const subtask of this.#subtasks) {
-        if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
-          subtask.state = 'cancelled';
-          subtask.abort.abort();
-        }
+        if (subtask.execution.moveTo('cancelled')) subtask.abort.abort();
       }
     }, CANCEL_GRACE_MS);
     timer.unref();

@@ -19,7 +19,6 @@ import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
 import { decideRestart } from '../restart/decide-restart.ts';
-import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
@@ -189,15 +188,12 @@ export class JobMaster {
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
-        if (this.#lifecycle.status === 'running') this.#lifecycle.transition('failing', outcome.error);
-        const decision = decideRestart(this.#init.restartStrategy, outcome.error, performance.now());
+        // The attempt reported its failure once, moving the job to failing with it as the cause.
+        const failure = this.#lifecycle.failureCause!;
+        const decision = decideRestart(this.#init.restartStrategy, failure, performance.now());
         if (!decision.restart) {
-          // Without a restart strategy the job fails with its failure itself, as in Flink; an
-          // exhausted strategy reports itself, with the failure as the cause.
-          const error =
-            this.#init.restartStrategy instanceof NoRestartStrategy ? outcome.error : decision.error;
-          this.#lifecycle.transition('failed', error);
-          return { status: 'failed', error, progress: this.progress() };
+          this.#lifecycle.transition('failed', decision.error);
+          return { status: 'failed', error: decision.error, progress: this.progress() };
         }
         this.#lifecycle.transition('restarting');
         await this.#backoff(decision.backoffMs);
@@ -286,7 +282,7 @@ export class JobMaster {
         onSubtaskFinished: () => checkpointing.onSubtaskFinished(),
         onFailure: (error) => {
           checkpointing.onJobFailing(error);
-          if (lifecycle.status === 'running') lifecycle.transition('failing', error);
+          lifecycle.transition('failing', error);
         },
         onCheckpointReport: (report) => checkpointing.onReport(report),
         onCollected: (batch) => this.#init.collect(batch),
@@ -296,8 +292,6 @@ export class JobMaster {
     if (this.#cancelRequested) attempt.cancel();
     try {
       return await attempt.run();
-    } catch (error) {
-      return { status: 'failed' as const, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {
       checkpointing.onAttemptEnded();
     }
