@@ -13,6 +13,7 @@ import { toError, WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
 import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
 import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
+import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
@@ -75,6 +76,8 @@ export interface AttemptInit {
   readonly restore: ReadonlyMap<string, SubtaskRestore>;
   readonly listener: AttemptListener;
   readonly metricsIntervalMs: number;
+  /** Timers (the cancel grace period). */
+  readonly timers: Scheduler;
   /** The job's worker threads (as many as the strategy asked for); owned by the job master. */
   readonly pool: Piscina;
   /** The job's scheduling strategy (which knows what earlier attempts finished). */
@@ -303,11 +306,11 @@ export class ExecutionAttempt {
     for (const subtask of this.#subtasks) {
       if (subtask.execution.active) subtask.port.postMessage({ type: 'cancel' });
     }
-    const timer = setTimeout(() => {
+    // Unref'd (timerScheduler): the grace period never keeps the process alive by itself.
+    this.#init.timers.schedule(CANCEL_GRACE_MS, () => {
       for (const subtask of this.#subtasks) {
         if (subtask.execution.moveTo('cancelled')) subtask.abort.abort();
       }
-    }, CANCEL_GRACE_MS);
-    timer.unref();
+    });
   }
 }

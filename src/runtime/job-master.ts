@@ -18,12 +18,14 @@ import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
 import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
-import { decideRestart } from '../restart/decide-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
+import { every, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
 import type { JobModuleRef } from './protocol.ts';
+import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -93,6 +95,10 @@ export interface JobMasterInit {
   readonly collect: (batch: CollectedBatch) => void;
   readonly events: JobEvents;
   readonly metricsIntervalMs?: number;
+  /** Time for progress and restart decisions; default the process's monotonic clock. */
+  readonly clock?: Clock;
+  /** Timers for progress reports, restart back-off and cancel grace; default `setTimeout`, unref'd. */
+  readonly timers?: Scheduler;
   /**
    * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
    * exchange), a thread per subtask of the widest vertex, reused by later stages.
@@ -113,17 +119,23 @@ export class JobMaster {
   readonly #init: JobMasterInit;
   readonly #lifecycle: JobLifecycle;
   readonly #checkpointing: JobCheckpointing;
-  readonly #started = performance.now();
+  readonly #clock: Clock;
+  readonly #timers: Scheduler;
+  readonly #started: number;
+  readonly #restarts: RestartBackoff;
   #attempt: ExecutionAttempt | undefined;
   #pool: Piscina | undefined;
   /** Chosen once, from `init.stages`. */
   readonly #scheduling: SchedulingStrategy;
   #attemptNumber = 0;
   #cancelRequested = false;
-  #wakeBackoff: (() => void) | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
+    this.#clock = init.clock ?? systemClock;
+    this.#timers = init.timers ?? timerScheduler;
+    this.#started = this.#clock.now();
+    this.#restarts = new RestartBackoff(init.restartStrategy, this.#clock, this.#timers);
     this.#scheduling = createSchedulingStrategy(init.graph, init.ringCapacity, init.stages);
     this.#lifecycle = new JobLifecycle();
     this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));
@@ -168,11 +180,9 @@ export class JobMaster {
       this.#lifecycle.transition('failed', error);
       return { status: 'failed', error, progress: this.progress() };
     }
-    const timer = setInterval(
-      () => this.#init.events.onProgress(this.progress()),
-      this.#init.metricsIntervalMs ?? 250,
+    const stopProgress = every(this.#timers, this.#init.metricsIntervalMs ?? 250, () =>
+      this.#init.events.onProgress(this.progress()),
     );
-    timer.unref();
     this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
@@ -190,13 +200,13 @@ export class JobMaster {
         }
         // The attempt reported its failure once, moving the job to failing with it as the cause.
         const failure = this.#lifecycle.failureCause!;
-        const decision = decideRestart(this.#init.restartStrategy, failure, performance.now());
+        const decision = this.#restarts.decide(failure);
         if (!decision.restart) {
           this.#lifecycle.transition('failed', decision.error);
           return { status: 'failed', error: decision.error, progress: this.progress() };
         }
         this.#lifecycle.transition('restarting');
-        await this.#backoff(decision.backoffMs);
+        await this.#restarts.wait(decision.backoffMs);
         if (this.#cancelRequested) {
           this.#lifecycle.transition('cancelled');
           return { status: 'cancelled', progress: this.progress() };
@@ -205,7 +215,7 @@ export class JobMaster {
         this.#lifecycle.transition('running');
       }
     } finally {
-      clearInterval(timer);
+      stopProgress();
       // No thread outlives the job.
       await pool.destroy();
       scheduling.dispose();
@@ -220,7 +230,7 @@ export class JobMaster {
     const status = this.#lifecycle.status;
     if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
     this.#attempt?.cancel();
-    this.#wakeBackoff?.();
+    this.#restarts.interrupt();
   }
 
   /**
@@ -252,7 +262,7 @@ export class JobMaster {
       });
     }
     return {
-      elapsedMs: performance.now() - this.#started,
+      elapsedMs: this.#clock.now() - this.#started,
       attempt: this.#attemptNumber,
       status: this.#lifecycle.status,
       operators,
@@ -275,6 +285,7 @@ export class JobMaster {
         : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
+      timers: this.#timers,
       listener: {
         onAllRunning: () => checkpointing.onAllRunning(),
         onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
@@ -321,18 +332,5 @@ export class JobMaster {
     const status = this.#lifecycle.status;
     if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
     if (this.#lifecycle.canTransitionTo('cancelled')) this.#lifecycle.transition('cancelled');
-  }
-
-  #backoff(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.#wakeBackoff = undefined;
-        resolve();
-      }
-      this.#wakeBackoff = done;
-    });
   }
 }

@@ -47,6 +47,22 @@ export const timerScheduler: Scheduler = {
   },
 };
 
+/** Runs `fn` every `intervalMs` on `scheduler` until the returned function is called. */
+export function every(scheduler: Scheduler, intervalMs: number, fn: () => void): Cancel {
+  let cancel: Cancel;
+  let stopped = false;
+  const tick = (): void => {
+    if (stopped) return;
+    cancel = scheduler.schedule(intervalMs, tick);
+    fn();
+  };
+  cancel = scheduler.schedule(intervalMs, tick);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
+
 interface ManualTask {
   readonly due: number;
   readonly seq: number;

@@ -2,7 +2,7 @@
 // unref'd so they never keep the process alive.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/util/clock.ts';
-import { ManualScheduler, timerScheduler } from '../../../src/util/scheduler.ts';
+import { every, ManualScheduler, timerScheduler } from '../../../src/util/scheduler.ts';
 
 describe('ManualScheduler', () => {
   it('runs due callbacks in order of due time, then of scheduling, at their due time', () => {
@@ -45,6 +45,34 @@ describe('ManualScheduler', () => {
     expect(scheduler.runDue()).toBe(1);
     scheduler.advance(10);
     expect(ran).toEqual(['now']);
+  });
+});
+
+describe('every', () => {
+  it('runs a callback every interval until stopped, even when stopped from inside it', () => {
+    const clock = new ManualClock();
+    const timers = new ManualScheduler(clock);
+    const at: number[] = [];
+    const stop = every(timers, 250, () => {
+      at.push(clock.now());
+      if (at.length === 3) stop();
+    });
+    timers.advance(249);
+    expect(at).toEqual([]);
+    timers.advance(10_000);
+    expect(at).toEqual([250, 500, 750]);
+    expect(timers.pending).toBe(0);
+  });
+
+  it('stops between ticks', () => {
+    const timers = new ManualScheduler(new ManualClock());
+    let ticks = 0;
+    const stop = every(timers, 100, () => ticks++);
+    timers.advance(250);
+    stop();
+    timers.advance(1000);
+    expect(ticks).toBe(2);
+    expect(timers.pending).toBe(0);
   });
 });
 
