@@ -5,6 +5,7 @@
  */
 
 import type { RuntimeMode } from '../api/options.ts';
+import type { CollectedBatch } from '../runtime/protocol.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import type { Collector, RuntimeContext } from './functions.ts';
 
@@ -21,8 +22,8 @@ export interface OperatorContext extends RuntimeContext {
   readonly runtimeMode: RuntimeMode;
   /** The keyed state backend of a keyed operator (undefined for others). */
   readonly keyedState: KeyedStateBackend | undefined;
-  /** Sends plain data to the job master (collect sinks use it); delivered in order. */
-  readonly sendToJobMaster: (payload: unknown) => void;
+  /** Sends collected records to the job master (collect sinks use it); delivered in order. */
+  readonly sendToJobMaster: (batch: CollectedBatch) => void;
   /**
    * For a source: the cursor of the split queue its subtasks share in this attempt (one Int32, the
    * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.

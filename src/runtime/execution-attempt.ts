@@ -8,17 +8,18 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
 import { toError, WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
-import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
 import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import type { SubtaskStates } from './job-master.ts';
 import type {
+  CheckpointControl,
+  CheckpointingDeployment,
+  CheckpointReport,
+  CollectedBatch,
   ControlFromTask,
   JobModuleRef,
   SubtaskCounters,
@@ -262,8 +263,8 @@ export class ExecutionAttempt {
       case 'metrics':
         subtask.counters = message.counters;
         break;
-      case 'to-job-master':
-        this.#schedule?.onCollected(subtask.plan.vertex, message.payload as CollectedBatch);
+      case 'collected':
+        this.#schedule?.onCollected(subtask.plan.vertex, message.batch);
         break;
       case 'ack':
       case 'decline':

@@ -9,9 +9,9 @@
  * and after {@link SchedulingStrategy.dispose}. Thread: the main thread.
  */
 
-import type { CollectedBatch } from '../../connectors/builtin/builtin-sinks.ts';
 import type { JobVertex } from '../../graph/job-graph.ts';
 import type { SubtaskPlan } from '../deployment.ts';
+import type { CollectedBatch } from '../protocol.ts';
 
 /** What one execution attempt lets its schedule do. */
 export interface AttemptContext {

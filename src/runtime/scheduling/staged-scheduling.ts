@@ -8,10 +8,11 @@
  * Invariant: a vertex's collected records reach the job master only once the whole vertex has
  * finished, so that a vertex run again after a failure delivers them once.
  */
-import type { CollectedBatch } from '../../connectors/builtin/builtin-sinks.ts';
+
 import { toError, WeirError } from '../../errors.ts';
 import type { JobGraph, JobVertex } from '../../graph/job-graph.ts';
 import { partitionChannels, planDeployment, type SubtaskPlan } from '../deployment.ts';
+import type { CollectedBatch } from '../protocol.ts';
 import { BatchStages } from './batch-stages.ts';
 import type { AttemptContext, AttemptSchedule, SchedulingStrategy } from './scheduling-strategy.ts';
 

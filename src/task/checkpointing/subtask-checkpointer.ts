@@ -7,16 +7,11 @@
  */
 import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
-import type {
-  CheckpointAck,
-  CheckpointDecline,
-  DeclineReason,
-  OperatorSnapshot,
-  TaskId,
-} from '../../checkpoint/messages.ts';
+import type { DeclineReason, OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
 import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
 import { WeirError } from '../../errors.ts';
+import type { CheckpointReport } from '../../runtime/protocol.ts';
 import type { EncodedKeyedState, KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
@@ -29,11 +24,6 @@ export interface AlignmentMetrics {
   /** Unaligned: in-flight input records are still being captured; the ack waits for them. */
   readonly unaligned?: boolean;
 }
-
-/** Messages the checkpointer sends to the coordinator. */
-export type CheckpointReport =
-  | { readonly type: 'ack'; readonly ack: CheckpointAck }
-  | { readonly type: 'decline'; readonly decline: CheckpointDecline };
 
 interface Captured {
   readonly uid: string;

@@ -3,7 +3,10 @@
 // refuses a failure too soon after the last ones, and a cancel ends the wait at once.
 import { describe, expect, it } from 'vitest';
 import { RestartsExhaustedError } from '../../../src/restart/errors.ts';
-import { ExponentialDelayRestartStrategy } from '../../../src/restart/exponential-delay.ts';
+import {
+  type ExponentialDelayParams,
+  ExponentialDelayRestartStrategy,
+} from '../../../src/restart/exponential-delay.ts';
 import { FailureRateRestartStrategy } from '../../../src/restart/failure-rate.ts';
 import { FixedDelayRestartStrategy } from '../../../src/restart/fixed-delay.ts';
 import type { RestartStrategy } from '../../../src/restart/strategy.ts';
@@ -45,6 +48,19 @@ function setUp(strategy: RestartStrategy) {
   return { clock, timers, backoff, failAfter };
 }
 
+/** Exponential delay from 100 ms, doubling, without jitter. */
+function exponential(params: Partial<ExponentialDelayParams>): ExponentialDelayRestartStrategy {
+  return new ExponentialDelayRestartStrategy({
+    initialBackoffMs: 100,
+    maxBackoffMs: 10_000,
+    backoffMultiplier: 2,
+    resetBackoffThresholdMs: 1e9,
+    jitterFactor: 0,
+    attempts: Number.POSITIVE_INFINITY,
+    ...params,
+  });
+}
+
 describe('RestartBackoff', () => {
   it('fixed-delay: waits delayMs before each restart, then fails the job as exhausted', async () => {
     const { failAfter } = setUp(new FixedDelayRestartStrategy({ attempts: 2, delayMs: 1000 }));
@@ -56,65 +72,39 @@ describe('RestartBackoff', () => {
   });
 
   it('exponential-delay: doubles the back-off per restart up to the maximum', async () => {
-    const strategy = new ExponentialDelayRestartStrategy(
-      {
-        initialBackoffMs: 100,
-        maxBackoffMs: 500,
-        backoffMultiplier: 2,
-        resetBackoffThresholdMs: 1e9,
-        jitterFactor: 0,
-        attempts: Number.POSITIVE_INFINITY,
-      },
-      () => 0.5,
-    );
-    const { failAfter } = setUp(strategy);
+    const { failAfter } = setUp(exponential({ maxBackoffMs: 500 }));
     const delays: Array<number | Error> = [];
     for (let i = 0; i < 5; i++) delays.push(await failAfter(10));
     expect(delays).toEqual([100, 200, 400, 500, 500]);
   });
 
   it('exponential-delay: starts over after running past the reset threshold', async () => {
-    const strategy = new ExponentialDelayRestartStrategy(
-      {
-        initialBackoffMs: 100,
-        maxBackoffMs: 10_000,
-        backoffMultiplier: 2,
-        resetBackoffThresholdMs: 60_000,
-        jitterFactor: 0,
-        attempts: Number.POSITIVE_INFINITY,
-      },
-      () => 0.5,
-    );
-    const { failAfter } = setUp(strategy);
+    const { failAfter } = setUp(exponential({ resetBackoffThresholdMs: 60_000 }));
     expect(await failAfter(10)).toBe(100);
     expect(await failAfter(10)).toBe(200);
     expect(await failAfter(60_001)).toBe(100);
   });
 
-  it('failure-rate: waits delayMs, and refuses a failure that exceeds the rate in the interval', async () => {
-    const strategy = new FailureRateRestartStrategy({
-      maxFailuresPerInterval: 2,
-      failureRateIntervalMs: 10_000,
-      delayMs: 500,
-    });
-    const { failAfter } = setUp(strategy);
-    expect(await failAfter(0)).toBe(500);
-    expect(await failAfter(1000)).toBe(500);
-    // The third failure within 10 s of the first.
-    expect(await failAfter(1000)).toBeInstanceOf(RestartsExhaustedError);
-  });
-
-  it('failure-rate: restarts again once older failures leave the interval', async () => {
-    const strategy = new FailureRateRestartStrategy({
-      maxFailuresPerInterval: 2,
-      failureRateIntervalMs: 10_000,
-      delayMs: 500,
-    });
-    const { failAfter } = setUp(strategy);
-    expect(await failAfter(0)).toBe(500);
-    expect(await failAfter(1000)).toBe(500);
-    expect(await failAfter(20_000)).toBe(500);
-  });
+  it.each([
+    [1000, 'refuses', RestartsExhaustedError],
+    [20_000, 'restarts again', 500],
+  ] as const)(
+    'failure-rate: a third failure %i ms after the second %s (2 per 10 s allowed)',
+    async (runMs, _, expected) => {
+      const { failAfter } = setUp(
+        new FailureRateRestartStrategy({
+          maxFailuresPerInterval: 2,
+          failureRateIntervalMs: 10_000,
+          delayMs: 500,
+        }),
+      );
+      expect(await failAfter(0)).toBe(500);
+      expect(await failAfter(1000)).toBe(500);
+      const third = await failAfter(runMs);
+      if (typeof expected === 'number') expect(third).toBe(expected);
+      else expect(third).toBeInstanceOf(expected);
+    },
+  );
 
   it('a cancel ends the wait at once and cancels its timer', async () => {
     const { timers, backoff } = setUp(new FixedDelayRestartStrategy({ attempts: 1, delayMs: 60_000 }));
