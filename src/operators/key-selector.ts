@@ -3,19 +3,9 @@
  * checks the key it returns: a missing field or an unusable key is an error naming the operator,
  * the field and the record, never a silently misrouted record.
  */
-import { InvalidOptionError, renderRecord, WeirError } from '../errors.ts';
+import { InvalidOptionError } from '../errors.ts';
 import type { Key, KeySelector } from './functions.ts';
-
-/** A record whose key cannot be extracted. */
-export class KeyExtractionError extends WeirError {
-  /** What is wrong, without the record (`keyBy field "k" is missing`). */
-  readonly reason: string;
-
-  constructor(reason: string, record: unknown) {
-    super('ERR_USER_FUNCTION', 'user', `${reason} from record ${renderRecord(record)}`);
-    this.reason = reason;
-  }
-}
+import { KeyExtractionError } from './user-function-error.ts';
 
 /** A resolved key selector. */
 export interface ResolvedKeySelector {

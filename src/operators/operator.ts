@@ -4,8 +4,7 @@
  * synchronously for every record: chained operators call each other directly.
  */
 
-import type { RuntimeMode } from '../api/options.ts';
-import type { CollectedBatch } from '../runtime/protocol.ts';
+import type { RuntimeMode } from '../config/options.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import type { Collector, RuntimeContext } from './functions.ts';
 
@@ -29,6 +28,15 @@ export interface OperatorContext extends RuntimeContext {
    * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.
    */
   readonly splitCursor: Int32Array | undefined;
+}
+
+/** Records a collect sink sends to the job master (plain data: it crosses threads). */
+export interface CollectedBatch {
+  /** The collect sink's operator uid. */
+  readonly collect: string;
+  readonly records: unknown[];
+  /** Transactional batches carry their transaction's id: the job master keeps each once. */
+  readonly transaction?: string;
 }
 
 /** A running operator of one subtask. */

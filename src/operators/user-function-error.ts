@@ -1,11 +1,22 @@
 /**
- * The error a job fails with when a user function throws: it names the operator (name and uid),
- * the subtask and the record, and keeps the original error as its cause.
+ * The errors a job fails with when a user function throws, or a record's key cannot be extracted:
+ * they name the operator (name and uid), the subtask and the record, and keep the original error as
+ * their cause.
  */
 
 import { renderRecord, toError, WeirError } from '../errors.ts';
 import type { RuntimeContext } from './functions.ts';
-import { KeyExtractionError } from './key-selector.ts';
+
+/** A record whose key cannot be extracted. */
+export class KeyExtractionError extends WeirError {
+  /** What is wrong, without the record (`keyBy field "k" is missing`). */
+  readonly reason: string;
+
+  constructor(reason: string, record: unknown) {
+    super('ERR_USER_FUNCTION', 'user', `${reason} from record ${renderRecord(record)}`);
+    this.reason = reason;
+  }
+}
 
 /** A user function threw while processing a record. */
 export class UserFunctionError extends WeirError {

@@ -14,7 +14,6 @@ import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
-import type { SubtaskStates } from './job-master.ts';
 import type {
   CheckpointControl,
   CheckpointingDeployment,
@@ -27,7 +26,7 @@ import type {
   TaskDeployment,
 } from './protocol.ts';
 import type { AttemptSchedule, SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
-import { SubtaskExecution } from './subtask-execution-state.ts';
+import { SubtaskExecution, type SubtaskStates } from './subtask-execution-state.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;

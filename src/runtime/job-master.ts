@@ -27,6 +27,10 @@ import type { CollectedBatch, JobModuleRef } from './protocol.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
+import type { SubtaskStates } from './subtask-execution-state.ts';
+
+export type { SubtaskStates };
+
 import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */
@@ -54,19 +58,6 @@ export interface JobProgress {
   readonly operators: readonly OperatorMetrics[];
   /** The current attempt's subtasks by state (all zero between attempts). */
   readonly subtasks: SubtaskStates;
-}
-
-/** How many of an attempt's subtasks are in each state. */
-export interface SubtaskStates {
-  /** Every subtask of the job graph. */
-  readonly total: number;
-  /** Deployed and processing their input. */
-  readonly running: number;
-  /**
-   * Their input ended. They stay until every subtask's input has ended, answering checkpoint
-   * triggers with their final state (Flink's checkpoints after tasks finished).
-   */
-  readonly finished: number;
 }
 
 /** Events of a job, for progress displays and tests. */

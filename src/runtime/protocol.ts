@@ -4,18 +4,20 @@
  * `postMessage`; live objects (rings, operators) are built from it inside the worker.
  *
  * Invariants: both threads import this module, for types only; it imports only types, and from
- * layers below both (channel, checkpoint, api options), so that no lower layer ever imports the
- * runtime. The coordinator's own vocabulary (`CheckpointAck`, `CheckpointDecline`) stays in
- * `checkpoint/messages.ts`; the envelopes that carry it across threads are here.
+ * layers below both (channel, checkpoint, config, operators), so that no lower layer ever imports
+ * the runtime. Payloads owned by a lower layer keep their home there (`CheckpointAck` and
+ * `CheckpointDecline` in `checkpoint/messages.ts`, an operator's `CollectedBatch` in
+ * `operators/operator.ts`); the envelopes that carry them across threads are here.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { StreamEnvironmentOptions } from '../api/options.ts';
+import type { ChannelDescriptor } from '../channel/channel-descriptor.ts';
 import type { Barrier } from '../channel/frame.ts';
-import type { ChannelDescriptor } from '../channel/frame-channel.ts';
 import type { CheckpointingMode } from '../checkpoint/config.ts';
 import type { CheckpointAck, CheckpointDecline } from '../checkpoint/messages.ts';
 import type { SharedKeyedState, StateHandle } from '../checkpoint/storage/state-handle.ts';
 import type { StateWriterDescriptor } from '../checkpoint/storage/state-writer.ts';
+import type { StreamEnvironmentOptions } from '../config/options.ts';
+import type { CollectedBatch } from '../operators/operator.ts';
 import type { SerializedError } from './error-transport.ts';
 
 /** How a worker finds the job: the module every thread evaluates, and what to call in it. */
@@ -103,14 +105,7 @@ export interface SubtaskCounters {
   readonly recordsOut: number;
 }
 
-/** Records a collect sink sends to the job master. */
-export interface CollectedBatch {
-  /** The collect sink's operator uid. */
-  readonly collect: string;
-  readonly records: unknown[];
-  /** Transactional batches carry their transaction's id: the job master keeps each once. */
-  readonly transaction?: string;
-}
+export type { CollectedBatch };
 
 /** Checkpoint control, main thread → subtask. */
 export type CheckpointControl =

@@ -37,6 +37,19 @@ export const EXECUTION_STATE_TRANSITIONS: { readonly [From in ExecutionState]: r
   cancelled: [],
 };
 
+/** How many of an attempt's subtasks are in each state. */
+export interface SubtaskStates {
+  /** Every subtask of the job graph. */
+  readonly total: number;
+  /** Deployed and processing their input. */
+  readonly running: number;
+  /**
+   * Their input ended. They stay until every subtask's input has ended, answering checkpoint
+   * triggers with their final state (Flink's checkpoints after tasks finished).
+   */
+  readonly finished: number;
+}
+
 /** One subtask's execution state; every change goes through {@link moveTo}. */
 export class SubtaskExecution {
   #state: ExecutionState = 'deploying';

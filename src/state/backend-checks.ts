@@ -7,13 +7,11 @@
  * Thread: any; pure functions.
  */
 import { describeValue, InvalidOptionError } from '../errors.ts';
+import { yieldToEventLoop } from '../util/event-loop.ts';
 import { StateAccessError } from './errors.ts';
 import { checkKeyGroupRange, DEFAULT_MAX_PARALLELISM, type KeyGroupRange } from './key-groups.ts';
 import type { IncrementalBase, SnapshotEncodeOptions } from './keyed-state-snapshot.ts';
 import type { StateKind } from './state-descriptor.ts';
-
-/** Waits for one turn of the event loop (`setImmediate`), so records and messages get through. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The max parallelism and frozen key-group range of a backend's options (defaults: 128, all).

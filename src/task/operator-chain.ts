@@ -6,7 +6,7 @@
  * backend's working directories) when the subtask ends.
  */
 
-import type { RuntimeMode } from '../api/options.ts';
+import type { RuntimeMode } from '../config/options.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
 import type { Collector } from '../operators/functions.ts';

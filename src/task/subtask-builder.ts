@@ -3,11 +3,12 @@
  * the job graph (checking that it is the one the job master deployed), creates the output channel
  * writers, the operator chain, the input gate, and restores state when the deployment carries any.
  */
+
+import { loadJobEnvironment } from '../api/job-loader.ts';
 import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
 import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
-import { loadJobEnvironment } from '../runtime/job-loader.ts';
 import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';

@@ -9,9 +9,11 @@
  * Backpressure is checked after every record fed into the chain, so what one subtask holds beyond
  * its rings is what a single record produced.
  */
+
 import type { InputGate } from '../channel/input-gate.ts';
 import { MAX_PARK_MS } from '../channel/park.ts';
 import { SOURCE_END } from '../operators/operator.ts';
+import { yieldToEventLoop } from '../util/event-loop.ts';
 import type { BarrierHandler } from './barrier/barrier-handler.ts';
 import type { OperatorChain } from './operator-chain.ts';
 import type { TaskOutput } from './task-output.ts';
@@ -20,10 +22,6 @@ import type { TaskOutput } from './task-output.ts';
 export const YIELD_EVERY_MS = 5;
 /** Source records pulled per poll. */
 const SOURCE_BATCH = 256;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,9 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { renderRecord } from '../../errors.ts';
 import type { RuntimeContext } from '../../operators/functions.ts';
-import type { Operator, OperatorFactory } from '../../operators/operator.ts';
+import type { CollectedBatch, Operator, OperatorFactory } from '../../operators/operator.ts';
 import { userFunctionError } from '../../operators/user-function-error.ts';
-import type { CollectedBatch } from '../../runtime/protocol.ts';
 import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
 
 /** Records a collect sink sends to the job master per message. */

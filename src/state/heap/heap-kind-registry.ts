@@ -2,7 +2,8 @@
  * The heap backend's registry of state kinds: kind name to {@link HeapKind}. The only place where
  * a descriptor's kind is correlated with its strategy.
  */
-import type { AnyStateDescriptor, StateKind } from '../state-descriptor.ts';
+import type { AnyStateDescriptor } from '../any-state-descriptor.ts';
+import type { StateKind } from '../state-descriptor.ts';
 import { heapAggregatingKind } from './heap-aggregating-state.ts';
 import { heapListKind } from './heap-list-state.ts';
 import { heapMapKind } from './heap-map-state.ts';

@@ -3,7 +3,7 @@
  * tables, and how its stored values map to and from the plain form of the key-group snapshot format
  * (see `key-group-codec.ts`). One implementation per kind, next to its handle class.
  */
-import type { AnyStateDescriptor } from '../state-descriptor.ts';
+import type { AnyStateDescriptor } from '../any-state-descriptor.ts';
 import type { KeyContext } from './key-context.ts';
 import type { StateTables } from './state-table.ts';
 

@@ -14,24 +14,16 @@
  *
  * Thread: the owning subtask's worker thread only.
  */
+
 import { InvalidOptionError } from '../../errors.ts';
-import {
-  checkKeyGroupOwned,
-  keyNotOwned,
-  kindConflict,
-  resolveKeyGroups,
-  yieldToEventLoop,
-} from '../backend-checks.ts';
+import { yieldToEventLoop } from '../../util/event-loop.ts';
+import { type AnyStateDescriptor, checkStateDescriptor } from '../any-state-descriptor.ts';
+import { checkKeyGroupOwned, keyNotOwned, kindConflict, resolveKeyGroups } from '../backend-checks.ts';
 import { encodeKey } from '../key-encoding.ts';
 import { DEFAULT_MAX_PARALLELISM, type KeyGroupRange } from '../key-groups.ts';
 import type { KeyedStateBackend, RestoreOptions } from '../keyed-state-backend.ts';
 import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
-import {
-  type AnyStateDescriptor,
-  checkStateDescriptor,
-  type StateDescriptor,
-  type StateKind,
-} from '../state-descriptor.ts';
+import type { StateDescriptor, StateKind } from '../state-descriptor.ts';
 import { embeddedHandle } from './lmdb-kinds.ts';
 import { type EmbeddedRestoreTarget, restoreRows } from './lmdb-restore.ts';
 import { EmbeddedSnapshot } from './lmdb-snapshot.ts';

@@ -2,13 +2,14 @@
  * The handles of the embedded backend, per state kind: the heap backend's handle classes over a
  * {@link RowAccess}, so that both backends give every kind exactly the same semantics.
  */
+
+import type { AnyStateDescriptor } from '../any-state-descriptor.ts';
 import { HeapAggregatingState } from '../heap/heap-aggregating-state.ts';
 import { HeapListState } from '../heap/heap-list-state.ts';
 import { HeapMapState } from '../heap/heap-map-state.ts';
 import { HeapReducingState } from '../heap/heap-reducing-state.ts';
 import { HeapValueState } from '../heap/heap-value-state.ts';
 import type { CellStore } from '../heap/keyed-access.ts';
-import type { AnyStateDescriptor } from '../state-descriptor.ts';
 import type { RowAccess } from './row-access.ts';
 
 /** The handle of `descriptor` over `access`. */

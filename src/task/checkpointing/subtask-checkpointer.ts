@@ -5,14 +5,17 @@
  * barrier to every output; the asynchronous part encodes and writes the state while records keep
  * flowing, and acknowledges with state handles and metrics, or declines.
  */
+
 import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
-import type { DeclineReason, OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
+import type { DeclineReason } from '../../checkpoint/failure-reason.ts';
+import type { OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
 import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
 import { WeirError } from '../../errors.ts';
 import type { CheckpointReport } from '../../runtime/protocol.ts';
 import type { EncodedKeyedState, KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
+import { yieldToEventLoop } from '../../util/event-loop.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
 import { IncrementalKeyedState, type SnapshotBase } from './incremental-keyed-state.ts';
@@ -32,8 +35,6 @@ interface Captured {
   /** Incremental: the operator's bookkeeping; the base is chosen when the asynchronous part starts. */
   incremental?: IncrementalKeyedState;
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** How many answered checkpoint ids a subtask remembers. */
 const MAX_REMEMBERED = 256;

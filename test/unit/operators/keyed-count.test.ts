@@ -2,7 +2,7 @@
 // counts in batch mode), its combiner folds in place with one partial per key, and the partials
 // are routed by their own key.
 import { describe, expect, it } from 'vitest';
-import type { RuntimeMode } from '../../../src/api/options.ts';
+import type { RuntimeMode } from '../../../src/config/options.ts';
 import type { KeyCount } from '../../../src/operators/functions.ts';
 import { keySelectorFunction } from '../../../src/operators/key-selector.ts';
 import { keyedCountOperator } from '../../../src/operators/keyed.ts';

@@ -5,14 +5,13 @@
  * that call hands the environment over through a capture hook instead of running the job.
  */
 
-import type { StreamEnvironmentOptions } from '../api/options.ts';
-import type { StreamEnvironment } from '../api/stream-environment.ts';
+import type { StreamEnvironmentOptions } from '../config/options.ts';
 import { WeirError } from '../errors.ts';
-import { setEnvironmentDefaults } from './job-hooks.ts';
-import type { JobModuleRef } from './protocol.ts';
-import { moduleAliases } from './worker-bundle.ts';
+import type { JobModuleRef } from '../runtime/protocol.ts';
+import { moduleAliases } from '../runtime/worker-bundle.ts';
+import { setCaptureHook, setEnvironmentDefaults } from './job-hooks.ts';
+import type { StreamEnvironment } from './stream-environment.ts';
 
-const CAPTURE = Symbol.for('weir.worker.capture-environment');
 /** Environments captured from script modules, by module URL: a reused thread imports a module once. */
 const CAPTURED = Symbol.for('weir.worker.captured-environments');
 
@@ -44,18 +43,6 @@ export function isJobDefinition(value: unknown): value is JobDefinition {
   );
 }
 
-type CaptureHook = (env: StreamEnvironment) => void;
-
-/** True in a worker thread that is loading a job module. */
-export function isCapturingJob(): boolean {
-  return typeof (globalThis as Record<symbol, unknown>)[CAPTURE] === 'function';
-}
-
-/** Called by `execute()` in a worker: hands the environment to the loader. */
-export function captureEnvironment(env: StreamEnvironment): void {
-  (globalThis as Record<symbol, CaptureHook | undefined>)[CAPTURE]?.(env);
-}
-
 /**
  * Imports the job module and returns the environment it builds. `create` makes the environment of
  * a job definition; script modules create their own and are captured at `execute()`.
@@ -64,7 +51,6 @@ export async function loadJobEnvironment(
   ref: JobModuleRef,
   create: (options: JobModuleRef['options']) => StreamEnvironment,
 ): Promise<StreamEnvironment> {
-  const globals = globalThis as Record<symbol, CaptureHook | undefined>;
   const cache = ((globalThis as Record<symbol, unknown>)[CAPTURED] ??= new Map()) as Map<
     string,
     StreamEnvironment
@@ -74,11 +60,12 @@ export async function loadJobEnvironment(
   // A script's environment is built by the script itself: give it the defaults the main thread had.
   setEnvironmentDefaults(ref.options);
   let captured: StreamEnvironment | undefined;
+  let removeHook = (): void => {};
   const done = new Promise<void>((resolve) => {
-    globals[CAPTURE] = (env) => {
+    removeHook = setCaptureHook<StreamEnvironment>((env) => {
       captured ??= env;
       resolve();
-    };
+    });
   });
   try {
     // A job's workers run its code bundled (worker-bundle.ts): the job module is one of the files.
@@ -100,6 +87,6 @@ export async function loadJobEnvironment(
       `job module ${ref.module} neither exports a defineJob(...) default nor calls env.execute()`,
     );
   } finally {
-    delete globals[CAPTURE];
+    removeHook();
   }
 }
