@@ -5,6 +5,10 @@
  * failure cancels every other subtask), or cancelled. `run()` resolves only once every subtask's
  * task has settled; the threads belong to the job master's pool, which a restart reuses (a new
  * attempt over fresh channels).
+ *
+ * Invariants: a subtask's state changes only through its `SubtaskExecution` (one table, reports
+ * that do not fit are refused); the first failure is reported once, through `onFailure`, and none
+ * after a cancel was requested.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';

@@ -2,9 +2,14 @@
  * The job master, on the main thread: runs a job as a sequence of execution attempts. It owns the
  * job's lifecycle (created → running → finished, or failing → restarting → running again, or
  * failed, or cancelling → cancelled), the restart strategy, and the checkpoint coordinator, which
- * lives across attempts so that checkpoint ids keep increasing. After a failure the strategy
- * decides; a restart redeploys every subtask over fresh rings and restores each from the latest
- * completed checkpoint (or, without one, from the state the job started from).
+ * lives across attempts so that checkpoint ids keep increasing. How attempts deploy is the
+ * scheduling strategy's (pipelined or staged, chosen once here). After a failure the restart
+ * strategy decides; a restart redeploys over fresh channels and restores from the latest completed
+ * checkpoint (or, without one, from the state the job started from).
+ *
+ * Invariants: an attempt's failure reaches the job master once (the attempt listener's
+ * `onFailure`), which moves the job to `failing`; time and timers are injected (`clock`, `timers`),
+ * so nothing here reads the system clock or sets a timer itself.
  */
 import type { Piscina } from 'piscina';
 import type { CheckpointConfig } from '../checkpoint/config.ts';
@@ -89,10 +94,7 @@ export interface JobMasterInit {
   readonly clock?: Clock;
   /** Timers for progress reports, restart back-off and cancel grace; default `setTimeout`, unref'd. */
   readonly timers?: Scheduler;
-  /**
-   * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
-   * exchange), a thread per subtask of the widest vertex, reused by later stages.
-   */
+  /** Present: the job runs by stages over blocking exchanges (`StagedScheduling`); absent: pipelined. */
   readonly stages?: StagedExecution | undefined;
 }
 
@@ -134,6 +136,8 @@ export class JobMaster {
       graph: init.graph,
       config: init.checkpointConfig,
       storage: init.storage,
+      clock: this.#clock,
+      timers: this.#timers,
       ...(init.firstCheckpointId === undefined ? {} : { firstCheckpointId: init.firstCheckpointId }),
       messenger: {
         send: (message, filter) => this.#attempt?.send(message, filter),
