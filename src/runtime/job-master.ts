@@ -33,10 +33,9 @@ import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import type { SubtaskStates } from './subtask-execution-state.ts';
+import { createWorkerPool } from './worker-pool.ts';
 
 export type { SubtaskStates };
-
-import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */
 export class JobCancelledError extends WeirErrorClass {
