@@ -18,6 +18,7 @@ import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
+import type { FailureSource } from './job-events.ts';
 import type {
   CheckpointControl,
   CheckpointingDeployment,
@@ -59,9 +60,15 @@ export interface AttemptListener {
    * The attempt failed: called once, with its first failure, as it happens (the other subtasks are
    * being cancelled). The only way a failure reaches the job master; the outcome just says `failed`.
    */
-  onFailure(error: Error): void;
+  onFailure(failure: AttemptFailure): void;
   onCheckpointReport(report: CheckpointReport): void;
   onCollected(batch: CollectedBatch): void;
+}
+
+/** An attempt's first failure, and the subtask that reported it if one did. */
+export interface AttemptFailure {
+  readonly error: Error;
+  readonly source: FailureSource | undefined;
 }
 
 /** How the attempt ended, as a value. */
@@ -101,7 +108,8 @@ interface RunningSubtask {
 export class ExecutionAttempt {
   readonly #init: AttemptInit;
   readonly #subtasks: RunningSubtask[] = [];
-  #failure: Error | undefined;
+  /** The first failure (reported once, through the listener). */
+  #failure: AttemptFailure | undefined;
   #cancelRequested = false;
   #cancelling = false;
   #running = 0;
@@ -241,7 +249,7 @@ export class ExecutionAttempt {
     } catch (error) {
       if (subtask.execution.moveTo('failed')) {
         if (!this.#cancelling)
-          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
+          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error), subtask);
       }
     } finally {
       port1.close();
@@ -288,7 +296,7 @@ export class ExecutionAttempt {
         if (subtask.execution.moveTo('failed')) {
           const error = deserializeError(message.error);
           this.#schedule?.onFailed(subtask.plan.vertex, error);
-          this.#fail(error);
+          this.#fail(error, subtask);
         }
         subtask.reported();
         break;
@@ -296,10 +304,11 @@ export class ExecutionAttempt {
     }
   }
 
-  #fail(error: Error): void {
+  #fail(error: Error, from?: RunningSubtask): void {
     if (this.#failure === undefined && !this.#cancelRequested) {
-      this.#failure = error;
-      this.#init.listener.onFailure(error);
+      const source = from && { vertex: from.plan.vertex, subtask: from.plan.subtaskIndex };
+      this.#failure = { error, source };
+      this.#init.listener.onFailure(this.#failure);
     }
     this.#cancelAll();
   }

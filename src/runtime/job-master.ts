@@ -26,8 +26,9 @@ import type { RestartStrategy } from '../restart/strategy.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { every, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
-import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { ExecutionAttempt } from './execution-attempt.ts';
+import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
+import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
+import { describeFailure, type JobFailure, type JobRecovery } from './job-events.ts';
 import type { CollectedBatch, JobModuleRef } from './protocol.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
@@ -69,7 +70,12 @@ export interface JobEvents {
   onProgress(progress: JobProgress): void;
   onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
   onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
+  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
   onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
+  /** The restore `onRestored` announced is complete and records flow again. */
+  onRecovered(recovery: JobRecovery): void;
+  /** An attempt failed; the record says whether and when the job restarts. */
+  onFailure(failure: JobFailure): void;
 }
 
 export interface JobMasterInit {
@@ -120,6 +126,12 @@ export class JobMaster {
   readonly #scheduling: SchedulingStrategy;
   #attemptNumber = 0;
   #cancelRequested = false;
+  /** Stop-with-savepoint: the attempt is cancelled, and the job ends as finished. */
+  #stopRequested = false;
+  /** The current attempt's failure, as the attempt reported it (once). */
+  #failure: AttemptFailure | undefined;
+  /** When the last failure was reported (on the clock), for the recovery's downtime. */
+  #failedAt: number | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
@@ -181,19 +193,27 @@ export class JobMaster {
       this.#lifecycle.transition('running');
       for (;;) {
         this.#attemptNumber++;
-        if (this.#attemptNumber > 1) this.#init.events.onRestored(restoreFrom, this.#attemptNumber);
+        if (this.#attemptNumber > 1 || restoreFrom !== undefined)
+          this.#init.events.onRestored(restoreFrom, this.#attemptNumber);
         const outcome = await this.#runAttempt(restoreFrom);
-        if (outcome.status === 'finished') {
+        if (outcome.status === 'finished' || (outcome.status === 'cancelled' && this.#stopRequested)) {
           this.#lifecycle.transition('finished');
           return { status: 'finished', progress: this.progress() };
         }
-        if (outcome.status === 'cancelled' || this.#cancelRequested) {
+        // A stop-with-savepoint whose attempt failed while stopping ends as a cancel.
+        if (outcome.status === 'cancelled' || this.#cancelRequested || this.#stopRequested) {
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
-        // The attempt reported its failure once, moving the job to failing with it as the cause.
-        const failure = this.#lifecycle.failureCause!;
-        const decision = this.#restarts.decide(failure);
+        // The attempt reported its failure once (#onFailure), which moved the job to failing.
+        const failure = this.#failure!;
+        const decision = this.#restarts.decide(failure.error);
+        this.#reportFailure(failure, decision.restart ? decision.backoffMs : undefined);
+        if (this.#cancelRequested) {
+          // A failure listener cancelled the job (to stop one that keeps failing).
+          this.#toCancelled();
+          return { status: 'cancelled', progress: this.progress() };
+        }
         if (!decision.restart) {
           this.#lifecycle.transition('failed', decision.error);
           return { status: 'failed', error: decision.error, progress: this.progress() };
@@ -214,6 +234,20 @@ export class JobMaster {
       scheduling.dispose();
       await this.#checkpointing.shutdown();
     }
+  }
+
+  /**
+   * Ends the job as finished after a savepoint (Flink's stop-with-savepoint): the running attempt
+   * is cancelled, and what the job produced so far is its result. Without a running attempt (the
+   * job is restarting), this is a cancel.
+   */
+  stop(): void {
+    if (this.#lifecycle.status !== 'running') {
+      this.cancel();
+      return;
+    }
+    this.#stopRequested = true;
+    this.#attempt?.cancel();
   }
 
   /** Cancels the job: stops the running attempt, or the wait before a restart. */
@@ -263,9 +297,31 @@ export class JobMaster {
     };
   }
 
+  /** The one place failures are reported: with the restart that follows (`delayMs`), if any. */
+  #reportFailure(failure: AttemptFailure, delayMs: number | undefined): void {
+    this.#failedAt = this.#clock.now();
+    const attempt = this.#attemptNumber;
+    const restart = delayMs === undefined ? undefined : { delayMs, attempt: attempt + 1 };
+    this.#init.events.onFailure(describeFailure(failure.error, attempt, failure.source, restart));
+  }
+
+  /** Every subtask of an attempt that restored state runs: the restore is complete. */
+  #reportRecovered(restoreFrom: CompletedCheckpoint | undefined, deployedAt: number): void {
+    if (this.#attemptNumber === 1 && restoreFrom === undefined) return;
+    const now = this.#clock.now();
+    this.#init.events.onRecovered({
+      attempt: this.#attemptNumber,
+      checkpoint: restoreFrom,
+      restoreMs: now - deployedAt,
+      downtimeMs: this.#failedAt === undefined ? undefined : now - this.#failedAt,
+    });
+  }
+
   async #runAttempt(restoreFrom: CompletedCheckpoint | undefined) {
     const checkpointing = this.#checkpointing;
     const lifecycle = this.#lifecycle;
+    const deployedAt = this.#clock.now();
+    this.#failure = undefined;
     const attempt = new ExecutionAttempt({
       name: this.#init.name,
       graph: this.#init.graph,
@@ -275,18 +331,24 @@ export class JobMaster {
       scheduling: this.#scheduling,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
-        : new Map(),
+        : this.#attemptNumber > 1
+          ? planFreshRestart(this.#init.graph)
+          : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
       timers: this.#timers,
       listener: {
-        onAllRunning: () => checkpointing.onAllRunning(),
+        onAllRunning: () => {
+          this.#reportRecovered(restoreFrom, deployedAt);
+          checkpointing.onAllRunning();
+        },
         onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
         onAllFinishing: () => void this.#finalCheckpoint(attempt),
         onSubtaskFinished: () => checkpointing.onSubtaskFinished(),
-        onFailure: (error) => {
-          checkpointing.onJobFailing(error);
-          lifecycle.transition('failing', error);
+        onFailure: (failure) => {
+          this.#failure = failure;
+          checkpointing.onJobFailing(failure.error);
+          lifecycle.transition('failing', failure.error);
         },
         onCheckpointReport: (report) => checkpointing.onReport(report),
         onCollected: (batch) => this.#init.collect(batch),

@@ -16,7 +16,7 @@ const job = new URL('../jobs/partly-finished.job.ts', import.meta.url);
 
 /**
  * Resolves once the bounded source's two subtasks have come to the end of their input and every
- * other subtask runs (under load, the others may still be starting when the bounded ones finish).
+ * other subtask runs (on a loaded machine, a thread may start after the bounded part ended).
  */
 function boundedPartFinished(client: JobClient): Promise<void> {
   return new Promise((resolve) => {
