@@ -28,54 +28,19 @@ import { every, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
-import { describeFailure, type JobFailure, type JobRecovery } from './job-events.ts';
+import { describeFailure, type JobEvents } from './job-events.ts';
+import { type JobProgress, operatorMetrics } from './job-progress.ts';
 import type { CollectedBatch, JobModuleRef } from './protocol.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
-import type { SubtaskStates } from './subtask-execution-state.ts';
 import { createWorkerPool } from './worker-pool.ts';
-
-export type { SubtaskStates };
 
 /** The job was cancelled before it finished. */
 export class JobCancelledError extends WeirErrorClass {
   constructor(job: string) {
     super('ERR_JOB_CANCELLED', 'external', `job "${job}" was cancelled`);
   }
-}
-
-/** Counters of one operator over all its subtasks. */
-export interface OperatorMetrics {
-  readonly name: string;
-  readonly uid: string;
-  readonly parallelism: number;
-  /** Records the operator received in the current attempt (for a source: records it emitted). */
-  readonly records: number;
-}
-
-/** Progress of a running job. */
-export interface JobProgress {
-  readonly elapsedMs: number;
-  /** 1 for the first deployment, +1 per restart. */
-  readonly attempt: number;
-  readonly status: JobStatus;
-  readonly operators: readonly OperatorMetrics[];
-  /** The current attempt's subtasks by state (all zero between attempts). */
-  readonly subtasks: SubtaskStates;
-}
-
-/** Events of a job, for progress displays and tests. */
-export interface JobEvents {
-  onProgress(progress: JobProgress): void;
-  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
-  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
-  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
-  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
-  /** The restore `onRestored` announced is complete and records flow again. */
-  onRecovered(recovery: JobRecovery): void;
-  /** An attempt failed; the record says whether and when the job restarts. */
-  onFailure(failure: JobFailure): void;
 }
 
 export interface JobMasterInit {
@@ -276,23 +241,11 @@ export class JobMaster {
 
   /** Counters of every operator in the current attempt, summed over subtasks. */
   progress(): JobProgress {
-    const counts = this.#attempt?.counts();
-    const operators: OperatorMetrics[] = [];
-    for (const vertex of this.#init.graph.vertices) {
-      vertex.nodes.forEach((node, i) => {
-        operators.push({
-          name: node.name,
-          uid: node.resolvedUid,
-          parallelism: vertex.parallelism,
-          records: counts?.[vertex.index]?.[i] ?? 0,
-        });
-      });
-    }
     return {
       elapsedMs: this.#clock.now() - this.#started,
       attempt: this.#attemptNumber,
       status: this.#lifecycle.status,
-      operators,
+      operators: operatorMetrics(this.#init.graph, this.#attempt?.counts()),
       subtasks: this.#attempt?.subtaskStates() ?? { total: 0, running: 0, finished: 0 },
     };
   }
