@@ -24,7 +24,7 @@ import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
-import { every, type Scheduler, timerScheduler } from '../util/scheduler.ts';
+import { every, keepAliveTimerScheduler, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
@@ -62,7 +62,11 @@ export interface JobMasterInit {
   readonly metricsIntervalMs?: number;
   /** Time for progress and restart decisions; default the process's monotonic clock. */
   readonly clock?: Clock;
-  /** Timers for progress reports, restart back-off and cancel grace; default `setTimeout`, unref'd. */
+  /**
+   * Timers for progress reports, restart back-off, cancel grace and checkpoints; default
+   * `setTimeout`, unref'd except the restart back-off's (while no attempt runs, nothing else keeps
+   * the process alive for the restart).
+   */
   readonly timers?: Scheduler;
   /** Present: the job runs by stages over blocking exchanges (`StagedScheduling`); absent: pipelined. */
   readonly stages?: StagedExecution | undefined;
@@ -103,7 +107,11 @@ export class JobMaster {
     this.#clock = init.clock ?? systemClock;
     this.#timers = init.timers ?? timerScheduler;
     this.#started = this.#clock.now();
-    this.#restarts = new RestartBackoff(init.restartStrategy, this.#clock, this.#timers);
+    this.#restarts = new RestartBackoff(
+      init.restartStrategy,
+      this.#clock,
+      init.timers ?? keepAliveTimerScheduler,
+    );
     this.#scheduling = createSchedulingStrategy(init.graph, init.ringCapacity, init.stages);
     this.#lifecycle = new JobLifecycle();
     this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));

@@ -2,7 +2,12 @@
 // unref'd so they never keep the process alive.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/util/clock.ts';
-import { every, ManualScheduler, timerScheduler } from '../../../src/util/scheduler.ts';
+import {
+  every,
+  keepAliveTimerScheduler,
+  ManualScheduler,
+  timerScheduler,
+} from '../../../src/util/scheduler.ts';
 
 describe('ManualScheduler', () => {
   it('runs due callbacks in order of due time, then of scheduling, at their due time', () => {
@@ -87,5 +92,22 @@ describe('timerScheduler', () => {
     const guard = setTimeout(() => {}, 1000);
     expect(await fired).toBe('fired');
     clearTimeout(guard);
+  });
+});
+
+describe('keepAliveTimerScheduler', () => {
+  it('keeps the process alive while a timer is pending (a restart back-off), until it fires or is cancelled', async () => {
+    const active = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = active();
+    const cancel = keepAliveTimerScheduler.schedule(60_000, () =>
+      expect.unreachable('cancelled timer fired'),
+    );
+    expect(active()).toBe(before + 1);
+    cancel();
+    expect(active()).toBe(before);
+    expect(
+      await new Promise<string>((resolve) => keepAliveTimerScheduler.schedule(1, () => resolve('fired'))),
+    ).toBe('fired');
+    expect(active()).toBe(before);
   });
 });
