@@ -13,7 +13,7 @@ import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
 /** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
-const TASK_WORKER = new URL(
+export const TASK_WORKER = new URL(
   `../task/task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
   import.meta.url,
 ).href;
