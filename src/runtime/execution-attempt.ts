@@ -12,12 +12,13 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { toError, WeirError } from '../errors.ts';
+import { toError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
 import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
+import { WorkerExitedError } from './errors.ts';
 import type { FailureSource } from './job-events.ts';
 import type {
   CheckpointControl,
@@ -35,18 +36,6 @@ import { SubtaskExecution, type SubtaskStates } from './subtask-execution-state.
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
-
-/** A worker thread died (crash, `process.exit`, resource limits) instead of failing cleanly. */
-export class WorkerExitedError extends WeirError {
-  constructor(subtask: string, cause: unknown) {
-    super(
-      'ERR_WORKER_EXITED',
-      'internal',
-      `the worker thread of subtask ${subtask} exited unexpectedly: ${String((cause as Error)?.message ?? cause)}`,
-      { cause },
-    );
-  }
-}
 
 /** What an attempt tells its job master. */
 export interface AttemptListener {

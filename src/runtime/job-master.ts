@@ -18,7 +18,7 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
-import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
+import { toError, type WeirError } from '../errors.ts';
 import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
@@ -35,13 +35,6 @@ import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import { createWorkerPool } from './worker-pool.ts';
-
-/** The job was cancelled before it finished. */
-export class JobCancelledError extends WeirErrorClass {
-  constructor(job: string) {
-    super('ERR_JOB_CANCELLED', 'external', `job "${job}" was cancelled`);
-  }
-}
 
 export interface JobMasterInit {
   readonly name: string;
@@ -154,7 +147,7 @@ export class JobMaster {
     } catch (thrown) {
       scheduling.dispose();
       await this.#checkpointing.shutdown();
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = toError(thrown);
       this.#lifecycle.transition('failed', error);
       return { status: 'failed', error, progress: this.progress() };
     }
