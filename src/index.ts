@@ -73,6 +73,7 @@ export type { SharedKeyedState, StateHandle } from './checkpoint/storage/state-h
 export { displayJob } from './cli/job-display.ts';
 export type {
   BatchShuffleMode,
+  ChannelOptions,
   ResumeFrom,
   RuntimeMode,
   StreamEnvironmentOptions,

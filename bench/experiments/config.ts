@@ -18,6 +18,13 @@ export const MODES: readonly Mode[] = ['off', 'exactly-once', 'at-least-once'];
 export type Skew = 'none' | 'slow-input' | 'hot-key';
 export const SKEWS: readonly Skew[] = ['none', 'slow-input', 'hot-key'];
 
+/**
+ * How an exactly-once checkpoint treats its barriers: `aligned` (the default), `unaligned` from the
+ * start, or `aligned-timeout` (aligned, turning unaligned after the run's alignment timeout).
+ */
+export type BarrierKind = 'aligned' | 'unaligned' | 'aligned-timeout';
+export const BARRIER_KINDS: readonly BarrierKind[] = ['aligned', 'unaligned', 'aligned-timeout'];
+
 /** What runs: weir's job, or the single-threaded Node.js peer of the same work. */
 export type Peer = 'weir' | 'node-stream';
 
@@ -37,6 +44,10 @@ export interface TrialConfig {
   readonly load: number | null;
   /** Records/s offered over all inputs; null at saturation. */
   readonly offeredRate: number | null;
+  /** Buffer debloating target, ms, or false (off); absent: the engine's default. */
+  readonly inFlightTargetMs?: number | false;
+  /** Exactly-once barriers; absent: aligned. */
+  readonly barriers?: BarrierKind;
 }
 
 /** Fixed knobs of the job every trial of a run shares. */
@@ -57,6 +68,12 @@ export function configId(c: TrialConfig): string {
     `in${c.inputChannels}`,
     c.skew === 'none' ? undefined : c.skew,
     c.sinkDelayMicros > 0 ? `sink${c.sinkDelayMicros}us` : undefined,
+    c.barriers === undefined || c.barriers === 'aligned' ? undefined : c.barriers,
+    c.inFlightTargetMs === undefined
+      ? undefined
+      : c.inFlightTargetMs === false
+        ? 'no-debloat'
+        : `debloat${c.inFlightTargetMs}ms`,
     c.load === null ? 'saturation' : `load${Math.round(c.load * 100)}%`,
   ];
   return parts.filter((p) => p !== undefined).join(' ');

@@ -10,13 +10,20 @@
  *    single-threaded Node.js peer.
  * 3. `interval-sweep`: throughput overhead against the checkpoint interval, in the style of the
  *    asynchronous-barrier-snapshotting paper (Carbone et al. 2015, fig. 7).
+ * 4. `backpressure`: checkpoint time under backpressure (after flink-benchmarks'
+ *    CheckpointingTimeBenchmark): aligned, unaligned and aligned with a timeout, debloating on/off.
  */
 import { configId } from './config.ts';
 import type { ParamName, SuiteParams } from './params.ts';
-import { baseConfig, dedupe, type Step } from './plan.ts';
+import { baseConfig, dedupe, inFlightTarget, type Step } from './plan.ts';
 
-export type ExperimentName = 'alignment' | 'latency' | 'interval-sweep';
-export const EXPERIMENT_NAMES: readonly ExperimentName[] = ['alignment', 'latency', 'interval-sweep'];
+export type ExperimentName = 'alignment' | 'latency' | 'interval-sweep' | 'backpressure';
+export const EXPERIMENT_NAMES: readonly ExperimentName[] = [
+  'alignment',
+  'latency',
+  'interval-sweep',
+  'backpressure',
+];
 
 export interface Experiment {
   readonly name: ExperimentName;
@@ -39,6 +46,9 @@ const COMMON: SuiteParams = {
   skews: ['none'],
   loads: [0.25, 0.5, 0.75],
   sinkDelaysMicros: [0],
+  inFlightTargetsMs: [100],
+  barrierKinds: ['aligned'],
+  alignmentTimeoutMs: 10,
   baseIntervalMs: 1000,
   baseParallelism: 2,
   baseInputChannels: 2,
@@ -48,6 +58,7 @@ const COMMON: SuiteParams = {
   slowInputRate: 20_000,
   nodePeer: false,
   warmupMs: 1000,
+  warmupCheckpoints: 3,
   windowMs: 4000,
   intervalsPerWindow: 3,
   repeats: 2,
@@ -64,6 +75,8 @@ const COMMON_REASONS: Partial<Record<ParamName, string>> = {
   baseInputChannels: 'two input channels per keyed subtask: the smallest number at which barriers must align',
   warmupMs:
     '1 s from the first record: JIT warm-up, rings filled, the keys seen (tens of thousands of records per key set); checkpoints before the window are not counted',
+  warmupCheckpoints:
+    'the window also waits for 3 completed checkpoints: the first snapshots run cold (interpreted encoder, first copy-on-write copies) and cost several times a warm one; a mode whose early checkpoints align more slowly (at-least-once keeps reading the channels that delivered their barrier) would otherwise carry them into its window',
   windowMs: '4 s: hundreds of thousands of records per window, 4 checkpoints at 1 s',
   intervalsPerWindow: 'a window holds at least 3 checkpoints whatever the interval',
   repeats: 'two repeats (order reversed in the second): a median and a spread within the 25-minute budget',
@@ -72,7 +85,15 @@ const COMMON_REASONS: Partial<Record<ParamName, string>> = {
 
 /** The quick (CI smoke) version of a full parameter set: same plan shape, tiny windows. */
 function quickOf(full: SuiteParams, change: Partial<SuiteParams>): SuiteParams {
-  return { ...full, warmupMs: 300, windowMs: 1000, intervalsPerWindow: 2, repeats: 1, ...change };
+  return {
+    ...full,
+    warmupMs: 300,
+    warmupCheckpoints: 1,
+    windowMs: 1000,
+    intervalsPerWindow: 2,
+    repeats: 1,
+    ...change,
+  };
 }
 
 const alignmentFull: SuiteParams = {
@@ -139,6 +160,7 @@ const latencyFull: SuiteParams = {
   baseIntervalMs: 200,
   windowMs: 3000,
   sinkDelaysMicros: [0, 25],
+  inFlightTargetsMs: [100, 0],
   nodePeer: true,
 };
 
@@ -158,6 +180,8 @@ export const LATENCY: Experiment = {
       '0 (a normal sink) and 25 µs of busy work per record (a slow sink at ~40 000 records/s per subtask): backpressure reaches the sources, barriers queue behind full rings',
     nodePeer:
       'a single-threaded Node.js stream.pipeline doing the same work on the same records at the same offered rates: the latency floor without threads, rings or checkpoints',
+    inFlightTargetsMs:
+      'debloating at its 100 ms default and off (0), compared with the slow sink only: with a normal sink below saturation the rings never fill, so the limit never binds',
   },
   full: latencyFull,
   quick: quickOf(latencyFull, {
@@ -171,11 +195,16 @@ export const LATENCY: Experiment = {
       const group = sinkDelayMicros > 0 ? 'slow-sink' : 'load';
       const saturation = p.modes.map((mode) => baseConfig(p, { mode, sinkDelayMicros }));
       const saturationOf = saturation.map(configId);
-      for (const config of saturation) steps.push({ group, config });
+      const targets = sinkDelayMicros > 0 ? p.inFlightTargetsMs : p.inFlightTargetsMs.slice(0, 1);
+      const variants = (change: Parameters<typeof baseConfig>[1]) =>
+        targets.map((t) => baseConfig(p, { ...change, ...inFlightTarget(t) }));
+      for (const mode of p.modes)
+        for (const config of variants({ mode, sinkDelayMicros })) steps.push({ group, config });
       if (p.nodePeer) steps.push({ group, config: baseConfig(p, { peer: 'node-stream', sinkDelayMicros }) });
       for (const load of p.loads) {
         for (const mode of p.modes)
-          steps.push({ group, config: baseConfig(p, { mode, sinkDelayMicros, load }), saturationOf });
+          for (const config of variants({ mode, sinkDelayMicros, load }))
+            steps.push({ group, config, saturationOf });
         if (p.nodePeer)
           steps.push({
             group,
@@ -184,6 +213,51 @@ export const LATENCY: Experiment = {
           });
       }
     }
+    return dedupe(steps);
+  },
+};
+
+const backpressureFull: SuiteParams = {
+  ...COMMON,
+  modes: ['exactly-once'],
+  baseIntervalMs: 500,
+  sinkDelaysMicros: [50],
+  inFlightTargetsMs: [100, 0],
+  barrierKinds: ['aligned', 'unaligned', 'aligned-timeout'],
+  windowMs: 3000,
+  intervalsPerWindow: 4,
+};
+
+export const BACKPRESSURE: Experiment = {
+  name: 'backpressure',
+  title: 'Checkpoints under backpressure',
+  question:
+    'How long does a checkpoint take when a slow sink backpressures the job and the rings are full (flink-benchmarks’ CheckpointingTimeBenchmark)? Aligned, unaligned and aligned with an alignment timeout, with buffer debloating on and off: checkpoint duration, start delay, alignment, in-flight data persisted, and the latency the queued data costs.',
+  reasons: {
+    ...COMMON_REASONS,
+    modes: 'exactly-once only: at-least-once barriers queue exactly as aligned ones do',
+    baseIntervalMs: '500 ms: a checkpoint at most every half second, each one taken with the rings full',
+    sinkDelaysMicros:
+      '50 µs of busy work per record (~20 000 records/s per sink subtask, as the issue’s measurement): the sources run unlimited, so every ring fills',
+    inFlightTargetsMs: 'debloating at its 100 ms default, and off (0): rings fill to their 512 KiB capacity',
+    barrierKinds:
+      'aligned; unaligned (snapshot at the first barrier, in-flight records captured); aligned with the alignment timeout, which turns a late alignment unaligned',
+    alignmentTimeoutMs: '10 ms, flink-benchmarks’ value for the alignment-timeout variant',
+    windowMs: '3 s and at least 4 intervals: 4 or more checkpoints per trial',
+    intervalsPerWindow: 'a window holds at least 4 checkpoints',
+  },
+  full: backpressureFull,
+  quick: quickOf(backpressureFull, { barrierKinds: ['aligned', 'unaligned'], inFlightTargetsMs: [100] }),
+  plan(p) {
+    const steps: Step[] = [];
+    for (const sinkDelayMicros of p.sinkDelaysMicros)
+      for (const t of p.inFlightTargetsMs)
+        for (const barriers of p.barrierKinds)
+          for (const mode of p.modes.filter((m) => m !== 'off'))
+            steps.push({
+              group: 'backpressure',
+              config: baseConfig(p, { mode, sinkDelayMicros, barriers, ...inFlightTarget(t) }),
+            });
     return dedupe(steps);
   },
 };
@@ -224,4 +298,5 @@ export const EXPERIMENTS: Readonly<Record<ExperimentName, Experiment>> = {
   alignment: ALIGNMENT,
   latency: LATENCY,
   'interval-sweep': INTERVAL_SWEEP,
+  backpressure: BACKPRESSURE,
 };

@@ -7,16 +7,11 @@
  * Thread: the main thread.
  */
 import { BroadcastChannel } from 'node:worker_threads';
-import { LatencyHistogram } from '../../src/index.ts';
 import type { HistogramReply, HistogramRequest } from './histogram-protocol.ts';
+import { type Latencies, LatencyRecorder } from './latency-recorder.ts';
 
-/** The merged histograms of one window. */
-export interface GatheredHistograms {
-  readonly endToEnd: LatencyHistogram;
-  readonly pipeline: LatencyHistogram;
-  /** Records that arrived before their scheduled time (recorded as 0). */
-  readonly clamped: number;
-}
+/** The merged histograms of every sink subtask over one window. */
+export type GatheredHistograms = Latencies;
 
 export class HistogramGatherer {
   readonly #channel: BroadcastChannel;
@@ -41,11 +36,7 @@ export class HistogramGatherer {
   async gather(timeoutMs: number): Promise<GatheredHistograms> {
     const replies = await this.#ask({ type: 'report', window: this.#window }, 'histograms', timeoutMs);
     const parts = replies.filter((r) => r.type === 'histograms');
-    return {
-      endToEnd: LatencyHistogram.merge(parts.map((p) => LatencyHistogram.decode(p.endToEnd))),
-      pipeline: LatencyHistogram.merge(parts.map((p) => LatencyHistogram.decode(p.pipeline))),
-      clamped: parts.reduce((sum, p) => sum + p.clamped, 0),
-    };
+    return LatencyRecorder.merge(parts.map((p) => p.latencies));
   }
 
   /** Closes the channel. */

@@ -7,6 +7,8 @@
  * event loop every few ms), so no engine hook is needed.
  */
 
+import type { EncodedLatencies } from './latency-recorder.ts';
+
 /** Main thread → every sink subtask. */
 export type HistogramRequest =
   | { readonly type: 'reset'; readonly window: number }
@@ -19,12 +21,8 @@ export type HistogramReply =
       readonly type: 'histograms';
       readonly window: number;
       readonly subtask: number;
-      /** From the scheduled creation time to arrival at the sink. */
-      readonly endToEnd: string;
-      /** From the source's emission to arrival at the sink. */
-      readonly pipeline: string;
-      /** Records that arrived earlier than scheduled (recorded as 0). */
-      readonly clamped: number;
+      /** The subtask's histograms: end to end, in pipeline, and per stage. */
+      readonly latencies: EncodedLatencies;
     };
 
 /** Whether `message` is a request (sinks ignore each other's replies on the shared channel). */

@@ -37,6 +37,26 @@ export interface ExperimentJobArgs {
  */
 export type StampedRecord = readonly [n: number, scheduledMicros: number, emittedMicros: number];
 
+/**
+ * A record once the keyed operator took it from its input channel: the stamp it adds is where the
+ * channel stage ends (batching, the ring, the consumer's wake-up and decoding lie before it).
+ */
+export type TakenRecord = readonly [
+  n: number,
+  scheduledMicros: number,
+  emittedMicros: number,
+  takenMicros: number,
+];
+
+/**
+ * The stages of a record's end-to-end latency, each from one stamp to the next: `source` (scheduled
+ * → emitted: the rate limiter's and the source thread's lateness), `channel` (emitted → taken by the
+ * keyed operator: batching, flush, the ring, wake-up, decoding), `task` (taken → sink arrival: the
+ * keyed work and anything the consuming thread does in between, snapshots included).
+ */
+export const LATENCY_STAGES = ['source', 'channel', 'task'] as const;
+export type LatencyStage = (typeof LATENCY_STAGES)[number];
+
 /** First record number of input `i`: inputs never share numbers. */
 export function inputStart(i: number): number {
   return i * 2 ** 40;

@@ -10,17 +10,18 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleepFor, setImmediate as yieldToLoop } from 'node:timers/promises';
-import { LatencyHistogram, monotonicMicros } from '../../src/index.ts';
+import { monotonicMicros } from '../../src/index.ts';
 import { type Reading, ratesBetween } from '../checkpoint/window.ts';
 import { payloadFor } from '../jobs-support/keyed-counter.ts';
 import { keyOf } from '../jobs-support/keys.ts';
 import { processCpu } from '../jobs-support/process-cpu.ts';
 import { loadAverage } from '../support/machine.ts';
 import { configId, type JobShape, type TrialConfig } from './config.ts';
-import type { StampedRecord } from './job-args.ts';
+import type { StampedRecord, TakenRecord } from './job-args.ts';
+import { LatencyRecorder } from './latency-recorder.ts';
 import { stamper } from './stamper.ts';
 import { type TrialTick, type TrialTiming, waitWindow } from './trial.ts';
-import type { TrialRecord } from './trial-result.ts';
+import { latencyFigures, type TrialRecord } from './trial-result.ts';
 
 /** Records per array between stages. */
 const BATCH = 256;
@@ -59,31 +60,31 @@ export async function runNodePeer(
   const counts = new Map<number, number>();
   const payloads = new Map<number, string>();
   const scratch = Buffer.alloc(Math.max(1, shape.payloadBytes));
-  const endToEnd = new LatencyHistogram();
-  const inPipeline = new LatencyHistogram();
+  const latencies = new LatencyRecorder();
   const seen = { records: 0 };
   const stop = { done: false };
   const hotKeyShare = config.skew === 'hot-key' ? shape.hotKeyShare : 0;
 
-  async function* count(batches: AsyncIterable<StampedRecord[]>): AsyncGenerator<StampedRecord[]> {
+  async function* count(batches: AsyncIterable<StampedRecord[]>): AsyncGenerator<TakenRecord[]> {
     for await (const batch of batches) {
       for (const record of batch) {
+        // Taken by the keyed stage: the end of the breakdown's channel stage, as in the weir job.
+        (record as unknown as number[])[3] = monotonicMicros();
         const key = keyOf(record[0], shape.keys, hotKeyShare);
         const n = counts.get(key) ?? 0;
         if (n === 0 && shape.payloadBytes > 0)
           payloads.set(key, payloadFor(key, shape.payloadBytes, scratch));
         counts.set(key, n + 1);
       }
-      yield batch;
+      yield batch as unknown as TakenRecord[];
     }
   }
 
-  async function sink(batches: AsyncIterable<StampedRecord[]>): Promise<void> {
+  async function sink(batches: AsyncIterable<TakenRecord[]>): Promise<void> {
     for await (const batch of batches) {
       for (const record of batch) {
         const now = monotonicMicros();
-        endToEnd.record(now - record[1]);
-        inPipeline.record(now - record[2]);
+        latencies.record(record, now);
         if (config.sinkDelayMicros > 0) {
           const until = now + config.sinkDelayMicros;
           while (monotonicMicros() < until) {
@@ -98,15 +99,11 @@ export async function runNodePeer(
   const read = (): Reading => ({ records: seen.records, at: performance.now(), cpu: processCpu() });
   const running = pipeline(generate(config.offeredRate, stop), count, sink);
   await sleepFor(timing.warmupMs);
-  endToEnd.reset();
-  inPipeline.reset();
+  latencies.reset();
   const from = read();
   await waitWindow(timing.windowMs, tick);
   const to = read();
-  const latency = {
-    endToEnd: { summary: endToEnd.summary(), encoded: endToEnd.encode() },
-    pipeline: { summary: inPipeline.summary(), encoded: inPipeline.encode() },
-  };
+  const latency = latencyFigures(latencies);
   stop.done = true;
   await running;
   return {
@@ -117,7 +114,7 @@ export async function runNodePeer(
     startMs: 0,
     throughput: ratesBetween(from, to),
     latency,
-    earlyRecords: endToEnd.clamped,
+    earlyRecords: latencies.clamped,
     checkpoints: [],
     failedCheckpoints: 0,
     loadAverage: loadAverage(),

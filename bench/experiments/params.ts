@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidOptionError } from '../../src/index.ts';
 import type { BenchArgs } from '../support/args.ts';
-import { MODES, type Mode, SKEWS, type Skew } from './config.ts';
+import { BARRIER_KINDS, type BarrierKind, MODES, type Mode, SKEWS, type Skew } from './config.ts';
 
 export interface SuiteParams {
   /** Checkpointing modes compared ('off' is the peer without checkpoints). */
@@ -23,6 +23,12 @@ export interface SuiteParams {
   readonly loads: readonly number[];
   /** Sink busy work per record, µs (0: a normal sink; more: a slow sink that backpressures). */
   readonly sinkDelaysMicros: readonly number[];
+  /** Buffer debloating targets compared, ms; 0: debloating off. */
+  readonly inFlightTargetsMs: readonly number[];
+  /** Exactly-once barrier handling compared (aligned, unaligned, aligned with a timeout). */
+  readonly barrierKinds: readonly BarrierKind[];
+  /** The alignment timeout of `aligned-timeout`, ms. */
+  readonly alignmentTimeoutMs: number;
   /** Interval, parallelism and input channels where the other dimensions are held. */
   readonly baseIntervalMs: number;
   readonly baseParallelism: number;
@@ -38,6 +44,8 @@ export interface SuiteParams {
   readonly nodePeer: boolean;
   /** From the first record to the start of the measurement window, ms. */
   readonly warmupMs: number;
+  /** With checkpoints, the window also waits until this many checkpoints have completed. */
+  readonly warmupCheckpoints: number;
   /** Shortest measurement window, ms. */
   readonly windowMs: number;
   /** A window also spans at least this many checkpoint intervals. */
@@ -57,7 +65,7 @@ export interface DeclaredParam {
   readonly reason: string;
 }
 
-type Kind = 'numbers' | 'number' | 'modes' | 'skews' | 'boolean';
+type Kind = 'numbers' | 'number' | 'modes' | 'skews' | 'barrier-kinds' | 'boolean';
 
 const KINDS: { readonly [K in ParamName]: Kind } = {
   modes: 'modes',
@@ -67,6 +75,9 @@ const KINDS: { readonly [K in ParamName]: Kind } = {
   skews: 'skews',
   loads: 'numbers',
   sinkDelaysMicros: 'numbers',
+  inFlightTargetsMs: 'numbers',
+  barrierKinds: 'barrier-kinds',
+  alignmentTimeoutMs: 'number',
   baseIntervalMs: 'number',
   baseParallelism: 'number',
   baseInputChannels: 'number',
@@ -76,6 +87,7 @@ const KINDS: { readonly [K in ParamName]: Kind } = {
   slowInputRate: 'number',
   nodePeer: 'boolean',
   warmupMs: 'number',
+  warmupCheckpoints: 'number',
   windowMs: 'number',
   intervalsPerWindow: 'number',
   repeats: 'number',
@@ -103,6 +115,12 @@ function parseValue(name: ParamName, kind: Kind, raw: unknown): unknown {
             .map((s) => s.trim())
             .filter((s) => s.length > 0)
         : fail('a list (JSON array or comma-separated)');
+  const oneOf = (allowed: readonly string[]): unknown[] => {
+    const values = list();
+    return values.length > 0 && values.every((v) => allowed.includes(v as string))
+      ? values
+      : fail(`a non-empty list of ${allowed.join(', ')}`);
+  };
   const number = (v: unknown): number => {
     const n = typeof v === 'string' ? Number(v) : v;
     return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : fail('non-negative numbers');
@@ -114,18 +132,12 @@ function parseValue(name: ParamName, kind: Kind, raw: unknown): unknown {
       const values = list().map(number);
       return values.length > 0 ? values : fail('a non-empty list of numbers');
     }
-    case 'modes': {
-      const values = list();
-      return values.length > 0 && values.every((v) => MODES.includes(v as Mode))
-        ? values
-        : fail(`a non-empty list of ${MODES.join(', ')}`);
-    }
-    case 'skews': {
-      const values = list();
-      return values.length > 0 && values.every((v) => SKEWS.includes(v as Skew))
-        ? values
-        : fail(`a non-empty list of ${SKEWS.join(', ')}`);
-    }
+    case 'modes':
+      return oneOf(MODES);
+    case 'skews':
+      return oneOf(SKEWS);
+    case 'barrier-kinds':
+      return oneOf(BARRIER_KINDS);
     case 'boolean':
       if (raw === true || raw === 'true') return true;
       if (raw === false || raw === 'false') return false;

@@ -4,6 +4,7 @@
  * in the same repeat, and offers `load × the lowest saturation among them` (the same offered rate
  * for every mode compared, below every mode's saturation).
  */
+import { DEFAULT_IN_FLIGHT_TARGET_MS } from '../../src/config/options.ts';
 import { configId, type Mode, type Peer, type Skew, type TrialConfig } from './config.ts';
 import type { SuiteParams } from './params.ts';
 
@@ -43,4 +44,13 @@ export function dedupe(steps: readonly Step[]): Step[] {
     seen.add(id);
     return true;
   });
+}
+
+/**
+ * The configuration change of a debloating target: 0 turns debloating off; the engine's default
+ * (100 ms) is left unset, so that configurations at the default keep the ids they always had.
+ */
+export function inFlightTarget(targetMs: number): Partial<TrialConfig> {
+  if (targetMs === 0) return { inFlightTargetMs: false };
+  return targetMs === DEFAULT_IN_FLIGHT_TARGET_MS ? {} : { inFlightTargetMs: targetMs };
 }

@@ -14,17 +14,21 @@ import { sleep, waitFor } from '../jobs-support/waiting.ts';
 import { loadAverage } from '../support/machine.ts';
 import { configId, type JobShape, jobArgsFor, type TrialConfig } from './config.ts';
 import { HistogramGatherer } from './histogram-gatherer.ts';
-import { checkpointFigures, type TrialRecord } from './trial-result.ts';
+import { checkpointFigures, latencyFigures, type TrialRecord } from './trial-result.ts';
 
 const JOB = sibling('experiment.job', import.meta.url);
 
 /** Timing of a trial. */
 export interface TrialTiming {
   readonly warmupMs: number;
+  /** With checkpoints: completed checkpoints the warm-up also waits for (absent: none). */
+  readonly warmupCheckpoints?: number;
   readonly windowMs: number;
   /** A window also spans at least this many checkpoint intervals. */
   readonly intervalsPerWindow: number;
   readonly startTimeoutMs: number;
+  /** The alignment timeout of `aligned-timeout` barriers, ms (default 10). */
+  readonly alignmentTimeoutMs?: number;
 }
 
 /** Called about twice a second during the window with the share of it done (0..1). */
@@ -40,6 +44,18 @@ export async function waitWindow(windowMs: number, tick: TrialTick): Promise<voi
   for (let elapsed = 0; elapsed < windowMs; elapsed += 500) {
     await sleep(Math.min(500, windowMs - elapsed));
     tick(Math.min(1, (elapsed + 500) / windowMs));
+  }
+}
+
+/** The checkpointing options of a configuration's barrier kind. */
+function barrierOptions(config: TrialConfig, alignmentTimeoutMs: number) {
+  switch (config.barriers) {
+    case 'unaligned':
+      return { unaligned: true };
+    case 'aligned-timeout':
+      return { alignedCheckpointTimeoutMs: alignmentTimeoutMs };
+    default:
+      return {};
   }
 }
 
@@ -62,9 +78,12 @@ export async function runTrial(
             mode: config.mode,
             storage: { kind: 'memory' as const },
             retained: 1,
+            ...barrierOptions(config, timing.alignmentTimeoutMs ?? 10),
           },
         };
-  const environment = { parallelism: config.parallelism, ...checkpointing };
+  const channel =
+    config.inFlightTargetMs === undefined ? {} : { channel: { inFlightTargetMs: config.inFlightTargetMs } };
+  const environment = { parallelism: config.parallelism, ...checkpointing, ...channel };
   const gatherer = new HistogramGatherer(args.channel, config.parallelism);
   const windowMs = windowFor(config, timing);
   const started = performance.now();
@@ -73,6 +92,14 @@ export async function runTrial(
       await waitFor(() => probe.totalRecords() > 0, 'the first record', timing.startTimeoutMs);
       const startMs = performance.now() - started;
       await sleep(timing.warmupMs);
+      if (config.mode !== 'off' && timing.warmupCheckpoints !== undefined) {
+        const warm = timing.warmupCheckpoints;
+        await waitFor(
+          () => client.checkpointStats().counts.completed >= warm,
+          `${warm} completed checkpoints`,
+          timing.startTimeoutMs,
+        );
+      }
       await gatherer.startWindow(timing.startTimeoutMs);
       const log = new CheckpointLog(client);
       const failedBefore = client.checkpointStats().counts.failed;
@@ -88,10 +115,7 @@ export async function runTrial(
         repeat: meta.repeat,
         startMs,
         throughput,
-        latency: {
-          endToEnd: { summary: histograms.endToEnd.summary(), encoded: histograms.endToEnd.encode() },
-          pipeline: { summary: histograms.pipeline.summary(), encoded: histograms.pipeline.encode() },
-        },
+        latency: latencyFigures(histograms),
         earlyRecords: histograms.clamped,
         checkpoints: completed.map(checkpointFigures),
         failedCheckpoints: client.checkpointStats().counts.failed - failedBefore,

@@ -12,7 +12,8 @@
  * Backpressure: when the ring is full, the encoded frame goes into a backlog and `blocked` turns
  * true; the owner must stop emitting and `await waitForSpace()`. The backlog therefore holds at most
  * what one input record produced (plus one control frame), so memory stays bounded by the ring
- * capacity plus one batch.
+ * capacity plus one batch. With `inFlightTargetMs` (buffer debloating, see {@link InFlightLimit}),
+ * "full" means the part of the ring that drains within the target, and batches shrink with it.
  */
 import { ChannelClosedError, type RecordEncodeError } from '../errors.ts';
 import { BlockingPartitionWriter } from './blocking-partition.ts';
@@ -27,6 +28,7 @@ import {
   WATERMARK_PAYLOAD_BYTES,
 } from './frame.ts';
 import type { FrameSink } from './frame-channel.ts';
+import { InFlightLimit } from './in-flight-limit.ts';
 import { RecordEncoder } from './record-codec.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -36,6 +38,13 @@ export interface ChannelWriterOptions {
   readonly batchBytes?: number;
   /** Longest time a record may wait in a partly filled batch, in ms (Flink's buffer timeout). */
   readonly flushTimeoutMs?: number;
+  /**
+   * Buffer debloating: fill a ring only as far as its consumer drains in this many ms (absent: the
+   * whole ring). Blocking partitions ignore it (they never fill).
+   */
+  readonly inFlightTargetMs?: number;
+  /** The clock of the in-flight limit's rate measurements (ms, monotonic); default `performance.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -80,6 +89,10 @@ export class ChannelWriter {
 
   readonly #encoder: RecordEncoder;
   readonly #batchBytes: number;
+  /** Debloating: the ring (also {@link channel}) and how far this writer lets it fill. */
+  readonly #ring: RingBuffer | undefined;
+  readonly #limit: InFlightLimit | undefined;
+  readonly #now: () => number;
   readonly #flushTimeoutMs: number;
   #batch: unknown[] = [];
   #batchLimit = 64;
@@ -95,6 +108,17 @@ export class ChannelWriter {
     this.#encoder = new RecordEncoder(this.channel.name);
     this.#batchBytes = Math.min(options.batchBytes ?? DEFAULT_BATCH_BYTES, this.channel.maxPayloadBytes);
     this.#flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    this.#now = options.now ?? (() => performance.now());
+    const ring = this.channel instanceof RingBuffer ? this.channel : undefined;
+    if (ring !== undefined && options.inFlightTargetMs !== undefined) {
+      this.#ring = ring;
+      this.#limit = new InFlightLimit(options.inFlightTargetMs, ring.capacity, this.#now());
+    }
+  }
+
+  /** Debloating: the bytes of the ring this writer lets fill now (the capacity without debloating). */
+  get inFlightLimitBytes(): number {
+    return this.#limit?.limitBytes ?? Number.POSITIVE_INFINITY;
   }
 
   /** @deprecated Renamed {@link channel} (it may be a blocking partition too). */
@@ -184,7 +208,7 @@ export class ChannelWriter {
     let i = 0;
     while (i < backlog.length) {
       const frame = backlog[i]!;
-      if (!this.channel.tryWrite(frame.kind, frame.bytes, frame.bytes.length)) break;
+      if (!this.#write(frame.kind, frame.bytes, frame.bytes.length)) break;
       this.#count(frame.kind, frame.bytes.length);
       this.#backlogBytes -= frame.bytes.length;
       i++;
@@ -205,14 +229,40 @@ export class ChannelWriter {
       if (shouldStop()) return;
       if (channel.closed)
         throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
-      await channel.sleepUntilSpace(this.#backlog[0]!.bytes.length);
+      await channel.sleepUntilSpace(this.#spaceToWaitFor(this.#backlog[0]!.bytes.length));
     }
+  }
+
+  /**
+   * The payload length whose space to wait for: the frame's own, or, when the in-flight limit holds
+   * it back although the ring has room, one as large as the ring's room beyond the limit plus the
+   * frame, so that the ring parks the producer until the consumer has drained below the limit (every
+   * release wakes it to check again). Should the consumer empty the ring between the check and the
+   * park, that wake-up is lost and the park ends after MAX_PARK_MS: rare, and bounded.
+   */
+  #spaceToWaitFor(length: number): number {
+    const ring = this.#ring;
+    if (ring === undefined || !ring.hasSpaceFor(length)) return length;
+    return ring.capacity - this.#limit!.limitBytes + length;
+  }
+
+  /** Writes a frame if the channel has room for it within the in-flight limit. */
+  #write(kind: FrameKind, payload: Uint8Array | null, length: number): boolean {
+    const limit = this.#limit;
+    if (limit === undefined) return this.channel.tryWrite(kind, payload, length);
+    const ring = this.#ring!;
+    const used = ring.usedBytes();
+    limit.sample(this.#now(), used);
+    const frameBytes = RingBuffer.frameBytes(length);
+    if (!limit.admits(frameBytes, used) || !ring.tryWrite(kind, payload, length)) return false;
+    limit.appended(frameBytes);
+    return true;
   }
 
   #control(kind: FrameKind, length: number): void {
     this.flush();
     const payload = length === 0 ? null : this.#scratch;
-    if (this.#backlog.length === 0 && this.channel.tryWrite(kind, payload, length)) {
+    if (this.#backlog.length === 0 && this.#write(kind, payload, length)) {
       this.#count(kind, length);
       return;
     }
@@ -235,7 +285,7 @@ export class ChannelWriter {
     }
     this.#adaptBatchLimit(bytes.length, records.length);
     const channel = this.channel;
-    if (this.#backlog.length === 0 && channel.tryWrite(FrameKind.Records, bytes, bytes.length)) {
+    if (this.#backlog.length === 0 && this.#write(FrameKind.Records, bytes, bytes.length)) {
       this.#count(FrameKind.Records, bytes.length);
       this.stats.records += records.length;
       return;
@@ -258,7 +308,8 @@ export class ChannelWriter {
 
   #adaptBatchLimit(bytes: number, count: number): void {
     const perRecord = bytes / count;
-    const limit = Math.floor(this.#batchBytes / Math.max(perRecord, 1));
+    const target = this.#limit?.batchBytes(this.#batchBytes) ?? this.#batchBytes;
+    const limit = Math.floor(target / Math.max(perRecord, 1));
     this.#batchLimit = Math.max(1, Math.min(MAX_BATCH_RECORDS, limit));
   }
 

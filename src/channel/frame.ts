@@ -41,6 +41,14 @@ export interface Barrier {
 export type ChannelEvent =
   | { readonly kind: 'records'; readonly records: unknown[] }
   | { readonly kind: 'barrier'; readonly barrier: Barrier }
+  /**
+   * An unaligned barrier taken out of band, with copies of the record frames it overtook (each a
+   * self-describing msgpack array of records, as captured channel state is): those records are
+   * still read afterwards, as usual.
+   */
+  | { readonly kind: 'overtaking-barrier'; readonly barrier: Barrier; readonly overtaken: Uint8Array[] }
+  /** The place of an overtaking barrier was reached: its channel's records before it are read. */
+  | { readonly kind: 'overtaken'; readonly checkpointId: number }
   | { readonly kind: 'cancel-barrier'; readonly checkpointId: number }
   | { readonly kind: 'end-of-input' }
   | { readonly kind: 'watermark'; readonly timestamp: number }

@@ -13,10 +13,23 @@ import { ChannelCorruptError } from '../errors.ts';
 import { BlockingPartitionReader } from './blocking-partition-reader.ts';
 import { type ChannelDescriptor, isBlockingPartition } from './channel-descriptor.ts';
 import { Doorbell } from './doorbell.ts';
-import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
+import { type Barrier, type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
 import type { FrameSource } from './frame-channel.ts';
 import { RecordDecoder } from './record-codec.ts';
 import { createDoorbell, RingBuffer, type RingDescriptor } from './ring-buffer.ts';
+
+/** Options of an {@link InputGate}. */
+export interface InputGateOptions {
+  /**
+   * Take unaligned barriers out of band (unaligned checkpoints that overtake): `poll` looks ahead
+   * in every ring, and a barrier flagged `unaligned` with only records before it is delivered at
+   * once as an `overtaking-barrier` event with copies of the record frames it overtook (for the
+   * checkpoint's channel state); those records are still read afterwards, as usual, and an
+   * `overtaken` event marks the barrier's own place. Only records are overtaken: the scan stops
+   * at any other control frame, so control events keep their order. Default false.
+   */
+  readonly overtakeUnalignedBarriers?: boolean;
+}
 
 /** An event and the index of the input channel it came from. */
 export interface GateEvent {
@@ -34,9 +47,18 @@ export class InputGate {
   readonly #ended: boolean[];
   #endedCount = 0;
   #next = 0;
+  readonly #overtake: boolean;
+  /** Per channel: frames ahead of the read position already scanned for an unaligned barrier. */
+  readonly #scanned: number[];
+  /**
+   * Per channel: the places (frames ahead) of barriers already delivered out of band, ascending,
+   * and their checkpoint ids; a later barrier may overtake past them.
+   */
+  readonly #ahead: number[][];
+  readonly #aheadId: number[][];
 
   /** All ring descriptors must share one doorbell (the consumer's). */
-  constructor(descriptors: readonly ChannelDescriptor[]) {
+  constructor(descriptors: readonly ChannelDescriptor[], options: InputGateOptions = {}) {
     if (descriptors.length === 0) throw new RangeError('an input gate needs at least one channel');
     // Every ring was created with the consumer's doorbell (createRing's `doorbell` option); after
     // postMessage they are distinct objects over that same memory, so take the first. Blocking
@@ -57,6 +79,10 @@ export class InputGate {
     );
     this.#paused = descriptors.map(() => false);
     this.#ended = descriptors.map(() => false);
+    this.#overtake = options.overtakeUnalignedBarriers ?? false;
+    this.#scanned = descriptors.map(() => 0);
+    this.#ahead = descriptors.map(() => []);
+    this.#aheadId = descriptors.map(() => []);
   }
 
   /** @deprecated Renamed {@link channels} (they may be blocking partitions too). */
@@ -111,6 +137,12 @@ export class InputGate {
   /** The next event of any readable channel, fairly, or null when none has data now. */
   poll(): GateEvent | null {
     const n = this.channels.length;
+    if (this.#overtake) {
+      for (let i = 0; i < n; i++) {
+        const found = this.#overtaking(i);
+        if (found !== undefined) return { channel: i, event: { kind: 'overtaking-barrier', ...found } };
+      }
+    }
     for (let k = 0; k < n; k++) {
       const i = (this.#next + k) % n;
       if (this.#paused[i] || this.#ended[i]) continue;
@@ -144,10 +176,61 @@ export class InputGate {
     this.#doorbell.ring();
   }
 
+  /**
+   * An unaligned barrier of channel `i` with records before it, now taken out of band; it scans
+   * only the frames that arrived since the last look. A barrier with nothing before it is left to
+   * be read in band.
+   */
+  #overtaking(i: number): { barrier: Barrier; overtaken: Uint8Array[] } | undefined {
+    const channel = this.channels[i]!;
+    if (this.#ended[i] || !(channel instanceof RingBuffer)) return undefined;
+    const delivered = this.#ahead[i]!;
+    let barrier: Barrier | undefined;
+    let stop = -1;
+    const looked = channel.scanAhead(this.#scanned[i]!, (index, kind, offset) => {
+      if (kind === FrameKind.Records || kind === FrameKind.Watermark || kind === FrameKind.LatencyMarker)
+        return false;
+      // A barrier delivered out of band already: a later one may overtake it too.
+      if (kind === FrameKind.Barrier && delivered.includes(index)) return false;
+      stop = index;
+      if (kind === FrameKind.Barrier) {
+        const found = decodeBarrier(channel.view, offset);
+        if (found.unaligned && !found.savepoint && index > 0) barrier = found;
+      }
+      return true;
+    });
+    // Stopped at a control frame it may not pass: look at it again next time (it is read in band).
+    this.#scanned[i] = barrier === undefined && stop >= 0 ? stop : looked;
+    if (barrier === undefined) return undefined;
+    delivered.push(stop);
+    this.#aheadId[i]!.push(barrier.checkpointId);
+    // Copies: the ring's bytes are the producer's again once the consumer has read them.
+    const overtaken: Uint8Array[] = [];
+    channel.scanAhead(0, (index, kind, offset, length) => {
+      if (index >= stop) return true;
+      if (kind === FrameKind.Records) overtaken.push(channel.bytes.slice(offset, offset + length));
+      return false;
+    });
+    return { barrier, overtaken };
+  }
+
   #read(i: number): ChannelEvent | null {
     const channel = this.channels[i]!;
     const kind = channel.peek();
     if (kind < 0) return null;
+    const ahead = this.#ahead[i]!;
+    // Every frame read moves the places ahead one closer.
+    const overtaken = ahead[0] === 0;
+    for (let k = 0; k < ahead.length; k++) ahead[k] = ahead[k]! - 1;
+    if (this.#scanned[i]! > 0) this.#scanned[i] = this.#scanned[i]! - 1;
+    if (overtaken) {
+      // An overtaking barrier's own frame: delivered already, out of band.
+      if (kind !== FrameKind.Barrier)
+        throw new ChannelCorruptError(channel.name, `an overtaken barrier's frame turned into kind ${kind}`);
+      channel.release();
+      ahead.shift();
+      return { kind: 'overtaken', checkpointId: this.#aheadId[i]!.shift()! };
+    }
     const offset = channel.frameOffset;
     const length = channel.frameLength;
     let event: ChannelEvent;

@@ -294,10 +294,7 @@ export class RingBuffer implements FrameSink, FrameSource {
       const offset = r & this.#mask;
       const length = this.#headers[offset >>> 2]!;
       const kind = this.bytes[offset + 4]!;
-      const total = FRAME_HEADER_BYTES + alignFrame(length);
-      if (kind > MAX_FRAME_KIND || total > (w - r) >>> 0 || offset + total > this.capacity) {
-        throw new ChannelCorruptError(this.name, `kind ${kind}, length ${length} at offset ${offset}`);
-      }
+      const total = this.#checkedFrameBytes(r, w, kind, length);
       if (kind === FrameKind.Padding) {
         this.#advanceRead(total);
         continue;
@@ -307,6 +304,43 @@ export class RingBuffer implements FrameSink, FrameSource {
       this.#peekedBytes = total;
       return kind;
     }
+  }
+
+  /**
+   * Looks at the frames ahead of the consumer without consuming them (out-of-band barriers): skips
+   * the first `skip` frames, then calls `visit` with each later frame's index (0: the frame `peek`
+   * returns next), kind, payload offset in {@link bytes} and payload length, until it returns true. Padding is never
+   * counted. Returns how many frames ahead were looked at, the accepted one included, so a caller
+   * resumes there once more arrive. Frames stay the producer's until released, so their bytes are
+   * stable while the consumer looks. Consumer thread only.
+   */
+  scanAhead(
+    skip: number,
+    visit: (index: number, kind: number, payloadOffset: number, payloadLength: number) => boolean,
+  ): number {
+    const w = Atomics.load(this.#words, WRITE_POS) >>> 0;
+    let r = this.#readPos;
+    let index = 0;
+    while (r !== w) {
+      const offset = r & this.#mask;
+      const length = this.#headers[offset >>> 2]!;
+      const kind = this.bytes[offset + 4]!;
+      r = (r + this.#checkedFrameBytes(r, w, kind, length)) >>> 0;
+      if (kind === FrameKind.Padding) continue;
+      if (index >= skip && visit(index, kind, offset + FRAME_HEADER_BYTES, length)) return index + 1;
+      index++;
+    }
+    return index;
+  }
+
+  /** The bytes of the frame at `r` (written up to `w`); a frame that cannot be is corrupt. */
+  #checkedFrameBytes(r: number, w: number, kind: number, length: number): number {
+    const offset = r & this.#mask;
+    const total = FRAME_HEADER_BYTES + alignFrame(length);
+    if (kind > MAX_FRAME_KIND || total > (w - r) >>> 0 || offset + total > this.capacity) {
+      throw new ChannelCorruptError(this.name, `kind ${kind}, length ${length} at offset ${offset}`);
+    }
+    return total;
   }
 
   /** Consumes the frame returned by the last {@link peek}. Consumer thread only. */

@@ -51,6 +51,11 @@ export interface SubtaskCheckpointMetrics {
    * checkpoints) the whole files of earlier checkpoints it reuses blobs from.
    */
   readonly stateBytes: number;
+  /**
+   * Unaligned checkpoints: bytes of in-flight records persisted as channel state (part of
+   * `stateBytes`; Flink's "persisted in-flight data"). Absent when none was captured.
+   */
+  readonly inFlightBytes?: number;
   /** Bytes this subtask wrote for this checkpoint (Flink's checkpointed data size); default `stateBytes`. */
   readonly checkpointedBytes?: number;
   /**

@@ -74,6 +74,8 @@ export interface CheckpointingDeployment {
   readonly incremental?: boolean;
   /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
   readonly alignedCheckpointTimeoutMs?: number;
+  /** Exactly-once checkpoints are unaligned (their barriers overtake queued records). */
+  readonly unaligned?: boolean;
 }
 
 /** The state one operator of a restoring subtask starts from. */

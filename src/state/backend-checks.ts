@@ -72,17 +72,42 @@ export interface ResolvedEncodeOptions {
 }
 
 /**
- * Validates encode options and fills in defaults (512 entries per batch, `setImmediate` pauses).
- * @throws InvalidOptionError for a bad `batchEntries`.
+ * Validates encode options and fills in defaults (512 entries per batch, `setImmediate` pauses,
+ * after every batch unless `sliceMs` is given).
+ * @throws InvalidOptionError for a bad `batchEntries` or `sliceMs`.
  */
 export function resolveEncodeOptions(options: SnapshotEncodeOptions): ResolvedEncodeOptions {
   const batchEntries = options.batchEntries ?? 512;
   if (!Number.isInteger(batchEntries) || batchEntries < 1)
     throw new InvalidOptionError('batchEntries', 'a positive integer', batchEntries);
+  const yieldControl = options.yieldControl ?? yieldToEventLoop;
+  const { sliceMs } = options;
+  if (sliceMs !== undefined && !(Number.isFinite(sliceMs) && sliceMs >= 0))
+    throw new InvalidOptionError('sliceMs', 'a non-negative number of milliseconds', sliceMs);
   return {
     batchEntries,
-    pause: options.yieldControl ?? yieldToEventLoop,
+    pause:
+      sliceMs === undefined
+        ? yieldControl
+        : slicedPause(yieldControl, sliceMs, options.now ?? (() => performance.now())),
     incremental: options.incremental,
     base: options.incremental?.base,
+  };
+}
+
+/**
+ * A pause that yields only once `sliceMs` have passed since the previous yield: the encoders call
+ * it after every batch, and it lets the batches of one slice run back to back.
+ */
+function slicedPause(
+  yieldControl: () => Promise<void>,
+  sliceMs: number,
+  now: () => number,
+): () => Promise<void> {
+  let sliceStart = now();
+  return async () => {
+    if (now() - sliceStart < sliceMs) return;
+    await yieldControl();
+    sliceStart = now();
   };
 }

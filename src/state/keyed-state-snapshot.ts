@@ -70,6 +70,14 @@ export interface SnapshotEncodeOptions {
    */
   readonly yieldControl?: () => Promise<void>;
   /**
+   * Time-sliced encoding: yield only once a batch ends at least this many ms after the last yield,
+   * instead of after every batch. With small batches this bounds how long the encoding holds the
+   * thread at a stretch (records wait behind it) whatever the speed of the code (cold or warm).
+   */
+  readonly sliceMs?: number;
+  /** The clock of `sliceMs` (ms, monotonic); default `performance.now`. */
+  readonly now?: () => number;
+  /**
    * Encode incrementally: one blob per (state, key group), and none for a (state, key group) that
    * `base` has and that was not written since `base` was captured (listed in `reused` instead).
    * `{}` (no base) encodes everything, one blob per state and key group, so that later incremental

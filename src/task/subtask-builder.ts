@@ -45,7 +45,11 @@ export async function buildSubtask(
   }
   const output = new TaskOutput();
   onOutput(output);
-  const writerOptions = { flushTimeoutMs: env.options.bufferTimeoutMs };
+  const { bufferTimeoutMs, inFlightTargetMs } = env.options;
+  const writerOptions = {
+    flushTimeoutMs: bufferTimeoutMs,
+    ...(inFlightTargetMs === undefined ? {} : { inFlightTargetMs }),
+  };
   for (const edgeDeployment of deployment.outputs) {
     const edge = graph.edges[edgeDeployment.edgeIndex]!;
     const writers: ChannelWriter[] = [];
@@ -85,7 +89,16 @@ export async function buildSubtask(
   let gate: InputGate | undefined;
   try {
     // The inputs first: a partition that cannot be opened fails the subtask before any operator opens.
-    gate = deployment.inputs.length > 0 ? new InputGate(deployment.inputs) : undefined;
+    const checkpointing = deployment.checkpointing;
+    // Unaligned barriers (configured, or forwarded after an alignment timeout) overtake the records
+    // queued in the rings: the gate takes them out of band.
+    const overtakeUnalignedBarriers =
+      checkpointing?.mode === 'exactly-once' &&
+      (checkpointing.unaligned === true || checkpointing.alignedCheckpointTimeoutMs !== undefined);
+    gate =
+      deployment.inputs.length > 0
+        ? new InputGate(deployment.inputs, { overtakeUnalignedBarriers })
+        : undefined;
     for (const operator of chain.operators) await operator.open?.();
     replay = deployment.restore
       ? await restoreSubtask(

@@ -10,6 +10,7 @@
  * its rings is what a single record produced.
  */
 
+import type { Barrier } from '../channel/frame.ts';
 import type { InputGate } from '../channel/input-gate.ts';
 import { MAX_PARK_MS } from '../channel/park.ts';
 import { SOURCE_END } from '../operators/operator.ts';
@@ -39,6 +40,11 @@ export interface RunnerHooks {
   onInputEnd?(): void;
   /** Unaligned checkpoints: sees every record batch read, with its channel, before it is processed. */
   onRecords?(channel: number, records: readonly unknown[]): void;
+  /**
+   * Overtaking checkpoints: `channel`'s barrier came out of band, ahead of the record frames
+   * `overtaken` (copies); the hook hands the barrier to the handler itself.
+   */
+  onOvertakingBarrier?(channel: number, barrier: Barrier, overtaken: readonly Uint8Array[]): void;
 }
 
 export const NO_CHECKPOINTING: RunnerHooks = {
@@ -125,14 +131,18 @@ export class TaskRunner {
       const result = source.poll(head, SOURCE_BATCH);
       if (result === SOURCE_END) return;
       const now = performance.now();
-      const deadline = output.flushIfDue(now);
       if (result > 0) {
-        // The source has nothing now: sleep until it has, or until a batch must be flushed.
-        const wait = Math.min(result, deadline - now);
-        if (wait > 0) await sleep(Math.min(wait, MAX_PARK_MS));
-        else output.flushIfDue(performance.now());
+        // The source has nothing now. A partial batch held while this thread sleeps only adds
+        // latency (the sleep is a timer of a millisecond or more), so it goes out at once: batches
+        // fill while the source is busy and are flushed when it runs dry (adaptive flush).
+        output.flushAll();
+        if (output.flag.blocked) continue;
+        await sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
-      } else if (now - this.#lastYield >= YIELD_EVERY_MS) {
+        continue;
+      }
+      output.flushIfDue(now);
+      if (now - this.#lastYield >= YIELD_EVERY_MS) {
         await yieldToEventLoop();
         this.#lastYield = performance.now();
       }
@@ -158,9 +168,17 @@ export class TaskRunner {
         while (i < records.length) {
           head.collect(records[i++]);
           if (flag.blocked) break;
+          // A slow chain (a sink doing real work per record) must not keep the event loop, and
+          // with it control messages and a snapshot's asynchronous part, waiting a whole frame.
+          if ((i & 63) === 0 && performance.now() - this.#lastYield >= YIELD_EVERY_MS) break;
         }
         if (i < records.length) {
           next = i;
+          if (!flag.blocked) {
+            // The rest of the batch stays pending: nothing is polled before it, so order holds.
+            await yieldToEventLoop();
+            this.#lastYield = performance.now();
+          }
           continue;
         }
         pending = undefined;
@@ -177,10 +195,11 @@ export class TaskRunner {
       const polled = gate.poll();
       if (polled === null) {
         if (gate.finished) return;
-        const deadline = Math.min(
-          output.flushIfDue(now),
-          barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY,
-        );
+        // No input: flush partial batches before waiting rather than at their timeout, since
+        // nothing more would join them meanwhile (adaptive flush, as for sources).
+        output.flushAll();
+        if (flag.blocked) continue;
+        const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {
           await waiting;
@@ -197,6 +216,11 @@ export class TaskRunner {
           break;
         case 'barrier':
           barriers?.onBarrier(channel, event.barrier);
+          break;
+        case 'overtaking-barrier':
+          if (this.#hooks.onOvertakingBarrier)
+            this.#hooks.onOvertakingBarrier(channel, event.barrier, event.overtaken);
+          else barriers?.onBarrier(channel, event.barrier);
           break;
         case 'cancel-barrier':
           barriers?.onCancelBarrier(channel, event.checkpointId);

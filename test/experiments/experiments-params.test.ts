@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configId } from '../../bench/experiments/config.ts';
-import { ALIGNMENT, EXPERIMENTS, INTERVAL_SWEEP, LATENCY } from '../../bench/experiments/experiments.ts';
+import {
+  ALIGNMENT,
+  BACKPRESSURE,
+  EXPERIMENTS,
+  INTERVAL_SWEEP,
+  LATENCY,
+} from '../../bench/experiments/experiments.ts';
 import { PARAM_NAMES, readParams, unknownFlags } from '../../bench/experiments/params.ts';
 import { experimentNamed } from '../../bench/experiments/runner.ts';
 import { parseArgs } from '../../bench/support/args.ts';
@@ -102,7 +108,12 @@ describe('experiment plans', () => {
   it('latency offers loads derived from the saturation of every mode compared, to every peer', () => {
     const steps = LATENCY.plan(LATENCY.full);
     const loadSteps = steps.filter((s) => s.config.load !== null);
-    expect(loadSteps).toHaveLength(2 * 3 * 4); // 2 sinks × 3 loads × (3 modes + the Node.js peer)
+    // Normal sink: 3 loads × (3 modes + the Node.js peer); slow sink: 3 loads × (3 modes with
+    // debloating on and off + the peer).
+    expect(loadSteps).toHaveLength(3 * 4 + 3 * 7);
+    expect(
+      loadSteps.filter((s) => s.config.inFlightTargetMs === false).every((s) => s.config.sinkDelayMicros > 0),
+    ).toBe(true);
     for (const step of loadSteps) {
       expect(step.saturationOf).toHaveLength(3);
       const index = steps.indexOf(step);
@@ -113,6 +124,16 @@ describe('experiment plans', () => {
       }
     }
     expect(steps.filter((s) => s.config.peer === 'node-stream')).toHaveLength(8);
+  });
+
+  it('backpressure runs every barrier kind with debloating on and off, all at saturation', () => {
+    const steps = BACKPRESSURE.plan(BACKPRESSURE.full);
+    expect(steps).toHaveLength(3 * 2);
+    expect(steps.every((s) => s.config.load === null && s.config.sinkDelayMicros === 50)).toBe(true);
+    expect(steps.map((s) => configId(s.config))).toContain(
+      'exactly-once@500ms p2 in2 sink50us unaligned no-debloat saturation',
+    );
+    expect(steps.map((s) => configId(s.config))).toContain('exactly-once@500ms p2 in2 sink50us saturation');
   });
 
   it('interval sweep runs both modes at every interval and one peer without checkpoints', () => {

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HistogramGatherer } from '../../bench/experiments/histogram-gatherer.ts';
-import type { StampedRecord } from '../../bench/experiments/job-args.ts';
+import type { TakenRecord } from '../../bench/experiments/job-args.ts';
+import { STAGE_SAMPLE_EVERY } from '../../bench/experiments/latency-recorder.ts';
 import { latencySink } from '../../bench/experiments/latency-sink.ts';
 import { stamper } from '../../bench/experiments/stamper.ts';
 import { monotonicMicros, type RuntimeContext } from '../../src/index.ts';
@@ -49,21 +50,23 @@ describe('latency sink and gatherer', () => {
     const sinks = [latencySink(channel, 0), latencySink(channel, 0)];
     const now = monotonicMicros();
     // A first record opens each subtask's channel (warm-up: discarded by the window's reset).
-    for (const [s, sink] of sinks.entries()) sink([0, now - 1e6, now - 1e6], context(s));
+    for (const [s, sink] of sinks.entries()) sink([0, now - 1e6, now - 1e6, now - 1e6], context(s));
     const gatherer = new HistogramGatherer(channel, 2);
     try {
       await gatherer.startWindow(10_000);
       const at = monotonicMicros();
-      const record = (scheduledAgo: number, emittedAgo: number): StampedRecord => [
+      const record = (scheduledAgo: number, emittedAgo: number, takenAgo: number): TakenRecord => [
         1,
         at - scheduledAgo,
         at - emittedAgo,
+        at - takenAgo,
       ];
-      for (let i = 0; i < 99; i++) sinks[0]!(record(2000, 1000), context(0));
-      sinks[1]!(record(50_000, 1000), context(1));
-      const { endToEnd, pipeline, clamped } = await gatherer.gather(10_000);
-      expect(endToEnd.count).toBe(100);
-      expect(pipeline.count).toBe(100);
+      // Stages are sampled (one record in STAGE_SAMPLE_EVERY): 8 records per value to sample.
+      for (let i = 0; i < 99 * STAGE_SAMPLE_EVERY; i++) sinks[0]!(record(2000, 1000, 600), context(0));
+      for (let i = 0; i < STAGE_SAMPLE_EVERY; i++) sinks[1]!(record(50_000, 1000, 600), context(1));
+      const { endToEnd, pipeline, stages, clamped } = await gatherer.gather(10_000);
+      expect(endToEnd.count).toBe(100 * STAGE_SAMPLE_EVERY);
+      expect(pipeline.count).toBe(100 * STAGE_SAMPLE_EVERY);
       expect(clamped).toBe(0);
       const e2e = endToEnd.summary();
       // Arrival is a little after `at`; the values are at least the stamped offsets.
@@ -72,6 +75,14 @@ describe('latency sink and gatherer', () => {
       expect(e2e.max).toBeGreaterThanOrEqual(50);
       expect(pipeline.summary().p50).toBeGreaterThanOrEqual(1);
       expect(pipeline.summary().max).toBeLessThan(e2e.max);
+      // The stages split the end-to-end time at the stamps: source 1 ms (49 ms once), channel 0.4 ms,
+      // task the rest (arrival is a little after \`at\`).
+      expect(stages.source.summary().p50).toBeCloseTo(1, 1);
+      expect(stages.source.summary().max).toBeCloseTo(49, 0);
+      expect(stages.channel.summary().max).toBeCloseTo(0.4, 1);
+      // The warm-up record counted towards the first sample of each sink.
+      expect(stages.task.count).toBe(100);
+      expect(stages.task.summary().p50).toBeCloseTo(e2e.p50 - 1.4, 1);
     } finally {
       gatherer.close();
     }
@@ -81,7 +92,7 @@ describe('latency sink and gatherer', () => {
     const channel = `test-${randomBytes(4).toString('hex')}`;
     const sink = latencySink(channel, 0);
     const now = monotonicMicros();
-    sink([0, now, now], context(0));
+    sink([0, now, now, now], context(0));
     const gatherer = new HistogramGatherer(channel, 2);
     try {
       await expect(gatherer.startWindow(300)).rejects.toThrow(/sink subtask\(s\) 1 did not answer 'reset'/);

@@ -7,6 +7,7 @@ import { LatencyHistogram } from '../../../src/index.ts';
 import { type Spread, spreadOf } from '../../jobs-support/spread.ts';
 import { percentile } from '../../support/stats.ts';
 import type { TrialConfig } from '../config.ts';
+import type { LatencyStage } from '../job-args.ts';
 import type { CheckpointFigures, TrialRecord } from '../trial-result.ts';
 
 /** Percentiles (ms) over the pooled checkpoints of a configuration; NaN without checkpoints. */
@@ -19,6 +20,15 @@ export interface CheckpointSummary {
   readonly alignmentMax: number;
   readonly startDelayP50: number;
   readonly stateBytesP50: number;
+  /** Bytes of in-flight records persisted (unaligned), p50 and max over checkpoints. */
+  readonly inFlightBytesP50: number;
+  readonly inFlightBytesMax: number;
+}
+
+/** Per repeat: p50 and p99 of one latency stage (ms). */
+export interface StageSummary {
+  readonly p50: Spread;
+  readonly p99: Spread;
 }
 
 export interface ConfigSummary {
@@ -36,6 +46,8 @@ export interface ConfigSummary {
   readonly pipelineP99: Spread;
   /** Every repeat's end-to-end histogram merged. */
   readonly endToEnd: LatencyHistogram;
+  /** The latency breakdown by stage; absent in results of runs before it was recorded. */
+  readonly stages?: { readonly [S in LatencyStage]: StageSummary };
   readonly checkpoints: CheckpointSummary;
   /** Load averages (1 min) seen at the end of the trials. */
   readonly loadAverage: Spread;
@@ -56,7 +68,19 @@ function checkpointSummary(checkpoints: readonly CheckpointFigures[], failed: nu
     alignmentMax: p((c) => c.alignmentMs, 100),
     startDelayP50: p((c) => c.startDelayMs, 50),
     stateBytesP50: p((c) => c.stateBytes, 50),
+    inFlightBytesP50: p((c) => c.inFlightBytes ?? 0, 50),
+    inFlightBytesMax: p((c) => c.inFlightBytes ?? 0, 100),
   };
+}
+
+/** The stage breakdown over repeats, when every repeat recorded it. */
+function stagesOf(runs: readonly TrialRecord[]): { stages?: NonNullable<ConfigSummary['stages']> } {
+  if (!runs.every((t) => t.latency.stages !== undefined)) return {};
+  const stage = (s: LatencyStage): StageSummary => ({
+    p50: spreadOf(runs.map((t) => t.latency.stages![s].p50)),
+    p99: spreadOf(runs.map((t) => t.latency.stages![s].p99)),
+  });
+  return { stages: { source: stage('source'), channel: stage('channel'), task: stage('task') } };
 }
 
 /** One summary per configuration, in the order configurations first appear. */
@@ -79,6 +103,7 @@ export function summarise(trials: readonly TrialRecord[]): ConfigSummary[] {
       latency: { p50: lat('p50'), p90: lat('p90'), p99: lat('p99'), p999: lat('p999'), max: lat('max') },
       pipelineP99: of((t) => t.latency.pipeline.summary.p99),
       endToEnd: LatencyHistogram.merge(runs.map((t) => LatencyHistogram.decode(t.latency.endToEnd.encoded))),
+      ...stagesOf(runs),
       checkpoints: checkpointSummary(
         runs.flatMap((t) => t.checkpoints),
         runs.reduce((s, t) => s + t.failedCheckpoints, 0),
@@ -102,6 +127,7 @@ export function offPeerOf(summary: ConfigSummary, all: readonly ConfigSummary[])
       o.config.inputChannels === c.inputChannels &&
       o.config.skew === c.skew &&
       o.config.sinkDelayMicros === c.sinkDelayMicros &&
+      o.config.inFlightTargetMs === c.inFlightTargetMs &&
       o.config.load === c.load,
   );
 }

@@ -5,6 +5,7 @@
  * are medians over repeats and error bars span min–max.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { TrialConfig } from '../config.ts';
 import type { ConfigSummary } from './aggregate.ts';
 
 /** A chart: file stem, caption (Markdown, states the parameters) and specification. */
@@ -21,7 +22,19 @@ const HEIGHT = 220;
 
 /** The series a configuration belongs to: its mode, or the peer's name. */
 export function seriesOf(s: ConfigSummary): string {
-  return s.config.peer === 'weir' ? s.config.mode : s.config.peer;
+  return s.config.peer === 'weir' ? `${s.config.mode}${variantOf(s.config)}` : s.config.peer;
+}
+
+/** What sets a configuration apart beyond its mode: barrier kind, debloating (`''` for the defaults). */
+export function variantOf(c: TrialConfig): string {
+  const barriers = c.barriers === undefined || c.barriers === 'aligned' ? '' : `, ${c.barriers}`;
+  const debloat =
+    c.inFlightTargetMs === undefined
+      ? ''
+      : c.inFlightTargetMs === false
+        ? ', no debloating'
+        : `, debloating ${c.inFlightTargetMs} ms`;
+  return `${barriers}${debloat}`;
 }
 
 function title(text: string, subtitle: string): TopLevelSpec['title'] {

@@ -6,10 +6,11 @@
 import { formatRate } from '../../support/format.ts';
 import { formatMachine } from '../../support/machine.ts';
 import type { TrialConfig } from '../config.ts';
+import { LATENCY_STAGES } from '../job-args.ts';
 import type { SuiteParams } from '../params.ts';
 import type { ExperimentResult } from '../result-file.ts';
 import { type ConfigSummary, costAgainstOff, summarise } from './aggregate.ts';
-import { type Chart, groupedBars, intervalCharts, latencyCurves, seriesOf } from './charts.ts';
+import { type Chart, groupedBars, intervalCharts, latencyCurves, seriesOf, variantOf } from './charts.ts';
 import { bytesCell, durationCell, markdownTable, msCell, percentCell, rateCell } from './markdown.ts';
 
 export interface Section {
@@ -35,9 +36,38 @@ function atBase(c: TrialConfig, p: SuiteParams, free: Dimension): boolean {
 function modeCell(c: TrialConfig): string {
   return c.peer !== 'weir'
     ? `${c.peer} (1 thread)`
-    : c.mode === 'off'
-      ? 'off'
-      : `${c.mode} @ ${c.intervalMs} ms`;
+    : `${c.mode === 'off' ? 'off' : `${c.mode} @ ${c.intervalMs} ms`}${variantOf(c)}`;
+}
+
+/** Checkpoints completed (and failed) in a configuration's windows. */
+function countCell(s: ConfigSummary): string {
+  const { count, failed } = s.checkpoints;
+  return count === 0 ? '–' : `${count}${failed > 0 ? ` (+${failed} failed)` : ''}`;
+}
+
+/** `p50 / max` of a checkpoint figure, `–` without checkpoints. */
+function pairCell(s: ConfigSummary, cell: (v: number) => string, p50: number, max: number): string {
+  return s.checkpoints.count === 0 ? '–' : `${cell(p50)} / ${cell(max)}`;
+}
+
+function loadCell(c: TrialConfig): string {
+  return c.load === null ? 'saturation' : `${Math.round(c.load * 100)} %`;
+}
+
+/** Where the latency goes: p50 and p99 of each stage (medians over repeats, range in brackets). */
+function stageTable(rows: readonly ConfigSummary[]): string {
+  const staged = rows.filter((s) => s.stages !== undefined);
+  if (staged.length === 0) return '';
+  return markdownTable(
+    ['load', 'mode', 'end-to-end p99', ...LATENCY_STAGES.flatMap((st) => [`${st} p50`, `${st} p99`])],
+    staged.map((s) => [
+      loadCell(s.config),
+      modeCell(s.config),
+      durationCell(s.latency.p99),
+      ...LATENCY_STAGES.flatMap((st) => [durationCell(s.stages![st].p50), durationCell(s.stages![st].p99)]),
+    ]),
+    `ll${'r'.repeat(1 + 2 * LATENCY_STAGES.length)}`,
+  );
 }
 
 /** The throughput-and-checkpoints table of summaries, first column from `label`. */
@@ -63,15 +93,9 @@ function checkpointTable(
       modeCell(s.config),
       rateCell(s.throughput),
       percentCell(costAgainstOff(s, all)),
-      s.checkpoints.count === 0
-        ? '–'
-        : `${s.checkpoints.count}${s.checkpoints.failed > 0 ? ` (+${s.checkpoints.failed} failed)` : ''}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.alignmentP50)} / ${msCell(s.checkpoints.alignmentMax)}`,
-      s.checkpoints.count === 0
-        ? '–'
-        : `${msCell(s.checkpoints.durationP50)} / ${msCell(s.checkpoints.durationMax)}`,
+      countCell(s),
+      pairCell(s, msCell, s.checkpoints.alignmentP50, s.checkpoints.alignmentMax),
+      pairCell(s, msCell, s.checkpoints.durationP50, s.checkpoints.durationMax),
       msCell(s.checkpoints.startDelayP50),
       bytesCell(s.checkpoints.stateBytesP50),
     ]),
@@ -244,7 +268,7 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
           'alignment p50',
         ],
         rows.map((s) => [
-          s.config.load === null ? 'saturation' : `${Math.round(s.config.load * 100)} %`,
+          loadCell(s.config),
           s.config.load === null ? '–' : rateCell(s.offeredRate),
           modeCell(s.config),
           rateCell(s.throughput),
@@ -261,6 +285,14 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
       ),
       '',
     );
+    const stages = stageTable(rows);
+    if (stages !== '')
+      parts.push(
+        'Where the time goes: each record is stamped when the source emits it and when the keyed operator takes it from its input channel, so its end-to-end latency splits into *source* (scheduled → emitted: the rate limiter and the source thread running late), *channel* (emitted → taken: batching, the ring, the consumer waking up, decoding, and the consumer thread busy with anything else, snapshots and GC included) and *task* (taken → sink). Stages are percentiles of their own, so they do not add up to the end-to-end percentile.',
+        '',
+        stages,
+        '',
+      );
     const pairs = comparePairs(rows);
     if (pairs.length > 0)
       parts.push(
@@ -269,7 +301,7 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
         markdownTable(
           ['load', 'throughput EO / ALO', 'p50 EO / ALO', 'p99 EO / ALO', 'p99.9 EO / ALO', 'max EO / ALO'],
           pairs.map(([eo, alo]) => [
-            eo.config.load === null ? 'saturation' : `${Math.round(eo.config.load * 100)} %`,
+            loadCell(eo.config),
             ratioCell(eo.throughput.median, alo.throughput.median),
             ratioCell(eo.latency.p50.median, alo.latency.p50.median),
             ratioCell(eo.latency.p99.median, alo.latency.p99.median),
@@ -287,9 +319,43 @@ function latencySection(result: ExperimentResult, all: ConfigSummary[]): Section
         rows,
         params,
       ),
+      ...stageCharts(result.experiment, delay, rows, params),
     );
   }
   return { markdown: parts.join('\n'), charts };
+}
+
+/** Per offered load: p99 of each latency stage by mode (median, bars min–max). */
+function stageCharts(
+  experiment: string,
+  delay: number,
+  rows: readonly ConfigSummary[],
+  params: string,
+): Chart[] {
+  const loads = [
+    ...new Set(
+      rows.filter((s) => s.stages !== undefined && s.config.load !== null).map((s) => s.config.load!),
+    ),
+  ];
+  return loads.map((load) =>
+    groupedBars(
+      `${experiment}-stages-sink${delay}us-load${Math.round(load * 100)}`,
+      `Latency p99 by stage at ${Math.round(load * 100)} % load`,
+      `${params}, bars min–max`,
+      rows
+        .filter((s) => s.stages !== undefined && s.config.load === load)
+        .flatMap((s) =>
+          LATENCY_STAGES.map((stage) => ({
+            category: stage,
+            series: seriesOf(s),
+            value: s.stages![stage].p99.median,
+            min: s.stages![stage].p99.min,
+            max: s.stages![stage].p99.max,
+          })),
+        ),
+      { category: 'stage', value: 'p99 (ms)' },
+    ),
+  );
 }
 
 /** Exactly-once and at-least-once summaries at the same load (same sink), paired. */
@@ -299,7 +365,10 @@ function comparePairs(rows: readonly ConfigSummary[]): [ConfigSummary, ConfigSum
     if (eo.config.peer !== 'weir' || eo.config.mode !== 'exactly-once') continue;
     const alo = rows.find(
       (s) =>
-        s.config.peer === 'weir' && s.config.mode === 'at-least-once' && s.config.load === eo.config.load,
+        s.config.peer === 'weir' &&
+        s.config.mode === 'at-least-once' &&
+        s.config.load === eo.config.load &&
+        s.config.inFlightTargetMs === eo.config.inFlightTargetMs,
     );
     if (alo !== undefined) pairs.push([eo, alo]);
   }
@@ -330,6 +399,68 @@ function sweepSection(result: ExperimentResult, all: ConfigSummary[]): Section {
   return { markdown, charts };
 }
 
+function backpressureSection(result: ExperimentResult, all: ConfigSummary[]): Section {
+  const p = result.params;
+  const sink = `slow sink (${p.sinkDelaysMicros.join(', ')} µs of work per record)`;
+  const params = `p = ${p.baseParallelism}, ${p.baseInputChannels} input channels, interval ${p.baseIntervalMs} ms, ${stateLabel(p)}, ${sink}, sources unlimited, median of ${p.repeats}`;
+  const rows = all.filter((s) => s.config.peer === 'weir');
+  const kind = (s: ConfigSummary): string => s.config.barriers ?? 'aligned';
+  const debloat = (s: ConfigSummary): string =>
+    s.config.inFlightTargetMs === false
+      ? 'off'
+      : `${s.config.inFlightTargetMs ?? 'default'}${s.config.inFlightTargetMs === undefined ? '' : ' ms'}`;
+  const table = markdownTable(
+    [
+      'barriers',
+      'debloating',
+      'throughput',
+      'latency p50',
+      'latency p99',
+      'checkpoints',
+      'duration p50 / max',
+      'start delay p50',
+      'alignment p50 / max',
+      'in-flight persisted p50 / max',
+    ],
+    rows.map((s) => [
+      kind(s),
+      debloat(s),
+      rateCell(s.throughput),
+      durationCell(s.latency.p50),
+      durationCell(s.latency.p99),
+      countCell(s),
+      pairCell(s, msCell, s.checkpoints.durationP50, s.checkpoints.durationMax),
+      msCell(s.checkpoints.startDelayP50),
+      pairCell(s, msCell, s.checkpoints.alignmentP50, s.checkpoints.alignmentMax),
+      pairCell(s, bytesCell, s.checkpoints.inFlightBytesP50, s.checkpoints.inFlightBytesMax),
+    ]),
+    'llrrrrrrrr',
+  );
+  const bars = (metric: 'duration' | 'startDelay', what: string): Chart =>
+    groupedBars(
+      `${result.experiment}-${metric === 'duration' ? 'duration' : 'start-delay'}`,
+      `Checkpoint ${what} under backpressure`,
+      `${params}; bar: p50${metric === 'duration' ? ', rule: max' : ''}`,
+      rows
+        .filter((s) => s.checkpoints.count > 0)
+        .map((s) => {
+          const value = metric === 'duration' ? s.checkpoints.durationP50 : s.checkpoints.startDelayP50;
+          return {
+            category: kind(s),
+            series: `debloating ${debloat(s)}`,
+            value,
+            min: value,
+            max: metric === 'duration' ? s.checkpoints.durationMax : value,
+          };
+        }),
+      { category: 'barriers', value: `${what} (ms)` },
+    );
+  return {
+    markdown: [`${params}.`, '', table].join('\n'),
+    charts: [bars('duration', 'duration'), bars('startDelay', 'start delay')],
+  };
+}
+
 /** The section of one result. */
 export function sectionOf(result: ExperimentResult): Section {
   const all = summarise(result.trials);
@@ -338,6 +469,8 @@ export function sectionOf(result: ExperimentResult): Section {
       ? alignmentSection(result, all)
       : result.experiment === 'latency'
         ? latencySection(result, all)
-        : sweepSection(result, all);
+        : result.experiment === 'backpressure'
+          ? backpressureSection(result, all)
+          : sweepSection(result, all);
   return { markdown: `${header(result)}\n\n${body.markdown}`, charts: body.charts };
 }

@@ -109,6 +109,7 @@ export class JobCheckpointing {
       storage: this.storage.writerDescriptor,
       finalCheckpoint: this.finalCheckpoint,
       incremental: this.#config.incremental,
+      unaligned: this.#config.unaligned,
       ...(timeout === null ? {} : { alignedCheckpointTimeoutMs: timeout }),
     };
   }

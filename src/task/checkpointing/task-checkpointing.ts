@@ -13,7 +13,7 @@ import { createBarrierHandler } from '../barrier/create-barrier-handler.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
 import type { RunnerHooks } from '../task-runner.ts';
-import { SubtaskCheckpointer } from './subtask-checkpointer.ts';
+import { type AlignmentMetrics, SubtaskCheckpointer } from './subtask-checkpointer.ts';
 
 /** Most triggers a source holds before it declines new ones (the coordinator's max concurrent is smaller). */
 const MAX_QUEUED_TRIGGERS = 16;
@@ -27,6 +27,12 @@ export class TaskCheckpointing {
   #finished = false;
   /** Unaligned checkpoints capturing in-flight records, by checkpoint id. */
   readonly #captures = new Map<number, ChannelCapture>();
+  /**
+   * Record frames overtaken by barriers taken out of band before their checkpoint's snapshot (a
+   * channel paused by an alignment, say), by checkpoint id: not processed at the snapshot, so they
+   * are channel state. They are processed later, as usual, but never captured again.
+   */
+  readonly #overtaken = new Map<number, Uint8Array[]>();
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
@@ -62,18 +68,15 @@ export class TaskCheckpointing {
         context: {
           pause: (channel) => gate.pause(channel),
           resumeAll: () => gate.resumeAll(),
-          triggerSnapshot: (barrier, metrics) => checkpointer.snapshot(barrier, metrics),
+          triggerSnapshot: (barrier, metrics) => this.#snapshot(barrier, metrics),
           abortCheckpoint: (checkpointId) => {
             this.#captures.delete(checkpointId);
+            this.#overtaken.delete(checkpointId);
             checkpointer.abort(checkpointId, 'cancellation-barrier');
           },
           startCapture: (channel, checkpointId) => this.#capture(checkpointId).channels.add(channel),
           stopCapture: (channel, checkpointId) => this.#captures.get(checkpointId)?.channels.delete(channel),
-          captureComplete: (checkpointId) => {
-            const capture = this.#captures.get(checkpointId);
-            this.#captures.delete(checkpointId);
-            checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
-          },
+          captureComplete: (checkpointId) => this.#completeChannelState(checkpointId),
         },
         ...(init.deployment.alignedCheckpointTimeoutMs === undefined
           ? {}
@@ -86,6 +89,20 @@ export class TaskCheckpointing {
       onInputEnd: () => this.close(),
       triggersPending: () => triggers.length > 0,
       onRecords: (channel, records) => this.#onRecords(channel, records),
+      onOvertakingBarrier: (channel, barrier, overtaken) => {
+        const id = barrier.checkpointId;
+        const capture = this.#captures.get(id);
+        // A snapshot taken before (another channel's barrier) captures this channel as it is read:
+        // the overtaken frames complete that capture, and the handler's stopCapture ends it.
+        if (capture !== undefined) capture.batches.push(...overtaken);
+        else if (overtaken.length > 0)
+          this.#overtaken.set(id, [...(this.#overtaken.get(id) ?? []), ...overtaken]);
+        barriers!.onBarrier(channel, barrier);
+        // A barrier the handler did not snapshot for (stale, or waiting for the rest): keep its
+        // frames only while its checkpoint may still be snapshotted.
+        for (const old of this.#overtaken.keys())
+          if (old < barriers!.latestCheckpointId) this.#overtaken.delete(old);
+      },
       handleTriggers: () => {
         while (triggers.length > 0) {
           const barrier = triggers.shift()!;
@@ -109,6 +126,31 @@ export class TaskCheckpointing {
    */
   enterFinished(): void {
     this.#finished = true;
+  }
+
+  /**
+   * The handler's snapshot. Record frames overtaken by this checkpoint's barriers before it are not
+   * in the snapshot: they become its channel state, even when the handler decided it aligned.
+   */
+  #snapshot(barrier: Barrier, metrics: AlignmentMetrics): void {
+    const id = barrier.checkpointId;
+    const overtaken = this.#overtaken.get(id);
+    if (overtaken === undefined) {
+      this.#checkpointer.snapshot(barrier, metrics);
+      return;
+    }
+    this.#overtaken.delete(id);
+    this.#capture(id).batches.push(...overtaken);
+    this.#checkpointer.snapshot(barrier, { ...metrics, unaligned: true });
+    // Aligned (every barrier in): the handler will not call captureComplete, nothing is missing.
+    if (!metrics.unaligned) this.#completeChannelState(id);
+  }
+
+  /** Hands the captured channel state of a checkpoint to the checkpointer; the ack may go. */
+  #completeChannelState(checkpointId: number): void {
+    const capture = this.#captures.get(checkpointId);
+    this.#captures.delete(checkpointId);
+    this.#checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
   }
 
   #capture(checkpointId: number): ChannelCapture {
@@ -156,6 +198,7 @@ export class TaskCheckpointing {
       }
       case 'checkpoint-aborted':
         this.#captures.delete(message.checkpointId);
+        this.#overtaken.delete(message.checkpointId);
         this.#checkpointer.notifyAborted(message.checkpointId);
         break;
     }

@@ -1,5 +1,6 @@
 // Records, barriers and end of input reach the gate in order; paused channels keep their data.
 import { describe, expect, it } from 'vitest';
+import { RecordDecoder } from '../../../src/channel/record-codec.ts';
 import {
   ChannelClosedError,
   type ChannelEvent,
@@ -155,4 +156,105 @@ describe('ChannelWriter and InputGate', () => {
       expect(() => w.emit({ ok: 3 })).toThrow(ChannelClosedError);
     },
   );
+});
+
+describe('InputGate overtaking unaligned barriers', () => {
+  const unaligned = (checkpointId: number) => ({
+    checkpointId,
+    timestamp: 1,
+    savepoint: false,
+    unaligned: true,
+  });
+
+  function overtakingGate() {
+    const doorbell = createDoorbell();
+    const descriptor = createRing({ capacity: 4096, name: 'in0', doorbell });
+    const writer = new ChannelWriter(descriptor, { batchBytes: 64 });
+    return { writer, gate: new InputGate([descriptor], { overtakeUnalignedBarriers: true }) };
+  }
+
+  it('delivers an unaligned barrier before the records ahead of it, then marks its place', () => {
+    const { writer, gate } = overtakingGate();
+    for (let n = 0; n < 3; n++) {
+      writer.emit({ n });
+      writer.flush();
+    }
+    writer.emitBarrier(unaligned(5));
+    writer.emit({ n: 3 });
+    writer.flush();
+    const events = drain(gate).map(({ event }) => event);
+    // The overtaken frames come along as copies: what the checkpoint persists as channel state.
+    const first = events[0];
+    expect(first?.kind).toBe('overtaking-barrier');
+    if (first?.kind !== 'overtaking-barrier') return;
+    expect(first.overtaken.map((frame) => new RecordDecoder().decode(frame))).toEqual([
+      [{ n: 0 }],
+      [{ n: 1 }],
+      [{ n: 2 }],
+    ]);
+    expect(events).toEqual([
+      { kind: 'overtaking-barrier', barrier: unaligned(5), overtaken: first.overtaken },
+      { kind: 'records', records: [{ n: 0 }] },
+      { kind: 'records', records: [{ n: 1 }] },
+      { kind: 'records', records: [{ n: 2 }] },
+      { kind: 'overtaken', checkpointId: 5 },
+      { kind: 'records', records: [{ n: 3 }] },
+    ]);
+  });
+
+  it('overtakes records only: an earlier control frame keeps its place and the barrier waits behind it', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emit({ n: 0 });
+    writer.emitBarrier({ checkpointId: 4, timestamp: 1, savepoint: false, unaligned: false });
+    writer.emit({ n: 1 });
+    writer.emitBarrier(unaligned(5));
+    writer.emitEndOfInput();
+    const kinds = drain(gate).map(({ event }) =>
+      event.kind === 'barrier' || event.kind === 'overtaking-barrier'
+        ? `${event.kind} ${event.barrier.checkpointId}`
+        : event.kind,
+    );
+    expect(kinds).toEqual([
+      'records',
+      'barrier 4',
+      'overtaking-barrier 5',
+      'records',
+      'overtaken',
+      'end-of-input',
+    ]);
+  });
+
+  it('lets a later unaligned barrier overtake an earlier one delivered out of band', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emit({ n: 0 });
+    writer.emitBarrier(unaligned(5));
+    writer.emit({ n: 1 });
+    writer.emitBarrier(unaligned(6));
+    writer.emit({ n: 2 });
+    writer.flush();
+    const first = gate.poll()?.event;
+    const second = gate.poll()?.event;
+    expect(first?.kind === 'overtaking-barrier' && first.barrier.checkpointId).toBe(5);
+    expect(second?.kind === 'overtaking-barrier' && second.barrier.checkpointId).toBe(6);
+    // Checkpoint 6's channel state holds every record before its barrier, 5's place included.
+    if (second?.kind !== 'overtaking-barrier') return;
+    expect(second.overtaken.map((frame) => new RecordDecoder().decode(frame))).toEqual([
+      [{ n: 0 }],
+      [{ n: 1 }],
+    ]);
+    expect(
+      drain(gate).map(({ event }) =>
+        event.kind === 'overtaken' ? `overtaken ${event.checkpointId}` : event.kind,
+      ),
+    ).toEqual(['records', 'overtaken 5', 'records', 'overtaken 6', 'records']);
+  });
+
+  it('reads a barrier with nothing before it, and aligned barriers and savepoints, in band', () => {
+    const { writer, gate } = overtakingGate();
+    writer.emitBarrier(unaligned(1));
+    writer.emit({ n: 0 });
+    writer.emitBarrier({ checkpointId: 2, timestamp: 1, savepoint: true, unaligned: true });
+    const kinds = drain(gate).map(({ event }) => event.kind);
+    expect(kinds).toEqual(['barrier', 'records', 'barrier']);
+  });
 });
