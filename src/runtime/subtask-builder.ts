@@ -3,6 +3,7 @@
  * the job graph (checking that it is the one the job master deployed), creates the output channel
  * writers, the operator chain, the input gate, and restores state when the deployment carries any.
  */
+import type { ResolvedEnvironmentOptions } from '../api/options.ts';
 import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
@@ -55,7 +56,7 @@ export async function buildSubtask(
       for (const writer of writers) writer.channel.close();
       throw error;
     }
-    const combine = env.options.runtimeMode === 'batch';
+    const combine = combineDelayMs(env.options);
     const consumer = edge.target.nodes[0]!;
     output.addEdge(writers, edge.partitioner, {
       maxParallelism: graph.maxParallelism,
@@ -71,6 +72,7 @@ export async function buildSubtask(
       subtaskIndex: deployment.subtaskIndex,
       maxParallelism: graph.maxParallelism,
       runtimeMode: env.options.runtimeMode,
+      combinedInput: combineDelayMs(env.options) !== null,
       transactional: deployment.checkpointing?.finalCheckpoint ?? false,
       stateBackend: env.options.stateBackend,
       sendToJobMaster,
@@ -118,4 +120,12 @@ function ownership(
     const group = keyGroupFor(partitioner.key(record), maxParallelism);
     return group >= range.start && group <= range.end;
   };
+}
+
+/**
+ * How long producers may hold partial aggregates before a keyed exchange: until the end of input in
+ * batch mode, `localAggregationMs` in streaming mode, `null` when they send every record as it is.
+ */
+function combineDelayMs(options: ResolvedEnvironmentOptions): number | null {
+  return options.runtimeMode === 'batch' ? Number.POSITIVE_INFINITY : options.localAggregationMs;
 }
