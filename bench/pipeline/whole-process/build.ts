@@ -31,7 +31,7 @@ export interface BuiltEntries {
   remove(): void;
 }
 
-/** weir's `src/index.ts` becomes the built package's `dist/index.js`, left as an import. */
+/** weir's `src/index.ts` becomes what the package exports (`dist/bundle/index.js`), left as an import. */
 function weirFromDist(distIndex: string): Plugin {
   return {
     name: 'weir-from-dist',
@@ -62,7 +62,7 @@ export async function buildEntries(): Promise<BuiltEntries> {
     packages: 'external',
     outdir: dir,
     outExtension: { '.js': '.mjs' },
-    plugins: [weirFromDist(join(dist, 'index.js'))],
+    plugins: [weirFromDist(join(dist, 'bundle', 'index.js'))],
     logLevel: 'silent',
   });
   return {

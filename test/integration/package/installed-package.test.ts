@@ -109,6 +109,10 @@ describe('the packed weir, installed in a project', () => {
       'dist/index.js.map',
       'dist/runtime/task-worker.js',
       'dist/worker/bootstrap.mjs',
+      // What users and workers load (scripts/bundle-dist.ts).
+      'dist/bundle/index.js',
+      'dist/bundle/task-worker.js',
+      'dist/bundle/cli.js',
     ]) {
       expect(files).toContain(needed);
     }
