@@ -3,13 +3,15 @@
  * and one channel per connected (producer subtask, consumer subtask) pair of every edge. A forward
  * edge connects subtask i to subtask i only. Pipelined, a channel is a ring sized by the
  * environment's ring capacity; a batch job run by stages gets blocking partitions instead, files
- * in `partitions.directory` that take the same largest frame as such a ring.
+ * in `partitions.directory` that take the same largest frame as such a ring, except on the
+ * exchanges that stay pipelined (pipelined-regions.ts).
  */
 import { join } from 'node:path';
 import type { ChannelDescriptor } from '../channel/frame-channel.ts';
 import { FRAME_HEADER_BYTES } from '../channel/layout.ts';
 import { createDoorbell, createRing } from '../channel/ring-buffer.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
+import { pipelinedInStages } from './pipelined-regions.ts';
 import type { OutputEdgeDeployment } from './protocol.ts';
 
 /** The channels of one subtask. */
@@ -55,16 +57,17 @@ export function planDeployment(
   for (const edge of graph.edges) {
     const producers = plans.get(edge.source)!;
     const consumers = plans.get(edge.target)!;
+    const files = partitions && !pipelinedInStages(edge) ? partitions : undefined;
     for (const producer of producers) {
       const targets = edge.partitioner.kind === 'forward' ? [consumers[producer.subtaskIndex]!] : consumers;
       const channels = targets.map((consumer) => {
         const name = `${edge.source.id}[${producer.subtaskIndex}] -> ${edge.target.id}[${consumer.subtaskIndex}]`;
-        const channel: ChannelDescriptor = partitions
+        const channel: ChannelDescriptor = files
           ? {
               name,
               path: join(
-                partitions.directory,
-                `${partitionFilePrefix(edge)}a${partitions.attemptOf(edge.source)}-${producer.subtaskIndex}-${consumer.subtaskIndex}`,
+                files.directory,
+                `${partitionFilePrefix(edge)}a${files.attemptOf(edge.source)}-${producer.subtaskIndex}-${consumer.subtaskIndex}`,
               ),
               maxPayloadBytes: ringCapacity / 2 - FRAME_HEADER_BYTES,
             }

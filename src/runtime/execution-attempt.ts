@@ -24,6 +24,7 @@ import type { CheckpointControl, CheckpointingDeployment } from './checkpointing
 import { planDeployment, type SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import type { SubtaskStates } from './job-master.ts';
+import { pipelinedInStages } from './pipelined-regions.ts';
 import type {
   ControlFromTask,
   JobModuleRef,
@@ -116,6 +117,8 @@ export class ExecutionAttempt {
     const { graph, ringCapacity, stages, pool } = this.#init;
     if (stages) {
       stages.beginAttempt();
+      for (const edge of graph.edges)
+        if (pipelinedInStages(edge) && !stages.isFinished(edge.target)) stages.runAgain(edge.source);
       await this.#runByStages(stages, planDeployment(graph, ringCapacity, stages));
     } else {
       const plans = planDeployment(graph, ringCapacity);
@@ -127,18 +130,24 @@ export class ExecutionAttempt {
   }
 
   /**
-   * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
-   * order), skipping those an earlier attempt finished; after a failure or a cancel, no further
-   * stage starts. A vertex whose subtasks all finished counts as finished even if another branch
-   * failed meanwhile: a restart need not run it again.
+   * Deploys each vertex once every vertex feeding it through a blocking exchange has finished and
+   * every vertex feeding it through a pipelined one (pipelined-regions.ts) is deployed (vertices are
+   * in topological order), skipping those an earlier attempt finished; after a failure or a cancel,
+   * no further stage starts. A vertex whose subtasks all finished counts as finished even if another
+   * branch failed meanwhile: a restart need not run it again.
    */
   async #runByStages(stages: BatchStages, plans: readonly SubtaskPlan[]): Promise<void> {
+    const ready = new Map<JobVertex, Promise<boolean>>();
     const finished = new Map<JobVertex, Promise<boolean>>();
     for (const vertex of this.#init.graph.vertices) {
-      const inputs = vertex.inputs.map((edge) => finished.get(edge.source)!);
+      const inputs = vertex.inputs.map(
+        (edge) => (pipelinedInStages(edge) ? ready : finished).get(edge.source)!,
+      );
+      const inputsReady = Promise.all(inputs).then((all) => all.every(Boolean));
+      ready.set(vertex, inputsReady);
       const stage = async (): Promise<boolean> => {
         if (stages.isFinished(vertex)) return true;
-        if (!(await Promise.all(inputs)).every(Boolean) || this.#cancelling) return false;
+        if (!(await inputsReady) || this.#cancelling) return false;
         try {
           const own = plans.filter((plan) => plan.vertex === vertex);
           await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));

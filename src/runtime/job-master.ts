@@ -24,6 +24,7 @@ import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { ExecutionAttempt } from './execution-attempt.ts';
+import { stagedThreads } from './pipelined-regions.ts';
 import type { JobModuleRef } from './protocol.ts';
 import type { CollectedBatch } from './sinks/sinks.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -95,7 +96,7 @@ export interface JobMasterInit {
   readonly metricsIntervalMs?: number;
   /**
    * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
-   * exchange), a thread per subtask of the widest vertex, reused by later stages.
+   * exchange), a thread per subtask of the widest vertex (or pipelined region), reused by later stages.
    */
   readonly stages?: StagedExecution | undefined;
 }
@@ -155,7 +156,7 @@ export class JobMaster {
     let restoreFrom = this.#init.initialState;
     const { graph, stages } = this.#init;
     const subtasks = subtaskCount(graph);
-    const threads = stages ? Math.max(...graph.vertices.map((v) => v.parallelism)) : subtasks;
+    const threads = stages ? stagedThreads(graph) : subtasks;
     let pool: Piscina;
     try {
       // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
