@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 /** The entry points of the bundle, by output name, as files of the tsc output. */
-const ENTRIES = { index: 'index.js', 'task-worker': 'runtime/task-worker.js', cli: 'cli/main.js' } as const;
+const ENTRIES = { index: 'index.js', 'task-worker': 'task/task-worker.js', cli: 'cli/main.js' } as const;
 
 /** Where the bundle goes, inside the build directory; worker-pool.ts finds its task worker there. */
 export const BUNDLE_DIR = 'bundle';

@@ -3,28 +3,13 @@
  * This module is the package's only public entry point.
  */
 
-export { type CollectHandle, DataStream } from './api/data-stream.ts';
+export { DataStream } from './api/data-stream.ts';
 export { type ExecuteJobOptions, executeJob, startJob } from './api/execute-job.ts';
-export type {
-  Collector,
-  FilterFunction,
-  FlatMapFunction,
-  Key,
-  KeyCount,
-  KeySelector,
-  MapFunction,
-  ReduceFunction,
-  RuntimeContext,
-} from './api/functions.ts';
+export type { CollectHandle } from './api/graph-builder.ts';
 export type { JobListeners } from './api/job-client.ts';
 export { JobClient, type JobResult, type ProgressListener } from './api/job-client.ts';
-export { KeyExtractionError } from './api/key-selector.ts';
-export type {
-  KeyedContext,
-  KeyedProcessFunction,
-} from './api/keyed-process-function.ts';
+export { defineJob, type JobDefinition } from './api/job-loader.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
-export type { BatchShuffleMode, ResumeFrom, RuntimeMode, StreamEnvironmentOptions } from './api/options.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
 export {
@@ -32,6 +17,7 @@ export {
   BlockingPartitionWriter,
 } from './channel/blocking-partition.ts';
 export { BlockingPartitionReader } from './channel/blocking-partition-reader.ts';
+export type { ChannelDescriptor } from './channel/channel-descriptor.ts';
 export {
   ChannelWriter,
   type ChannelWriterOptions,
@@ -41,7 +27,7 @@ export {
 } from './channel/channel-writer.ts';
 // ── channels (the data plane, usable on its own) ──
 export { type Barrier, type ChannelEvent, FrameKind } from './channel/frame.ts';
-export type { ChannelDescriptor, FrameSink, FrameSource } from './channel/frame-channel.ts';
+export type { FrameSink, FrameSource } from './channel/frame-channel.ts';
 export { type GateEvent, InputGate } from './channel/input-gate.ts';
 export {
   type CreateRingOptions,
@@ -83,6 +69,15 @@ export { findLatestCheckpoint, listCheckpoints, loadCheckpoint } from './checkpo
 export type { SharedKeyedState, StateHandle } from './checkpoint/storage/state-handle.ts';
 // ── terminal display ──
 export { displayJob } from './cli/job-display.ts';
+export type {
+  BatchShuffleMode,
+  ResumeFrom,
+  RuntimeMode,
+  StreamEnvironmentOptions,
+} from './config/options.ts';
+export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
+// ── exactly-once sinks ──
+export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
 // ── errors ──
 export {
   ChannelClosedError,
@@ -106,6 +101,22 @@ export {
   SIGNIFICANT_DIGITS,
 } from './metrics/latency-histogram.ts';
 export { monotonicMicros } from './metrics/monotonic-clock.ts';
+export type {
+  Collector,
+  FilterFunction,
+  FlatMapFunction,
+  Key,
+  KeyCount,
+  KeySelector,
+  MapFunction,
+  ReduceFunction,
+  RuntimeContext,
+} from './operators/functions.ts';
+export type {
+  KeyedContext,
+  KeyedProcessFunction,
+} from './operators/keyed-process-function.ts';
+export { KeyExtractionError, UserFunctionError } from './operators/user-function-error.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,
@@ -119,13 +130,8 @@ export { RestartsExhaustedError } from './restart/errors.ts';
 export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { WorkerExitedError } from './runtime/execution-attempt.ts';
-export { defineJob, type JobDefinition } from './runtime/job-loader.ts';
 export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';
-export { UserFunctionError } from './runtime/operators/user-function-error.ts';
-// ── exactly-once sinks ──
-export type { TwoPhaseCommitFunctions } from './runtime/sinks/two-phase-commit-sink.ts';
-export type { SequenceOptions } from './runtime/sources/sequence-source.ts';
 export {
   type AggregateFunction,
   type AggregatingState,

@@ -1,6 +1,6 @@
 /**
  * A worker that replays, outside the job, what a restoring keyed subtask does with its state
- * (`restoreSubtask`'s keyed path in src/runtime/checkpointing/restore-state.ts): read the state
+ * (`restoreSubtask`'s keyed path in src/task/checkpointing/restore-state.ts): read the state
  * file, verify its checksum, unpack the snapshot envelope, and restore its key groups into a fresh
  * heap backend (decode, re-hash every key, install). Each step is timed on its own, for every keyed
  * subtask of the checkpoint in turn, so that the restore phase of the benchmark can be split into
@@ -12,11 +12,11 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCheckpoint, readState, resolveHandle } from '../../src/checkpoint/storage/reader.ts';
-import { decodeSnapshotBytes } from '../../src/runtime/checkpointing/subtask-checkpointer.ts';
 import { HeapKeyedStateBackend } from '../../src/state/heap/heap-keyed-state-backend.ts';
 import { keyGroupRangeForOperator } from '../../src/state/key-groups.ts';
 import { keyGroupsInRange } from '../../src/state/keyed-state-backend.ts';
 import type { EncodedKeyedState } from '../../src/state/keyed-state-snapshot.ts';
+import { decodeSnapshotBytes } from '../../src/task/checkpointing/subtask-checkpointer.ts';
 import type { ReplayMessage, ReplayRequest, ReplayResult, SubtaskReplay } from './replay-protocol.ts';
 
 async function replaySubtask(

@@ -7,9 +7,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { executeJob, type StateBackendType, valueState } from '../../src/index.ts';
-import { EmbeddedKeyedStateBackend } from '../../src/state/embedded/embedded-keyed-state-backend.ts';
 import { HeapKeyedStateBackend } from '../../src/state/heap/heap-keyed-state-backend.ts';
 import type { KeyedStateBackend } from '../../src/state/keyed-state-backend.ts';
+import { EmbeddedKeyedStateBackend } from '../../src/state/lmdb/lmdb-keyed-state-backend.ts';
 import { payloadFor } from '../jobs-support/keyed-counter.ts';
 import type { StateBackendsBenchParams } from './params.ts';
 

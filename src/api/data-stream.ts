@@ -3,33 +3,30 @@
  * from which the next operators are declared. Declaring only records nodes in the environment's
  * graph; nothing runs until `execute`.
  */
+
+import { checkInteger } from '../config/options.ts';
+import { collectSink, discardSink, functionSink, printSink } from '../connectors/builtin/builtin-sinks.ts';
+import { textFileSink } from '../connectors/file/text-file-sink.ts';
+import { transactionalFileSink } from '../connectors/file/transactional-file-sink.ts';
+import {
+  type TwoPhaseCommitFunctions,
+  twoPhaseCommitSink,
+} from '../connectors/sink/two-phase-commit-sink.ts';
 import { InvalidOptionError } from '../errors.ts';
 import type { PartitionerSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
-import type { OperatorFactory } from '../runtime/operators/operator.ts';
-import { filterOperator, flatMapOperator, mapOperator } from '../runtime/operators/stateless.ts';
-import { collectSink, discardSink, functionSink, printSink } from '../runtime/sinks/sinks.ts';
-import { textFileSink } from '../runtime/sinks/text-file-sink.ts';
-import { transactionalFileSink } from '../runtime/sinks/transactional-file-sink.ts';
-import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../runtime/sinks/two-phase-commit-sink.ts';
 import type {
   FilterFunction,
   FlatMapFunction,
   KeySelector,
   MapFunction,
   RuntimeContext,
-} from './functions.ts';
-import type { GraphBuilder } from './graph-builder.ts';
-import { keySelectorFunction } from './key-selector.ts';
+} from '../operators/functions.ts';
+import { keySelectorFunction } from '../operators/key-selector.ts';
+import type { OperatorFactory } from '../operators/operator.ts';
+import { filterOperator, flatMapOperator, mapOperator } from '../operators/stateless.ts';
+import { checkFunction } from './function-check.ts';
+import type { CollectHandle, GraphBuilder } from './graph-builder.ts';
 import { KeyedStream } from './keyed-stream.ts';
-import { checkInteger } from './options.ts';
-
-/** A handle on collected results: filled on the main thread once the job has run. */
-export interface CollectHandle<T> {
-  /** The collect sink's uid, also the key in `JobResult.collected`. */
-  readonly uid: string;
-  /** Records received so far (all of them once `execute` resolved); order across subtasks is arbitrary. */
-  readonly records: readonly T[];
-}
 
 /** A stream of records of type `T`. */
 export class DataStream<T> {
@@ -133,7 +130,12 @@ export class DataStream<T> {
       key: selector.fn,
       description: selector.description,
     };
-    return new KeyedStream<T>(this.builder, this.#repartition(partitioner), selector);
+    return new KeyedStream<T>(
+      this.builder,
+      this.#repartition(partitioner),
+      selector,
+      <R>(node: StreamNode) => new DataStream<R>(this.builder, [{ node, partitioner: null }], node),
+    );
   }
 
   /** Merges this stream with others of the same type; records interleave in arrival order. */
@@ -254,10 +256,4 @@ export class DataStream<T> {
   #repartition(partitioner: PartitionerSpec): StreamInput[] {
     return this.inputs.map((input) => ({ node: input.node, partitioner }));
   }
-}
-
-/** Throws unless `fn` is a function; returns the operator's default name. */
-export function checkFunction(method: string, fn: unknown): string {
-  if (typeof fn !== 'function') throw new InvalidOptionError(`${method} function`, 'a function', fn);
-  return fn.name && fn.name !== 'anonymous' ? `${method}(${fn.name})` : method;
 }

@@ -4,10 +4,10 @@
  * the same arguments and options (see job-loader.ts).
  */
 import { pathToFileURL } from 'node:url';
+import type { StreamEnvironmentOptions } from '../config/options.ts';
 import { InvalidOptionError } from '../errors.ts';
-import { isJobDefinition } from '../runtime/job-loader.ts';
 import type { JobClient, JobResult } from './job-client.ts';
-import type { StreamEnvironmentOptions } from './options.ts';
+import { isJobDefinition } from './job-loader.ts';
 import { StreamEnvironment } from './stream-environment.ts';
 
 /** Options of {@link executeJob} and {@link startJob}. */

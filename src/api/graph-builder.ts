@@ -4,8 +4,16 @@
  */
 import { InvalidJobGraphError } from '../graph/invalid-job-graph-error.ts';
 import { StreamNode, type StreamNodeInit } from '../graph/stream-node.ts';
-import type { CollectHandle } from './data-stream.ts';
 
+/** A handle on collected results: filled on the main thread once the job has run. */
+export interface CollectHandle<T> {
+  /** The collect sink's uid, also the key in `JobResult.collected`. */
+  readonly uid: string;
+  /** Records received so far (all of them once `execute` resolved); order across subtasks is arbitrary. */
+  readonly records: readonly T[];
+}
+
+/** The environment's declared nodes and collect sinks. */
 export class GraphBuilder {
   readonly nodes: StreamNode[] = [];
   /** Records received by collect sinks, by the sink node. */

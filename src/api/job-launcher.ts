@@ -5,22 +5,25 @@
  */
 import { resolveCheckpointConfig } from '../checkpoint/config.ts';
 import { createCheckpointStorage } from '../checkpoint/storage/create-storage.ts';
+import type { ResolvedEnvironmentOptions } from '../config/options.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
+import type { StreamNode } from '../graph/stream-node.ts';
 import { createRestartStrategy } from '../restart/create-restart-strategy.ts';
 import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
 import { findResumeState } from '../runtime/checkpointing/resume.ts';
 import { JobMaster } from '../runtime/job-master.ts';
 import type { JobModuleRef } from '../runtime/protocol.ts';
 import { JobClient } from './job-client.ts';
-import type { StreamEnvironment } from './stream-environment.ts';
 
 export async function launchJob(init: {
   name: string;
   graph: JobGraph;
   job: JobModuleRef;
-  environment: StreamEnvironment;
+  options: ResolvedEnvironmentOptions;
+  /** The collect sinks' record arrays, filled as batches arrive. */
+  collected: ReadonlyMap<StreamNode, unknown[]>;
 }): Promise<JobClient> {
-  const options = init.environment.options;
+  const options = init.options;
   const checkpointConfig = resolveCheckpointConfig(options.checkpointing ?? {});
   const restartConfig = resolveRestartConfig(options.restart, {
     checkpointingEnabled: checkpointConfig.intervalMs !== null,
@@ -37,8 +40,7 @@ export async function launchJob(init: {
   );
 
   const collections = new Map<string, unknown[]>();
-  for (const [node, records] of init.environment.builder.collected)
-    collections.set(node.resolvedUid, records);
+  for (const [node, records] of init.collected) collections.set(node.resolvedUid, records);
   const committed = new Set<string>();
   let client: JobClient | undefined;
   const master = new JobMaster({

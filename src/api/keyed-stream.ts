@@ -6,14 +6,15 @@
  */
 import { InvalidOptionError } from '../errors.ts';
 import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
-import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../runtime/operators/keyed.ts';
-import type { OperatorFactory } from '../runtime/operators/operator.ts';
-import { checkFunction, DataStream } from './data-stream.ts';
+import type { Key, KeyCount, ReduceFunction } from '../operators/functions.ts';
+import type { ResolvedKeySelector } from '../operators/key-selector.ts';
+import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../operators/keyed.ts';
+import type { KeyedProcessFunction } from '../operators/keyed-process-function.ts';
+import type { OperatorFactory } from '../operators/operator.ts';
+import type { DataStream } from './data-stream.ts';
 import { fieldUpdater } from './field-update.ts';
-import type { Key, KeyCount, ReduceFunction } from './functions.ts';
+import { checkFunction } from './function-check.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { ResolvedKeySelector } from './key-selector.ts';
-import type { KeyedProcessFunction } from './keyed-process-function.ts';
 
 type NumericField<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T] & string;
 
@@ -21,12 +22,20 @@ export class KeyedStream<T> {
   readonly #builder: GraphBuilder;
   readonly #inputs: readonly StreamInput[];
   readonly #key: ResolvedKeySelector;
+  /** Wraps a declared node as a stream; given by `DataStream`, so that this module need not import it. */
+  readonly #toStream: <R>(node: StreamNode) => DataStream<R>;
 
   /** @internal Use `DataStream.keyBy`. */
-  constructor(builder: GraphBuilder, inputs: readonly StreamInput[], key: ResolvedKeySelector) {
+  constructor(
+    builder: GraphBuilder,
+    inputs: readonly StreamInput[],
+    key: ResolvedKeySelector,
+    toStream: <R>(node: StreamNode) => DataStream<R>,
+  ) {
     this.#builder = builder;
     this.#inputs = inputs;
     this.#key = key;
+    this.#toStream = toStream;
   }
 
   /** Rolling reduce: for each record, emits `fn(previous aggregate of its key, record)`. */
@@ -158,7 +167,7 @@ export class KeyedStream<T> {
       operator: factory,
       keyed: true,
     });
-    return new DataStream<R>(this.#builder, [{ node, partitioner: null }], node);
+    return this.#toStream<R>(node);
   }
 }
 

@@ -6,25 +6,30 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { CheckpointingMode, CheckpointingOptions } from '../checkpoint/config.ts';
-import { InvalidOptionError } from '../errors.ts';
-import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
-import type { StreamNode, StreamNodeInit } from '../graph/stream-node.ts';
-import type { RestartOptions } from '../restart/config.ts';
-import { defaultJobModule, environmentDefaults, notifyJobStarted } from '../runtime/job-hooks.ts';
-import { captureEnvironment, isCapturingJob } from '../runtime/job-loader.ts';
-import type { SourceFactory } from '../runtime/operators/operator.ts';
-import type { JobModuleRef } from '../runtime/protocol.ts';
-import { arraySource, iterableSource } from '../runtime/sources/array-source.ts';
-import { type SequenceOptions, sequenceSource } from '../runtime/sources/sequence-source.ts';
-import { textFileSource } from '../runtime/sources/text-file-source.ts';
-import { DataStream } from './data-stream.ts';
-import { GraphBuilder } from './graph-builder.ts';
-import type { JobClient } from './job-client.ts';
 import {
   type ResolvedEnvironmentOptions,
   resolveEnvironmentOptions,
   type StreamEnvironmentOptions,
-} from './options.ts';
+} from '../config/options.ts';
+import { arraySource, iterableSource } from '../connectors/builtin/array-source.ts';
+import { type SequenceOptions, sequenceSource } from '../connectors/builtin/sequence-source.ts';
+import { textFileSource } from '../connectors/file/text-file-source.ts';
+import { InvalidOptionError } from '../errors.ts';
+import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
+import type { StreamNode, StreamNodeInit } from '../graph/stream-node.ts';
+import type { SourceFactory } from '../operators/operator.ts';
+import type { RestartOptions } from '../restart/config.ts';
+import type { JobModuleRef } from '../runtime/protocol.ts';
+import { DataStream } from './data-stream.ts';
+import { GraphBuilder } from './graph-builder.ts';
+import type { JobClient } from './job-client.ts';
+import {
+  captureEnvironment,
+  defaultJobModule,
+  environmentDefaults,
+  isCapturingJob,
+  notifyJobStarted,
+} from './job-hooks.ts';
 
 export class StreamEnvironment {
   #given: StreamEnvironmentOptions;
@@ -197,7 +202,13 @@ export class StreamEnvironment {
     // Loaded here rather than at the top: worker threads evaluate this module too (to rebuild the
     // graph) and never launch a job, so the job master and the coordinator stay out of their bundle.
     const { launchJob } = await import('./job-launcher.ts');
-    const client = await launchJob({ name: jobName, graph, job, environment: this });
+    const client = await launchJob({
+      name: jobName,
+      graph,
+      job,
+      options: this.options,
+      collected: this.#builder.collected,
+    });
     notifyJobStarted(client);
     return client;
   }

@@ -16,6 +16,7 @@
  */
 import { ChannelClosedError, type RecordEncodeError } from '../errors.ts';
 import { BlockingPartitionWriter } from './blocking-partition.ts';
+import { type ChannelDescriptor, isBlockingPartition } from './channel-descriptor.ts';
 import {
   BARRIER_PAYLOAD_BYTES,
   type Barrier,
@@ -25,7 +26,7 @@ import {
   LATENCY_MARKER_PAYLOAD_BYTES,
   WATERMARK_PAYLOAD_BYTES,
 } from './frame.ts';
-import { type ChannelDescriptor, type FrameSink, isBlockingPartition } from './frame-channel.ts';
+import type { FrameSink } from './frame-channel.ts';
 import { RecordEncoder } from './record-codec.ts';
 import { RingBuffer } from './ring-buffer.ts';
 

@@ -4,19 +4,7 @@
  * (blocking, for batch jobs run by stages). {@link ChannelWriter} writes to a {@link FrameSink};
  * {@link InputGate} reads {@link FrameSource}s.
  */
-import type { BlockingPartitionDescriptor } from './blocking-partition.ts';
 import type { FrameKind } from './frame.ts';
-import type { RingDescriptor } from './ring-buffer.ts';
-
-/** Plain data that describes one channel; it crosses `postMessage`. */
-export type ChannelDescriptor = RingDescriptor | BlockingPartitionDescriptor;
-
-/** Whether `descriptor` is a blocking partition (a file) rather than a ring. */
-export function isBlockingPartition(
-  descriptor: ChannelDescriptor,
-): descriptor is BlockingPartitionDescriptor {
-  return 'path' in descriptor;
-}
 
 /** The producer's end of a channel. */
 export interface FrameSink {

@@ -11,9 +11,10 @@
  */
 import { ChannelCorruptError } from '../errors.ts';
 import { BlockingPartitionReader } from './blocking-partition-reader.ts';
+import { type ChannelDescriptor, isBlockingPartition } from './channel-descriptor.ts';
 import { Doorbell } from './doorbell.ts';
 import { type ChannelEvent, decodeBarrier, FrameKind } from './frame.ts';
-import { type ChannelDescriptor, type FrameSource, isBlockingPartition } from './frame-channel.ts';
+import type { FrameSource } from './frame-channel.ts';
 import { RecordDecoder } from './record-codec.ts';
 import { createDoorbell, RingBuffer, type RingDescriptor } from './ring-buffer.ts';
 

@@ -5,12 +5,12 @@
 import { InvalidOptionError } from '../errors.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Scheduler } from '../util/scheduler.ts';
+import type { CheckpointGateway } from './checkpoint-gateway.ts';
+import type { VertexSpec } from './checkpoint-plan.ts';
 import type { CheckpointingOptions } from './config.ts';
-import type { CheckpointGateway } from './gateway.ts';
 import type { CheckpointProperties } from './pending-checkpoint.ts';
 import type { CheckpointStatsOptions } from './stats.ts';
 import type { CheckpointStorage } from './storage/checkpoint-storage.ts';
-import type { VertexSpec } from './vertices.ts';
 
 /** What the coordinator is built from. */
 export interface CheckpointCoordinatorOptions {

@@ -16,11 +16,13 @@
  * Thread: the main thread only; every method is synchronous except the awaited outcome of a
  * manual trigger, `settled` and `shutdown`.
  */
-import { InvalidOptionError, WeirError } from '../errors.ts';
+import { InvalidOptionError, toError, WeirError } from '../errors.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { type Cancel, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { CheckpointCommitter } from './checkpoint-committer.ts';
+import type { CheckpointGateway } from './checkpoint-gateway.ts';
 import { CheckpointIdCounter } from './checkpoint-id-counter.ts';
+import { problemWithAck, type ResolvedVertex, resolveVertices, tasksOf } from './checkpoint-plan.ts';
 import { CompletedCheckpointStore } from './completed-checkpoint-store.ts';
 import { type CheckpointConfig, resolveCheckpointConfig } from './config.ts';
 import {
@@ -31,7 +33,6 @@ import {
 import { CheckpointFailedError } from './errors.ts';
 import { CheckpointFailureManager } from './failure-manager.ts';
 import { type CheckpointFailureReason, DECLINE_FAILURE_REASONS } from './failure-reason.ts';
-import type { CheckpointGateway } from './gateway.ts';
 import {
   type CheckpointAck,
   type CheckpointDecline,
@@ -51,7 +52,6 @@ import { CheckpointRequestDecider } from './request-decider.ts';
 import { type CheckpointStatsSnapshot, CheckpointStatsTracker } from './stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from './storage/checkpoint-storage.ts';
 import { TriggerPacer } from './trigger-pacer.ts';
-import { problemWithAck, type ResolvedVertex, resolveVertices, tasksOf } from './vertices.ts';
 
 /** The coordinator's lifecycle state. */
 export type CoordinatorState = 'stopped' | 'running' | 'shut-down';
@@ -105,7 +105,7 @@ export class CheckpointCoordinator {
       { pendingCount: () => this.#pending.size, trigger: (properties) => this.#trigger(properties) },
     );
     this.#ids = new CheckpointIdCounter(options.firstCheckpointId);
-    this.#committer = new CheckpointCommitter(this.#storage, (e) => this.#onBackgroundError(asError(e)));
+    this.#committer = new CheckpointCommitter(this.#storage, (e) => this.#onBackgroundError(toError(e)));
     this.#failures = new CheckpointFailureManager(this.#config.tolerableFailures);
     this.#store = new CompletedCheckpointStore(this.#config.retained, {
       incremental: this.#config.incremental,
@@ -383,7 +383,7 @@ export class CheckpointCoordinator {
   }
 
   #background(work: Promise<unknown>): void {
-    this.#track(work.catch((e: unknown) => this.#onBackgroundError(asError(e))));
+    this.#track(work.catch((e: unknown) => this.#onBackgroundError(toError(e))));
   }
 
   #track(work: Promise<unknown>): void {
@@ -391,8 +391,4 @@ export class CheckpointCoordinator {
     const done = (): void => void this.#inFlight.delete(work);
     work.then(done, done);
   }
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

@@ -8,7 +8,17 @@
  * handled on its own (the job restarts, or it is meant to stop).
  */
 import type { ErrorClassification, WeirErrorCode } from '../errors.ts';
-import type { DeclineReason } from './messages.ts';
+
+/** Why a subtask declined; maps to a checkpoint failure reason. */
+export type DeclineReason =
+  /** The snapshot itself failed (serializer, storage write, ...): counts as a failure. */
+  | 'snapshot-failed'
+  /** The task is not running yet (being deployed or restored). */
+  | 'task-not-ready'
+  /** The task is finishing or closing. */
+  | 'task-closing'
+  /** An upstream task cancelled this checkpoint's barrier. */
+  | 'cancellation-barrier';
 
 /** Every reason a checkpoint can fail or be aborted for. */
 export const CHECKPOINT_FAILURE_REASONS = [

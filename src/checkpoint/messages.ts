@@ -9,6 +9,7 @@
  * ids that key their state in checkpoints.
  */
 import type { ErrorClassification } from '../errors.ts';
+import type { DeclineReason } from './failure-reason.ts';
 import type { OperatorSubtaskState } from './storage/state-handle.ts';
 
 /** One subtask of one job vertex: the unit that acknowledges checkpoints. */
@@ -57,17 +58,6 @@ export interface CheckpointAck {
   readonly operators: readonly OperatorSnapshot[];
   readonly metrics: SubtaskCheckpointMetrics;
 }
-
-/** Why a subtask declined; maps to a checkpoint failure reason. */
-export type DeclineReason =
-  /** The snapshot itself failed (serializer, storage write, ...): counts as a failure. */
-  | 'snapshot-failed'
-  /** The task is not running yet (being deployed or restored). */
-  | 'task-not-ready'
-  /** The task is finishing or closing. */
-  | 'task-closing'
-  /** An upstream task cancelled this checkpoint's barrier. */
-  | 'cancellation-barrier';
 
 /** A subtask could not take part in a checkpoint. */
 export interface CheckpointDecline {

@@ -3,6 +3,8 @@
  * vertex order, stateless operators included so that a restore sees the whole job), each with one
  * entry per subtask holding the handles that subtask acknowledged.
  */
+
+import type { ResolvedVertex } from './checkpoint-plan.ts';
 import type { CheckpointingMode } from './config.ts';
 import type { CheckpointAck } from './messages.ts';
 import type { PendingCheckpoint } from './pending-checkpoint.ts';
@@ -13,7 +15,6 @@ import {
   type SubtaskStateEntry,
 } from './storage/metadata.ts';
 import { STATE_KINDS } from './storage/state-handle.ts';
-import type { ResolvedVertex } from './vertices.ts';
 
 /** What the metadata needs besides the acknowledgements. */
 export interface MetadataContext {

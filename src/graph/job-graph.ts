@@ -5,7 +5,7 @@
  * other consumer, form one chain: one subtask, direct calls, no serialisation between them.
  */
 
-import type { RuntimeMode } from '../api/options.ts';
+import type { RuntimeMode } from '../config/options.ts';
 import { InvalidJobGraphError } from './invalid-job-graph-error.ts';
 import type { PartitionerSpec, StreamNode } from './stream-node.ts';
 

@@ -3,8 +3,8 @@
  * with its inputs and how each input is partitioned. The main thread and every worker build the
  * identical graph from the same module, so a node's id and uid name the same operator everywhere.
  */
-import type { Key } from '../api/functions.ts';
-import type { OperatorFactory, SourceFactory } from '../runtime/operators/operator.ts';
+import type { Key } from '../operators/functions.ts';
+import type { OperatorFactory, SourceFactory } from '../operators/operator.ts';
 
 /** How records of an input are distributed over the consumer's subtasks. */
 export type PartitionerSpec =

@@ -10,7 +10,7 @@ import {
   restartSettingsFromOptions,
   validateRestartSettings,
 } from './config.ts';
-import { type EngineConfigSource, readEngineRestartSettings } from './fallback.ts';
+import { type EngineConfigSource, readEngineRestartSettings } from './engine-config.ts';
 
 /** What besides the job's options decides its restart configuration. */
 export interface RestartResolutionContext {

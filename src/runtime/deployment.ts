@@ -7,7 +7,7 @@
  * exchanges that stay pipelined (pipelined-regions.ts).
  */
 import { join } from 'node:path';
-import type { ChannelDescriptor } from '../channel/frame-channel.ts';
+import type { ChannelDescriptor } from '../channel/channel-descriptor.ts';
 import { FRAME_HEADER_BYTES } from '../channel/layout.ts';
 import { createDoorbell, createRing } from '../channel/ring-buffer.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';

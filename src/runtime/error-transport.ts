@@ -4,7 +4,7 @@
  * keeping code, classification and the operator fields.
  */
 import { type ErrorClassification, WeirError, type WeirErrorCode } from '../errors.ts';
-import { UserFunctionError } from './operators/user-function-error.ts';
+import { UserFunctionError } from '../operators/user-function-error.ts';
 
 /** An error as plain data. */
 export interface SerializedError {

@@ -15,12 +15,13 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
+import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
 import { WeirError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
+import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
+import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
 import type { BatchStages } from './batch-stages.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
-import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
 import { planDeployment, type SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import type { SubtaskStates } from './job-master.ts';
@@ -32,7 +33,6 @@ import type {
   SubtaskRestore,
   TaskDeployment,
 } from './protocol.ts';
-import type { CollectedBatch } from './sinks/sinks.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;

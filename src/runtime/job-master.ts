@@ -13,6 +13,7 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
+import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
 import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
 import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
@@ -26,7 +27,6 @@ import { planRestore, type RestorePlanOptions } from './checkpointing/restore-pl
 import { ExecutionAttempt } from './execution-attempt.ts';
 import { stagedThreads } from './pipelined-regions.ts';
 import type { JobModuleRef } from './protocol.ts';
-import type { CollectedBatch } from './sinks/sinks.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 /** The job was cancelled before it finished. */

@@ -4,11 +4,11 @@
  * `postMessage`; live objects (rings, operators) are built from it inside the worker.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { StreamEnvironmentOptions } from '../api/options.ts';
-import type { ChannelDescriptor } from '../channel/frame-channel.ts';
+import type { ChannelDescriptor } from '../channel/channel-descriptor.ts';
 import type { SharedKeyedState, StateHandle } from '../checkpoint/storage/state-handle.ts';
-import type { CheckpointReport } from './checkpointing/subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from './checkpointing/task-checkpointing.ts';
+import type { StreamEnvironmentOptions } from '../config/options.ts';
+import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
+import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
 import type { SerializedError } from './error-transport.ts';
 
 /** How a worker finds the job: the module every thread evaluates, and what to call in it. */

@@ -22,7 +22,7 @@ declare const WEIR_BUNDLED_TASK_WORKER: string | undefined;
 const TASK_WORKER = new URL(
   typeof WEIR_BUNDLED_TASK_WORKER === 'string'
     ? WEIR_BUNDLED_TASK_WORKER
-    : `./task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+    : `../task/task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
   import.meta.url,
 ).href;
 

@@ -7,10 +7,10 @@
  * Thread: any.
  */
 import { InvalidOptionError } from '../errors.ts';
-import { EmbeddedKeyedStateBackend } from './embedded/embedded-keyed-state-backend.ts';
 import { HeapKeyedStateBackend } from './heap/heap-keyed-state-backend.ts';
 import type { KeyGroupRange } from './key-groups.ts';
 import type { KeyedStateBackend } from './keyed-state-backend.ts';
+import { EmbeddedKeyedStateBackend } from './lmdb/lmdb-keyed-state-backend.ts';
 
 /** The kinds of keyed-state backend. */
 export type StateBackendType = 'heap' | 'embedded';

@@ -6,11 +6,6 @@
  * the type of the handle they yield, so that `backend.getState(descriptor)` is typed end to end.
  */
 import { InvalidOptionError } from '../errors.ts';
-import type { AggregatingStateDescriptor } from './aggregating-state.ts';
-import type { ListStateDescriptor } from './list-state.ts';
-import type { MapStateDescriptor } from './map-state.ts';
-import type { ReducingStateDescriptor } from './reducing-state.ts';
-import type { ValueStateDescriptor } from './value-state.ts';
 
 /** The kinds of keyed state. */
 export type StateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
@@ -34,14 +29,6 @@ export interface StateDescriptor<S> {
   readonly [handleType]?: S;
 }
 
-/** The closed union of descriptors the backends understand. */
-export type AnyStateDescriptor =
-  | ValueStateDescriptor<unknown, unknown>
-  | ListStateDescriptor<unknown>
-  | MapStateDescriptor<unknown, unknown>
-  | ReducingStateDescriptor<unknown>
-  | AggregatingStateDescriptor<unknown, unknown, unknown>;
-
 /**
  * Validates a state name.
  * @throws InvalidOptionError unless `name` is a non-empty string.
@@ -58,19 +45,4 @@ export function checkStateName(name: string): void {
 export function checkFunction(factory: string, name: string, option: string, fn: unknown): void {
   if (typeof fn !== 'function')
     throw new InvalidOptionError(`${factory}(${JSON.stringify(name)}).${option}`, 'a function', fn);
-}
-
-/**
- * Checks that `descriptor` is one the backends understand (made by a descriptor factory).
- * @throws InvalidOptionError otherwise.
- */
-export function checkStateDescriptor(descriptor: StateDescriptor<unknown>): AnyStateDescriptor {
-  const d = descriptor as AnyStateDescriptor | null | undefined;
-  if (typeof d !== 'object' || d === null || !STATE_KINDS.includes(d.kind) || typeof d.name !== 'string')
-    throw new InvalidOptionError(
-      'state descriptor',
-      'a descriptor made by valueState, listState, mapState, reducingState or aggregatingState',
-      descriptor,
-    );
-  return d;
 }

@@ -4,11 +4,11 @@
 import { Unpackr } from 'msgpackr';
 import type { CompletedCheckpoint } from '../../src/checkpoint/storage/checkpoint-storage.ts';
 import { listCheckpoints, loadCheckpoint, readState } from '../../src/checkpoint/storage/reader.ts';
-import { readKeyedState } from '../../src/runtime/checkpointing/restore-state.ts';
-import { decodeSnapshotBytes } from '../../src/runtime/checkpointing/subtask-checkpointer.ts';
 import { HeapKeyedStateBackend } from '../../src/state/heap/heap-keyed-state-backend.ts';
 import type { StateDescriptor } from '../../src/state/state-descriptor.ts';
 import type { ValueState } from '../../src/state/value-state.ts';
+import { readKeyedState } from '../../src/task/checkpointing/restore-state.ts';
+import { decodeSnapshotBytes } from '../../src/task/checkpointing/subtask-checkpointer.ts';
 
 /** Every completed checkpoint in a filesystem checkpoint directory, oldest first, verified. */
 export async function completedCheckpoints(dir: string): Promise<CompletedCheckpoint[]> {

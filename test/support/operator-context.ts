@@ -1,6 +1,6 @@
 // The context an operator or source gets in its subtask, for tests that build one without a
 // runtime: a single streaming subtask unless `overrides` says otherwise.
-import type { OperatorContext } from '../../src/runtime/operators/operator.ts';
+import type { OperatorContext } from '../../src/operators/operator.ts';
 
 export function operatorContext(overrides: Partial<OperatorContext> = {}): OperatorContext {
   return {

@@ -25,7 +25,7 @@ import {
   removeCheckpointDir,
   removeTree,
   writeFileAtomically,
-} from './fs-util.ts';
+} from './durable-fs.ts';
 import { checkpointDir, savepointDirName } from './layout.ts';
 import {
   allHandles,

@@ -19,7 +19,7 @@ import type {
   CompletedCheckpoint,
   LoadOptions,
 } from './checkpoint-storage.ts';
-import { removeCheckpointDir } from './fs-util.ts';
+import { removeCheckpointDir } from './durable-fs.ts';
 import { idFromMemoryPointer, memoryPointer, savepointDirName } from './layout.ts';
 import { type CheckpointMetadata, METADATA_FILE, stateBytesOf } from './metadata.ts';
 import { loadCheckpoint, summarize, verifyHandle } from './reader.ts';

@@ -17,7 +17,7 @@ import type {
   InvalidCheckpoint,
   LoadOptions,
 } from './checkpoint-storage.ts';
-import { checkFileSize, isErrno, readFileVerified, verifyFile } from './fs-util.ts';
+import { checkFileSize, isErrno, readFileVerified, verifyFile } from './durable-fs.ts';
 import { idFromDirName } from './layout.ts';
 import {
   allHandles,

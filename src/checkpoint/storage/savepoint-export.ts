@@ -20,7 +20,7 @@ import {
   removeTree,
   writeFileAtomically,
   writeFileDurably,
-} from './fs-util.ts';
+} from './durable-fs.ts';
 import {
   type CheckpointMetadata,
   encodeMetadataFile,

@@ -16,7 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointStorageOptions } from '../config.ts';
 import { CheckpointStorageError } from '../errors.ts';
-import { writeFileDurably } from './fs-util.ts';
+import { writeFileDurably } from './durable-fs.ts';
 import { checkpointDir } from './layout.ts';
 import { checksumOf, type StateHandle, type StateKind, stateFileName } from './state-handle.ts';
 

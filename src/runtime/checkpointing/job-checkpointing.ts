@@ -19,8 +19,11 @@ import type { CheckpointStatsSnapshot } from '../../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
 import type { WeirError } from '../../errors.ts';
 import type { JobGraph, JobVertex } from '../../graph/job-graph.ts';
-import type { CheckpointReport } from './subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from './task-checkpointing.ts';
+import type { CheckpointReport } from '../../task/checkpointing/subtask-checkpointer.ts';
+import type {
+  CheckpointControl,
+  CheckpointingDeployment,
+} from '../../task/checkpointing/task-checkpointing.ts';
 
 /** Which subtasks a message is for. */
 export type SubtaskTarget = (vertex: JobVertex, state: 'running' | 'finishing') => boolean;

@@ -7,7 +7,7 @@ import type {
   AggregatingState,
   AggregatingStateDescriptor,
 } from '../aggregating-state.ts';
-import type { HeapKind } from './heap-kind.ts';
+import type { HeapKind } from './heap-state-kind.ts';
 import { CellAccess, type CellStore, cloneAccumulator } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 

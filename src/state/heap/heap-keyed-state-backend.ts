@@ -1,23 +1,14 @@
-import {
-  checkKeyGroupOwned,
-  keyNotOwned,
-  kindConflict,
-  resolveKeyGroups,
-  yieldToEventLoop,
-} from '../backend-support.ts';
+import { yieldToEventLoop } from '../../util/event-loop.ts';
+import { type AnyStateDescriptor, checkStateDescriptor } from '../any-state-descriptor.ts';
+import { checkKeyGroupOwned, keyNotOwned, kindConflict, resolveKeyGroups } from '../backend-checks.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { encodeKey } from '../key-encoding.ts';
 import { checkKeyGroupBlob } from '../key-group-codec.ts';
 import { DEFAULT_MAX_PARALLELISM, type KeyGroupRange } from '../key-groups.ts';
 import type { KeyedStateBackend, RestoreOptions } from '../keyed-state-backend.ts';
 import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
-import {
-  type AnyStateDescriptor,
-  checkStateDescriptor,
-  type StateDescriptor,
-  type StateKind,
-} from '../state-descriptor.ts';
-import { heapKind } from './heap-kinds.ts';
+import type { StateDescriptor, StateKind } from '../state-descriptor.ts';
+import { heapKind } from './heap-kind-registry.ts';
 import {
   decodeKeyGroup,
   decodeKeyGroups,

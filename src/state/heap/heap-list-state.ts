@@ -3,7 +3,7 @@
  * in place; the array is copied first when a pending snapshot may share it.
  */
 import type { ListState, ListStateDescriptor } from '../list-state.ts';
-import type { HeapKind } from './heap-kind.ts';
+import type { HeapKind } from './heap-state-kind.ts';
 import { CellAccess, type CellStore } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 

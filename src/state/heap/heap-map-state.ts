@@ -7,7 +7,7 @@
 import { fromMapKey } from '../key-decoding.ts';
 import { toMapKey } from '../key-encoding.ts';
 import type { MapState, MapStateDescriptor } from '../map-state.ts';
-import type { HeapKind } from './heap-kind.ts';
+import type { HeapKind } from './heap-state-kind.ts';
 import { CellAccess, type CellStore } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 

@@ -4,7 +4,7 @@
  * the cell.
  */
 import type { ReducingState, ReducingStateDescriptor } from '../reducing-state.ts';
-import type { HeapKind } from './heap-kind.ts';
+import type { HeapKind } from './heap-state-kind.ts';
 import { CellAccess, type CellStore, cloneAccumulator } from './keyed-access.ts';
 import { Cell } from './state-table.ts';
 

@@ -13,7 +13,7 @@ import { readKeyGroup } from '../key-group-codec.ts';
 import type { KeyGroupRange } from '../key-groups.ts';
 import type { KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
 import type { StateKind } from '../state-descriptor.ts';
-import { heapKind } from './heap-kinds.ts';
+import { heapKind } from './heap-kind-registry.ts';
 import { type Epochs, StateTable } from './state-table.ts';
 
 /** What the restore needs to know about the backend it restores into. */

@@ -10,12 +10,12 @@
  * Incremental snapshots (`encode({ incremental })`) write one blob per (state, key group) and skip a
  * table the base has and that was not written since the base was captured (`StateTable.written`);
  * the caller then references the base's blob (see
- * `src/runtime/checkpointing/incremental-keyed-state.ts`).
+ * `src/task/checkpointing/incremental-keyed-state.ts`).
  *
  * Thread: the owning subtask's worker thread; `encode` interleaves with record processing on it.
  */
 import type { Packr } from 'msgpackr';
-import { resolveEncodeOptions, snapshotReleased } from '../backend-support.ts';
+import { resolveEncodeOptions, snapshotReleased } from '../backend-checks.ts';
 import { fromMapKey } from '../key-decoding.ts';
 import { createStatePackr, KeyGroupWriter } from '../key-group-codec.ts';
 import type { KeyGroupRange } from '../key-groups.ts';
@@ -26,7 +26,7 @@ import type {
   ReusedStateBlob,
   SnapshotEncodeOptions,
 } from '../keyed-state-snapshot.ts';
-import { heapKind } from './heap-kinds.ts';
+import { heapKind } from './heap-kind-registry.ts';
 import { decodeKeyGroup } from './heap-restore.ts';
 import { Epochs, type StateTable, StateTables } from './state-table.ts';
 

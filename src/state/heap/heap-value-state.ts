@@ -3,7 +3,7 @@
  * never mutated by the backend and needs no copy-on-write beyond the table's.
  */
 import type { ValueState, ValueStateDescriptor } from '../value-state.ts';
-import type { HeapKind } from './heap-kind.ts';
+import type { HeapKind } from './heap-state-kind.ts';
 import { KeyedAccess, type ValueAccess } from './keyed-access.ts';
 
 /** A {@link ValueState} backed by heap tables. */

@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CompletedCheckpoint } from '../../../src/checkpoint/storage/checkpoint-storage.ts';
+import type { SequenceSplit } from '../../../src/connectors/builtin/sequence-source.ts';
 import {
   type CheckpointingMode,
   type JobClient,
   type StateBackendType,
   startJob,
 } from '../../../src/index.ts';
-import type { SequenceSplit } from '../../../src/runtime/sources/sequence-source.ts';
 import {
   channelRecords,
   completedCheckpoints,
@@ -19,6 +20,18 @@ import {
   sourceSplits,
 } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
+
+/** Triggers checkpoints until one that completed satisfies `done` (at most 1000 tries). */
+async function triggerUntil(
+  client: JobClient,
+  done: (checkpoint: CompletedCheckpoint) => Promise<boolean>,
+): Promise<void> {
+  for (let tries = 0; tries < 1000; tries++) {
+    const outcome = await client.triggerCheckpoint();
+    if (outcome.status === 'completed' && (await done(outcome.checkpoint))) return;
+  }
+  throw new Error('no checkpoint satisfied the condition in 1000 tries');
+}
 
 /** Triggers checkpoints until `count` of them completed (at most 100 tries). */
 async function triggerCompleted(client: JobClient, count: number): Promise<void> {
@@ -175,8 +188,10 @@ describe.each([
 ] as const)('incremental checkpoints at parallelism %i, %s backend', (parallelism, stateBackend) => {
   it('every checkpoint, reading the files it shares with earlier ones, holds exactly the counts', async () => {
     const dir = join(root, `incremental-${parallelism}-${stateBackend}`);
-    // Few records per checkpoint over many keys, so that most key groups are unchanged and shared.
-    const args: KeyedCountArgs = { ratePerSecond: 400, keys: 300, skew: false };
+    // The first 200 numbers of each source spread over 300 keys; every later one goes to one key,
+    // so that from then on every key group but one stays unchanged between checkpoints, whatever
+    // the timing (many changes per interval would leave no segment worth sharing).
+    const args: KeyedCountArgs = { ratePerSecond: 400, keys: 300, skew: false, spread: 200 };
     const client = await startJob(new URL('../jobs/keyed-count.job.ts', import.meta.url), {
       args,
       environment: {
@@ -190,7 +205,19 @@ describe.each([
         },
       },
     });
-    await triggerCompleted(client, 8);
+    // Checkpoints until one is past the spread on every split, then three more: their bases hold
+    // the spread keys' groups, unchanged since.
+    await triggerUntil(client, async (checkpoint) => {
+      const splits = [
+        ...(await sourceSplits<SequenceSplit>(checkpoint, 'left')),
+        ...(await sourceSplits<SequenceSplit>(checkpoint, 'right')).map((s) => ({
+          ...s,
+          next: s.next - RIGHT_START,
+        })),
+      ];
+      return splits.every((s) => s.next >= args.spread!);
+    });
+    await triggerCompleted(client, 3);
     await client.cancel();
     let shared = 0;
     for (const checkpoint of await completedCheckpoints(dir)) {

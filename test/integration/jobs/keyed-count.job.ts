@@ -9,12 +9,18 @@ export interface KeyedCountArgs {
   readonly ratePerSecond?: number;
   readonly skew?: boolean;
   readonly keys?: number;
+  /**
+   * From this many numbers into each source on, every record goes to the key 'hot': from then on
+   * one key group changes and the others stay as they are. Omitted: keys spread all along.
+   */
+  readonly spread?: number;
 }
 
 /** The key of record n. */
 export function keyOf(n: number, args: KeyedCountArgs): string {
   const keys = args.keys ?? 16;
   if (args.skew && n % 10 < 8) return 'hot';
+  if (args.spread !== undefined && (n >= RIGHT_START ? n - RIGHT_START : n) >= args.spread) return 'hot';
   return `k${(n * 7919) % keys}`;
 }
 

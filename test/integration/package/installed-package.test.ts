@@ -107,7 +107,7 @@ describe('the packed weir, installed in a project', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/index.js.map',
-      'dist/runtime/task-worker.js',
+      'dist/task/task-worker.js',
       'dist/worker/bootstrap.mjs',
       // What users and workers load (scripts/bundle-dist.ts).
       'dist/bundle/index.js',

@@ -1,10 +1,12 @@
 // Test doubles for the checkpoint coordinator: a gateway and a storage that record what happens into
 // one shared log (so tests can assert the order of commit and notify), a manual clock and scheduler,
 // and helpers to build acknowledgements.
+
+import type { CheckpointGateway, TriggerOptions } from '../../../src/checkpoint/checkpoint-gateway.ts';
+import type { VertexSpec } from '../../../src/checkpoint/checkpoint-plan.ts';
 import { type CheckpointingOptions, resolveCheckpointConfig } from '../../../src/checkpoint/config.ts';
 import { CheckpointCoordinator } from '../../../src/checkpoint/coordinator.ts';
 import type { CheckpointFailureReason } from '../../../src/checkpoint/failure-reason.ts';
-import type { CheckpointGateway, TriggerOptions } from '../../../src/checkpoint/gateway.ts';
 import type { CheckpointAck, OperatorSnapshot, TaskId } from '../../../src/checkpoint/messages.ts';
 import type {
   CheckpointListing,
@@ -16,7 +18,6 @@ import type {
 import { MemoryCheckpointStorage } from '../../../src/checkpoint/storage/memory-storage.ts';
 import type { CheckpointMetadata } from '../../../src/checkpoint/storage/metadata.ts';
 import { checksumOf, type StateHandle } from '../../../src/checkpoint/storage/state-handle.ts';
-import type { VertexSpec } from '../../../src/checkpoint/vertices.ts';
 import type { WeirError } from '../../../src/errors.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { ManualScheduler } from '../../../src/util/scheduler.ts';

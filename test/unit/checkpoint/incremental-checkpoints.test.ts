@@ -15,13 +15,13 @@ import { FilesystemCheckpointStorage } from '../../../src/checkpoint/storage/fil
 import { type CheckpointMetadata, METADATA_VERSION } from '../../../src/checkpoint/storage/metadata.ts';
 import { loadCheckpoint } from '../../../src/checkpoint/storage/reader.ts';
 import { createStateWriter, type StateWriter } from '../../../src/checkpoint/storage/state-writer.ts';
-import { IncrementalKeyedState } from '../../../src/runtime/checkpointing/incremental-keyed-state.ts';
-import { readKeyedState } from '../../../src/runtime/checkpointing/restore-state.ts';
-import { encodeKeyedEnvelope } from '../../../src/runtime/checkpointing/subtask-checkpointer.ts';
-import { EmbeddedKeyedStateBackend } from '../../../src/state/embedded/embedded-keyed-state-backend.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
 import type { KeyedStateBackend } from '../../../src/state/keyed-state-backend.ts';
+import { EmbeddedKeyedStateBackend } from '../../../src/state/lmdb/lmdb-keyed-state-backend.ts';
 import { valueState } from '../../../src/state/value-state.ts';
+import { IncrementalKeyedState } from '../../../src/task/checkpointing/incremental-keyed-state.ts';
+import { readKeyedState } from '../../../src/task/checkpointing/restore-state.ts';
+import { encodeKeyedEnvelope } from '../../../src/task/checkpointing/subtask-checkpointer.ts';
 
 const COUNT = valueState<number>('count', { defaultValue: 0 });
 const NAME = valueState<string>('name');

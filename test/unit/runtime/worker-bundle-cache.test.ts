@@ -154,7 +154,7 @@ describe('worker bundle cache', () => {
     const origin = (): string => {
       const script = `
         const { workerBundle } = await import(${JSON.stringify(new URL('../../../src/runtime/worker-bundle.ts', import.meta.url).href)});
-        const bundle = await workerBundle(${JSON.stringify(new URL('../../../src/runtime/task-worker.ts', import.meta.url).href)}, ${JSON.stringify(`file://${job}`)});
+        const bundle = await workerBundle(${JSON.stringify(new URL('../../../src/task/task-worker.ts', import.meta.url).href)}, ${JSON.stringify(`file://${job}`)});
         process.stdout.write(bundle?.origin ?? 'none');`;
       const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         env: { ...process.env },

@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { workerBundle } from '../../../src/runtime/worker-bundle.ts';
 
-const taskWorker = new URL('../../../src/runtime/task-worker.ts', import.meta.url).href;
+const taskWorker = new URL('../../../src/task/task-worker.ts', import.meta.url).href;
 const job = new URL('../../integration/jobs/word-count.job.ts', import.meta.url).href;
 
 function bundledCode(entry: string): string {

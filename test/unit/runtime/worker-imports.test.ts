@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-const taskWorker = fileURLToPath(new URL('../../../src/runtime/task-worker.ts', import.meta.url));
+const taskWorker = fileURLToPath(new URL('../../../src/task/task-worker.ts', import.meta.url));
 
 describe('worker imports', () => {
   it('statically imports no package but msgpackr', async () => {

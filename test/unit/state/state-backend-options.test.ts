@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { StreamEnvironment } from '../../../src/api/stream-environment.ts';
 import { InvalidOptionError } from '../../../src/errors.ts';
-import { EmbeddedKeyedStateBackend } from '../../../src/state/embedded/embedded-keyed-state-backend.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
+import { EmbeddedKeyedStateBackend } from '../../../src/state/lmdb/lmdb-keyed-state-backend.ts';
 import {
   createKeyedStateBackend,
   resolveStateBackendOptions,

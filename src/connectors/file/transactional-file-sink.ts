@@ -1,0 +1,98 @@
+/**
+ * An exactly-once file sink on the two-phase-commit base. Each transaction is a hidden file
+ * `.part-<subtask>-<token>-<n>.inprogress` in the output directory; pre-commit flushes and fsyncs
+ * it, commit renames it to `part-<subtask>-<token>-<n>` (then fsyncs the directory), abort deletes
+ * it. Readers that skip dot-files only ever see committed files, and after any sequence of failures
+ * the committed lines are those of a run without failures. Empty transactions leave no file.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { renderRecord } from '../../errors.ts';
+import type { OperatorFactory } from '../../operators/operator.ts';
+import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
+
+/** A transaction: its files' names (plain data, stored in checkpoints). */
+interface FileTransaction {
+  readonly pending: string;
+  readonly final: string;
+}
+
+const FLUSH_CHARS = 64 * 1024;
+
+/** Lines (strings as they are, other records as JSON) written exactly once into `dir`. */
+export function transactionalFileSink(dir: string): OperatorFactory {
+  return (context, output) => twoPhaseCommitSink(fileTransactions(dir))(context, output);
+}
+
+/** The transaction functions of one subtask. */
+function fileTransactions(dir: string): TwoPhaseCommitFunctions<FileTransaction, unknown> {
+  // Open files of this subtask's transactions (not state: rebuilt after a restore).
+  const open = new Map<string, { fd: number; buffer: string; lines: number }>();
+  let sequence = 0;
+  // A token per subtask instance keeps names of new transactions apart from earlier attempts'.
+  const token = randomBytes(4).toString('hex');
+  const flush = (file: { fd: number; buffer: string }): void => {
+    if (file.buffer.length === 0) return;
+    writeSync(file.fd, file.buffer);
+    file.buffer = '';
+  };
+  const fsyncDir = (): void => {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  return {
+    beginTransaction(context) {
+      mkdirSync(dir, { recursive: true });
+      const name = `part-${context.subtaskIndex}-${token}-${sequence++}`;
+      const txn = { pending: join(dir, `.${name}.inprogress`), final: join(dir, name) };
+      open.set(txn.pending, { fd: -1, buffer: '', lines: 0 });
+      return txn;
+    },
+    write(txn, record) {
+      const file = open.get(txn.pending)!;
+      file.buffer += `${typeof record === 'string' ? record : renderRecord(record, Number.MAX_SAFE_INTEGER)}\n`;
+      file.lines++;
+      if (file.buffer.length >= FLUSH_CHARS) {
+        if (file.fd < 0) file.fd = openSync(txn.pending, 'w');
+        flush(file);
+      }
+    },
+    preCommit(txn) {
+      const file = open.get(txn.pending);
+      if (!file) return;
+      if (file.lines > 0) {
+        if (file.fd < 0) file.fd = openSync(txn.pending, 'w');
+        flush(file);
+        fsyncSync(file.fd);
+      }
+      if (file.fd >= 0) closeSync(file.fd);
+      open.delete(txn.pending);
+    },
+    commit(txn) {
+      // Idempotent: a missing pending file means it was committed already (or held no lines).
+      if (!existsSync(txn.pending)) return;
+      renameSync(txn.pending, txn.final);
+      fsyncDir();
+    },
+    abort(txn) {
+      const file = open.get(txn.pending);
+      if (file && file.fd >= 0) closeSync(file.fd);
+      open.delete(txn.pending);
+      rmSync(txn.pending, { force: true });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The contract between a subtask's task loop and the operators it runs. An operator is created
+ * inside the worker thread, from a factory closure that the job module defined, and is called
+ * synchronously for every record: chained operators call each other directly.
+ */
+
+import type { RuntimeMode } from '../config/options.ts';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
+import type { Collector, RuntimeContext } from './functions.ts';
+
+/** What an operator or source gets when it is created in its subtask. */
+export interface OperatorContext extends RuntimeContext {
+  /** Max parallelism of the job (number of key groups). */
+  readonly maxParallelism: number;
+  /**
+   * True when the job checkpoints periodically: sinks then hold their output in transactions that
+   * commit when a checkpoint completes (exactly-once), instead of writing it at once.
+   */
+  readonly transactional: boolean;
+  /** `batch`: rolling aggregations emit only final values, when input ends. */
+  readonly runtimeMode: RuntimeMode;
+  /**
+   * A keyed aggregation's input comes pre-aggregated by the producers' combiners (batch mode, or
+   * streaming with `localAggregationMs`): count then receives partial counts `{ key, count }`.
+   */
+  readonly combinedInput: boolean;
+  /** The keyed state backend of a keyed operator (undefined for others). */
+  readonly keyedState: KeyedStateBackend | undefined;
+  /** Sends plain data to the job master (collect sinks use it); delivered in order. */
+  readonly sendToJobMaster: (payload: unknown) => void;
+  /**
+   * For a source: the cursor of the split queue its subtasks share in this attempt (one Int32, the
+   * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.
+   */
+  readonly splitCursor: Int32Array | undefined;
+}
+
+/** A running operator of one subtask. */
+export interface Operator {
+  /** Called once before restore and before the first record (sinks open their first transaction). */
+  open?(): void | Promise<void>;
+  /** Handles one record, emitting results through the collector it was created with. */
+  process(record: unknown): void;
+  /** All input has been read: emit or flush whatever is held back. */
+  finish?(): void | Promise<void>;
+  /** Releases resources; called once, on success, failure or cancel. */
+  close?(): void | Promise<void>;
+  /**
+   * Operator state (not keyed) at a checkpoint barrier: plain, msgpack-encodable data, captured
+   * synchronously (return a copy of anything that later records would change).
+   */
+  snapshotState?(checkpointId: number): unknown;
+  /** Restores the operator states of the subtasks that this subtask takes over (before any record). */
+  restoreState?(states: readonly unknown[]): void | Promise<void>;
+  /** Checkpoint `checkpointId` is committed (two-phase-commit sinks commit here). */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  /** Checkpoint `checkpointId` will never complete. */
+  notifyCheckpointAborted?(checkpointId: number): void;
+}
+
+/** Creates the operator of one subtask. */
+export type OperatorFactory = (context: OperatorContext, output: Collector<unknown>) => Operator;
+
+/** Outcome of one {@link SourceReader.poll}: a delay to wait before polling again, `MORE`, or `END`. */
+export const SOURCE_MORE = 0;
+export const SOURCE_END = -1;
+
+/** The reader of one source subtask: pulled by the task loop, so that it never blocks the loop. */
+export interface SourceReader {
+  /**
+   * Emits at most `max` records into `out`. Returns {@link SOURCE_MORE} to be polled again at once,
+   * {@link SOURCE_END} when the split is exhausted, or a positive number of milliseconds to wait
+   * before the next poll (rate limits, no data yet).
+   */
+  poll(out: Collector<unknown>, max: number): number;
+  /**
+   * What remains to be read, as a list of plain-data splits (the source's checkpointed operator
+   * state): restoring them, in this subtask or spread over others, resumes exactly after the last
+   * emitted record.
+   */
+  snapshotSplits(): unknown[];
+  /** Replaces what this reader reads by `splits` (from {@link snapshotSplits} of one or more readers). */
+  restoreSplits(splits: readonly unknown[]): void;
+  /** Releases resources (file handles). */
+  close?(): void;
+}
+
+/** Creates the reader of one source subtask. */
+export type SourceFactory = (context: OperatorContext) => SourceReader;

@@ -1,0 +1,212 @@
+/**
+ * Wires checkpointing into one subtask (worker thread): the barrier handler for tasks with inputs,
+ * the trigger queue for sources, the {@link SubtaskCheckpointer}, and the control messages
+ * (trigger, complete, aborted). The task loop sees only {@link RunnerHooks}.
+ */
+import { Packr } from 'msgpackr';
+import type { Barrier } from '../../channel/frame.ts';
+import type { InputGate } from '../../channel/input-gate.ts';
+import type { CheckpointingMode } from '../../checkpoint/config.ts';
+import { createStateWriter, type StateWriterDescriptor } from '../../checkpoint/storage/state-writer.ts';
+import type { BarrierHandler } from '../barrier/barrier-handler.ts';
+import { createBarrierHandler } from '../barrier/create-barrier-handler.ts';
+import type { OperatorChain } from '../operator-chain.ts';
+import type { TaskOutput } from '../task-output.ts';
+import type { RunnerHooks } from '../task-runner.ts';
+import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpointer.ts';
+
+/** Checkpointing settings a subtask receives at deployment. */
+export interface CheckpointingDeployment {
+  readonly mode: CheckpointingMode;
+  readonly storage: StateWriterDescriptor;
+  /** Periodic checkpoints are on: the job ends with a final checkpoint, and sinks are transactional. */
+  readonly finalCheckpoint: boolean;
+  /** Keyed state is checkpointed incrementally (absent: full snapshots). */
+  readonly incremental?: boolean;
+  /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
+  readonly alignedCheckpointTimeoutMs?: number;
+}
+
+/** Control messages about checkpoints, main thread → subtask. */
+export type CheckpointControl =
+  | { readonly type: 'trigger-checkpoint'; readonly barrier: Barrier }
+  | { readonly type: 'checkpoint-complete'; readonly checkpointId: number }
+  | { readonly type: 'checkpoint-aborted'; readonly checkpointId: number };
+
+/** Most triggers a source holds before it declines new ones (the coordinator's max concurrent is smaller). */
+const MAX_QUEUED_TRIGGERS = 16;
+
+export class TaskCheckpointing {
+  readonly hooks: RunnerHooks;
+  readonly #checkpointer: SubtaskCheckpointer;
+  readonly #triggers: Barrier[] = [];
+  readonly #finalCheckpoint: boolean;
+  #closing = false;
+  #finished = false;
+  /** Unaligned checkpoints capturing in-flight records, by checkpoint id. */
+  readonly #captures = new Map<number, ChannelCapture>();
+  /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
+  #commits: Promise<void> = Promise.resolve();
+  #commitError: unknown;
+
+  constructor(init: {
+    deployment: CheckpointingDeployment;
+    vertexId: string;
+    subtaskIndex: number;
+    chain: OperatorChain;
+    sourceUid: string | undefined;
+    operatorUids: readonly string[];
+    output: TaskOutput;
+    gate: InputGate | undefined;
+    report: (report: CheckpointReport) => void;
+  }) {
+    const checkpointer = new SubtaskCheckpointer({
+      task: { vertexId: init.vertexId, subtask: init.subtaskIndex },
+      chain: init.chain,
+      sourceUid: init.sourceUid,
+      operatorUids: init.operatorUids,
+      output: init.output,
+      writer: createStateWriter(init.deployment.storage),
+      incremental: init.deployment.incremental ?? false,
+      report: init.report,
+    });
+    this.#checkpointer = checkpointer;
+    this.#finalCheckpoint = init.deployment.finalCheckpoint;
+    const gate = init.gate;
+    let barriers: BarrierHandler | undefined;
+    if (gate) {
+      barriers = createBarrierHandler(init.deployment.mode, {
+        channels: gate.size,
+        context: {
+          pause: (channel) => gate.pause(channel),
+          resumeAll: () => gate.resumeAll(),
+          triggerSnapshot: (barrier, metrics) => checkpointer.snapshot(barrier, metrics),
+          abortCheckpoint: (checkpointId) => {
+            this.#captures.delete(checkpointId);
+            checkpointer.abort(checkpointId, 'cancellation-barrier');
+          },
+          startCapture: (channel, checkpointId) => this.#capture(checkpointId).channels.add(channel),
+          stopCapture: (channel, checkpointId) => this.#captures.get(checkpointId)?.channels.delete(channel),
+          captureComplete: (checkpointId) => {
+            const capture = this.#captures.get(checkpointId);
+            this.#captures.delete(checkpointId);
+            checkpointer.completeChannelState(checkpointId, capture?.batches ?? []);
+          },
+        },
+        ...(init.deployment.alignedCheckpointTimeoutMs === undefined
+          ? {}
+          : { alignedCheckpointTimeoutMs: init.deployment.alignedCheckpointTimeoutMs }),
+      });
+    }
+    const triggers = this.#triggers;
+    this.hooks = {
+      barriers,
+      onInputEnd: () => this.close(),
+      triggersPending: () => triggers.length > 0,
+      onRecords: (channel, records) => this.#onRecords(channel, records),
+      handleTriggers: () => {
+        while (triggers.length > 0) {
+          const barrier = triggers.shift()!;
+          checkpointer.snapshot(barrier, {
+            alignmentDurationMs: 0,
+            startDelayMs: Math.max(0, Date.now() - barrier.timestamp),
+          });
+        }
+      },
+    };
+  }
+
+  /** Whether the job ends with a final checkpoint (periodic checkpoints are on). */
+  get finalCheckpoint(): boolean {
+    return this.#finalCheckpoint;
+  }
+
+  /**
+   * The subtask's input ended and its operators finished: from now on a trigger is answered at
+   * once with the final state (no barrier goes out: the outputs have ended).
+   */
+  enterFinished(): void {
+    this.#finished = true;
+  }
+
+  #capture(checkpointId: number): ChannelCapture {
+    let capture = this.#captures.get(checkpointId);
+    if (!capture) {
+      capture = { channels: new Set(), batches: [] };
+      this.#captures.set(checkpointId, capture);
+    }
+    return capture;
+  }
+
+  /**
+   * Unaligned checkpoints: a batch read from `channel` while it is captured is in-flight data of
+   * that checkpoint. It is encoded at once (operators may change the record objects afterwards).
+   */
+  #onRecords(channel: number, records: readonly unknown[]): void {
+    if (this.#captures.size === 0) return;
+    let encoded: Uint8Array | undefined;
+    for (const capture of this.#captures.values()) {
+      if (!capture.channels.has(channel)) continue;
+      encoded ??= capturePackr.pack(records).slice();
+      capture.batches.push(encoded);
+    }
+  }
+
+  /** Handles a checkpoint control message; the caller wakes the task loop afterwards. */
+  onControl(message: CheckpointControl): void {
+    switch (message.type) {
+      case 'trigger-checkpoint':
+        if (this.#finished) this.#checkpointer.snapshotFinal(message.barrier);
+        else if (this.#closing) this.#checkpointer.decline(message.barrier.checkpointId, 'task-closing');
+        else if (this.#triggers.length >= MAX_QUEUED_TRIGGERS)
+          this.#checkpointer.decline(message.barrier.checkpointId, 'task-not-ready');
+        else this.#triggers.push(message.barrier);
+        break;
+      case 'checkpoint-complete': {
+        const id = message.checkpointId;
+        this.#checkpointer.checkpointCompleted(id);
+        this.#commits = this.#commits
+          .then(() => this.#checkpointer.notifyComplete(id))
+          .catch((error: unknown) => {
+            this.#commitError ??= error;
+          });
+        break;
+      }
+      case 'checkpoint-aborted':
+        this.#captures.delete(message.checkpointId);
+        this.#checkpointer.notifyAborted(message.checkpointId);
+        break;
+    }
+  }
+
+  /** Input is exhausted: later triggers are declined; queued ones are declined now. */
+  close(): void {
+    this.#closing = true;
+    for (const barrier of this.#triggers.splice(0))
+      this.#checkpointer.decline(barrier.checkpointId, 'task-closing');
+  }
+
+  /**
+   * Resolves once every snapshot in progress has been acknowledged or declined and every commit
+   * notified so far has run; rejects with the first commit failure.
+   */
+  async idle(): Promise<void> {
+    await this.#checkpointer.idle();
+    await this.#commits;
+    if (this.#commitError !== undefined) throw this.#commitError;
+  }
+
+  /** Releases in-flight snapshots (cancel or failure). */
+  dispose(): void {
+    this.#checkpointer.dispose();
+  }
+}
+
+/** In-flight records of one unaligned checkpoint: the channels still captured, and what they delivered. */
+interface ChannelCapture {
+  readonly channels: Set<number>;
+  readonly batches: Uint8Array[];
+}
+
+/** Encodes captured record batches (self-describing msgpack records, like the channels' frames). */
+const capturePackr = new Packr({ useRecords: true, moreTypes: true });

@@ -1,0 +1,216 @@
+/**
+ * The outputs of a subtask: one {@link EdgeOutput} per outgoing edge, each choosing channels by its
+ * partitioner, and {@link TaskOutput}, which fans records out to all edges and sends control events
+ * (barriers, end of input) and flushes to every channel.
+ *
+ * Thread: the subtask's worker thread. Backpressure is reported through `blocked`, which the task
+ * loop checks after every record it feeds into the chain.
+ */
+
+import type { ChannelWriter } from '../channel/channel-writer.ts';
+import type { Barrier } from '../channel/frame.ts';
+import type { PartitionerSpec } from '../graph/stream-node.ts';
+import type { Collector, Key, RuntimeContext } from '../operators/functions.ts';
+import { userFunctionError } from '../operators/user-function-error.ts';
+import { subtaskSelector } from '../state/key-groups.ts';
+import { CombiningOutput } from './combining-output.ts';
+
+/** Shared flag: set by any edge output whose channel filled up. */
+export interface BlockedFlag {
+  blocked: boolean;
+}
+
+/** Where an edge runs: the producing subtask, and the operator that consumes the edge. */
+export interface EdgeContext {
+  readonly maxParallelism: number;
+  /** The producing subtask's index and its operator's parallelism. */
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  /** The consuming operator, named when its key selector fails in the producer. */
+  readonly consumer: { readonly operatorName: string; readonly operatorUid: string };
+  /**
+   * Pre-aggregate before a keyed exchange whose partitioner can combine, holding partials at most
+   * this many ms (Infinity: batch mode, until the end of input); `null`: never.
+   */
+  readonly combine: number | null;
+}
+
+/**
+ * Routes records of one edge to the consumer subtasks' channels. A hash edge's key selector runs
+ * here, in the producer: what it throws fails the job naming the consumer and this subtask.
+ */
+export function edgeOutput(
+  writers: readonly ChannelWriter[],
+  partitioner: PartitionerSpec,
+  where: EdgeContext,
+  flag: BlockedFlag,
+): Collector<unknown> {
+  const { maxParallelism, subtaskIndex, consumer } = where;
+  const n = writers.length;
+  switch (partitioner.kind) {
+    case 'forward': {
+      const w = writers[0]!;
+      return {
+        collect(record) {
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+    case 'rebalance': {
+      let next = subtaskIndex % n;
+      return {
+        collect(record) {
+          const w = writers[next]!;
+          next = next + 1 === n ? 0 : next + 1;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+    case 'shuffle':
+      return {
+        collect(record) {
+          const w = writers[Math.floor(Math.random() * n)]!;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    case 'broadcast':
+      return {
+        collect(record) {
+          for (const w of writers) {
+            w.emit(record);
+            if (w.blocked) flag.blocked = true;
+          }
+        },
+      };
+    case 'hash': {
+      const key = partitioner.key;
+      const subtaskFor = subtaskSelector(maxParallelism, n);
+      const context: RuntimeContext = {
+        operatorName: `${consumer.operatorName} (keyBy ${partitioner.description})`,
+        operatorUid: consumer.operatorUid,
+        subtaskIndex,
+        parallelism: where.parallelism,
+      };
+      return {
+        collect(record) {
+          let k: Key;
+          try {
+            k = key(record);
+          } catch (error) {
+            throw userFunctionError(context, record, error);
+          }
+          const w = writers[subtaskFor(k)]!;
+          w.emit(record);
+          if (w.blocked) flag.blocked = true;
+        },
+      };
+    }
+  }
+}
+
+/** All outputs of a subtask. */
+export class TaskOutput implements Collector<unknown> {
+  /** True when some channel is full: stop feeding records and await {@link waitForSpace}. */
+  readonly flag: BlockedFlag = { blocked: false };
+  readonly #edges: Collector<unknown>[] = [];
+  readonly #writers: ChannelWriter[] = [];
+  readonly #combiners: CombiningOutput[] = [];
+
+  /** Adds an edge; returns nothing, records then go to every edge added. */
+  addEdge(writers: readonly ChannelWriter[], partitioner: PartitionerSpec, where: EdgeContext): void {
+    const spec = where.combine !== null && partitioner.kind === 'hash' ? partitioner.combine : undefined;
+    // Partials of another shape than the records (count's) are routed by their own key.
+    const routing =
+      spec?.partialKey && partitioner.kind === 'hash'
+        ? { ...partitioner, key: spec.partialKey }
+        : partitioner;
+    const edge = edgeOutput(writers, routing, where, this.flag);
+    if (spec && partitioner.kind === 'hash') {
+      const combiner = new CombiningOutput(partitioner.key, spec, edge, {
+        subtaskIndex: where.subtaskIndex,
+        parallelism: where.parallelism,
+        maxDelayMs: where.combine ?? Number.POSITIVE_INFINITY,
+      });
+      this.#combiners.push(combiner);
+      this.#edges.push(combiner);
+    } else {
+      this.#edges.push(edge);
+    }
+    this.#writers.push(...writers);
+  }
+
+  /** Every channel writer of this subtask. */
+  get writers(): readonly ChannelWriter[] {
+    return this.#writers;
+  }
+
+  collect(record: unknown): void {
+    const edges = this.#edges;
+    if (edges.length === 1) edges[0]!.collect(record);
+    else for (const edge of edges) edge.collect(record);
+  }
+
+  /**
+   * Sends partials whose mini-batch is over and flushes batches whose flush timeout passed; returns
+   * the earliest pending deadline.
+   */
+  flushIfDue(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const c of this.#combiners) {
+      const deadline = c.flushIfDue(now);
+      if (deadline < next) next = deadline;
+    }
+    for (const w of this.#writers) {
+      const deadline = w.flushIfDue(now);
+      if (deadline < next) next = deadline;
+    }
+    return next;
+  }
+
+  /** Flushes every partial batch now. */
+  flushAll(): void {
+    for (const w of this.#writers) w.flush();
+    this.#updateFlag();
+  }
+
+  /** Sends a barrier down every channel (after flushing what precedes it, partials included). */
+  emitBarrier(barrier: Barrier): void {
+    for (const c of this.#combiners) c.flush();
+    for (const w of this.#writers) w.emitBarrier(barrier);
+    this.#updateFlag();
+  }
+
+  /** Sends a cancellation barrier down every channel. */
+  emitCancelBarrier(checkpointId: number): void {
+    for (const w of this.#writers) w.emitCancelBarrier(checkpointId);
+    this.#updateFlag();
+  }
+
+  /** Sends end of input down every channel (after the last partials). */
+  emitEndOfInput(): void {
+    for (const c of this.#combiners) c.flush();
+    for (const w of this.#writers) w.emitEndOfInput();
+    this.#updateFlag();
+  }
+
+  /** Waits until every channel has taken its backlog (or `shouldStop` says to give up). */
+  async waitForSpace(shouldStop: () => boolean): Promise<void> {
+    for (const w of this.#writers) {
+      if (w.blocked) await w.waitForSpace(shouldStop);
+      if (shouldStop()) return;
+    }
+    this.#updateFlag();
+  }
+
+  /** Closes every outgoing ring so that no consumer waits on this subtask any longer. */
+  closeAll(): void {
+    for (const w of this.#writers) w.channel.close();
+  }
+
+  #updateFlag(): void {
+    this.flag.blocked = this.#writers.some((w) => w.blocked);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The loop of one subtask, on its worker thread: pull records from the source or the input gate,
+ * push them through the operator chain, respect backpressure, flush on the buffer timeout, and
+ * stay responsive to control messages.
+ *
+ * The loop is an async function that runs synchronously while there is work and awaits only when
+ * it must wait (no input, a full output ring, a rate-limited source) or, at most every
+ * {@link YIELD_EVERY_MS}, to let the event loop deliver control messages (cancel) and timers.
+ * Backpressure is checked after every record fed into the chain, so what one subtask holds beyond
+ * its rings is what a single record produced.
+ */
+
+import type { InputGate } from '../channel/input-gate.ts';
+import { MAX_PARK_MS } from '../channel/park.ts';
+import { SOURCE_END } from '../operators/operator.ts';
+import { yieldToEventLoop } from '../util/event-loop.ts';
+import type { BarrierHandler } from './barrier/barrier-handler.ts';
+import type { OperatorChain } from './operator-chain.ts';
+import type { TaskOutput } from './task-output.ts';
+
+/** Longest stretch of synchronous work between two visits to the event loop (ms). */
+export const YIELD_EVERY_MS = 5;
+/** Source records pulled per poll. */
+const SOURCE_BATCH = 256;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** How checkpointing plugs into the loop; {@link NO_CHECKPOINTING} when it is off. */
+export interface RunnerHooks {
+  /** Source tasks: whether the coordinator's triggers are waiting to be handled. */
+  triggersPending(): boolean;
+  /** Source tasks: snapshots for the waiting triggers (called between two polls). */
+  handleTriggers(): void;
+  /** Tasks with inputs: decides on barriers, cancellation barriers and end of input. */
+  readonly barriers: BarrierHandler | undefined;
+  /** The input is exhausted (before operators finish and end of input goes downstream). */
+  onInputEnd?(): void;
+  /** Unaligned checkpoints: sees every record batch read, with its channel, before it is processed. */
+  onRecords?(channel: number, records: readonly unknown[]): void;
+}
+
+export const NO_CHECKPOINTING: RunnerHooks = {
+  triggersPending: () => false,
+  handleTriggers: () => {},
+  barriers: undefined,
+};
+
+export class TaskRunner {
+  readonly #chain: OperatorChain;
+  readonly #gate: InputGate | undefined;
+  readonly #output: TaskOutput;
+  readonly #hooks: RunnerHooks;
+  /** Restored in-flight records, processed before the inputs are read. */
+  #replay: unknown[] | undefined;
+  #cancelled = false;
+  #lastYield = performance.now();
+  readonly #stop = (): boolean => this.#cancelled;
+  readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
+
+  constructor(
+    chain: OperatorChain,
+    gate: InputGate | undefined,
+    output: TaskOutput,
+    hooks: RunnerHooks = NO_CHECKPOINTING,
+    replay: unknown[] = [],
+  ) {
+    this.#chain = chain;
+    this.#gate = gate;
+    this.#output = output;
+    this.#hooks = hooks;
+    this.#replay = replay.length > 0 ? replay : undefined;
+  }
+
+  /** Wakes the loop if it waits for input (a control message needs attention). */
+  wake(): void {
+    this.#gate?.wake();
+  }
+
+  /** Whether {@link cancel} was called. */
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Asks the loop to stop as soon as possible; wakes it if it is waiting. Any thread-local caller. */
+  cancel(): void {
+    this.#cancelled = true;
+    this.#gate?.wake();
+  }
+
+  /** Runs to the end of input (resolves) or to cancellation (resolves, `cancelled` true). */
+  async run(): Promise<void> {
+    if (this.#chain.source) await this.#runSource();
+    else await this.#runInputs();
+    if (this.#cancelled) return;
+    this.#hooks.onInputEnd?.();
+    for (const operator of this.#chain.operators) {
+      await operator.finish?.();
+      await this.#drain();
+      if (this.#cancelled) return;
+    }
+    this.#output.emitEndOfInput();
+    await this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#output.flag.blocked && !this.#cancelled) await this.#output.waitForSpace(this.#stop);
+  }
+
+  async #runSource(): Promise<void> {
+    const source = this.#chain.source!;
+    const head = this.#chain.head;
+    const output = this.#output;
+    const hooks = this.#hooks;
+    for (;;) {
+      if (this.#cancelled) return;
+      // Checkpoint triggers are taken between two polls, also while the output is blocked: the
+      // barrier then waits in the backlog behind the records before it, in order.
+      if (hooks.triggersPending()) hooks.handleTriggers();
+      if (output.flag.blocked) {
+        await output.waitForSpace(this.#stopOrTrigger);
+        continue;
+      }
+      const result = source.poll(head, SOURCE_BATCH);
+      if (result === SOURCE_END) return;
+      const now = performance.now();
+      const deadline = output.flushIfDue(now);
+      if (result > 0) {
+        // The source has nothing now: sleep until it has, or until a batch must be flushed.
+        const wait = Math.min(result, deadline - now);
+        if (wait > 0) await sleep(Math.min(wait, MAX_PARK_MS));
+        else output.flushIfDue(performance.now());
+        this.#lastYield = performance.now();
+      } else if (now - this.#lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        this.#lastYield = performance.now();
+      }
+    }
+  }
+
+  async #runInputs(): Promise<void> {
+    const gate = this.#gate!;
+    const head = this.#chain.head;
+    const output = this.#output;
+    const flag = output.flag;
+    let pending: unknown[] | undefined = this.#replay;
+    this.#replay = undefined;
+    let next = 0;
+    while (!this.#cancelled) {
+      if (flag.blocked) {
+        await output.waitForSpace(this.#stop);
+        continue;
+      }
+      if (pending !== undefined) {
+        const records = pending;
+        let i = next;
+        while (i < records.length) {
+          head.collect(records[i++]);
+          if (flag.blocked) break;
+        }
+        if (i < records.length) {
+          next = i;
+          continue;
+        }
+        pending = undefined;
+      }
+      const now = performance.now();
+      if (now - this.#lastYield >= YIELD_EVERY_MS) {
+        output.flushIfDue(now);
+        await yieldToEventLoop();
+        this.#lastYield = performance.now();
+        continue;
+      }
+      const barriers = this.#hooks.barriers;
+      if (barriers !== undefined && now >= barriers.alignmentDeadline) barriers.onAlignmentTimer();
+      const polled = gate.poll();
+      if (polled === null) {
+        if (gate.finished) return;
+        const deadline = Math.min(
+          output.flushIfDue(now),
+          barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY,
+        );
+        const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
+        if (waiting !== undefined) {
+          await waiting;
+          this.#lastYield = performance.now();
+        }
+        continue;
+      }
+      const { channel, event } = polled;
+      switch (event.kind) {
+        case 'records':
+          this.#hooks.onRecords?.(channel, event.records);
+          pending = event.records;
+          next = 0;
+          break;
+        case 'barrier':
+          barriers?.onBarrier(channel, event.barrier);
+          break;
+        case 'cancel-barrier':
+          barriers?.onCancelBarrier(channel, event.checkpointId);
+          break;
+        case 'end-of-input':
+          barriers?.onEndOfInput(channel);
+          if (gate.finished) return;
+          break;
+        default:
+          // Watermarks and latency markers: no operator uses them yet.
+          break;
+      }
+    }
+  }
+}
