@@ -1,7 +1,8 @@
 /**
  * The whole-process benchmark's trials: for every input shape (source kind × record count), the
  * baselines (plain loop, single-thread `stream.pipeline`), the piscina peer and weir in batch mode,
- * streaming mode and streaming with exactly-once checkpoints every second; the start-up pair
+ * streaming mode and streaming with exactly-once checkpoints every second, each streaming variant
+ * also with local aggregation before the keyed exchange (`-la`); the start-up pair
  * (a 10-record weir job against `node` on an empty script).
  */
 import type { InputKind, TrialSpec } from './trial-spec.ts';
@@ -25,6 +26,8 @@ export interface WholeProcessParams {
   readonly rounds: number;
   readonly parallelism: number;
   readonly checkpointMs: number;
+  /** The streaming variants' local aggregation (the `-la` variants). */
+  readonly localAggregationMs: number;
   readonly startup: boolean;
   /** Only the trials whose label is listed (all when undefined). */
   readonly only?: readonly string[];
@@ -50,6 +53,14 @@ export function planTrials(params: WholeProcessParams, path: (records: number) =
         mode: 'streaming',
         parallelism: p,
         checkpointMs: params.checkpointMs,
+      });
+      const la = params.localAggregationMs;
+      add(`weir-streaming-la-p${p}`, 'weir', { mode: 'streaming', parallelism: p, localAggregationMs: la });
+      add(`weir-streaming-eo-la-p${p}`, 'weir', {
+        mode: 'streaming',
+        parallelism: p,
+        checkpointMs: params.checkpointMs,
+        localAggregationMs: la,
       });
     }
   }
