@@ -13,6 +13,8 @@
  * Thread: whichever owns the decoder (one per consumer thread).
  */
 
+import { isAscii } from 'node:buffer';
+
 /** Thrown inside the reader when the frame leaves the fast path. */
 class OffPath {}
 const OFF_PATH = new OffPath();
@@ -108,7 +110,8 @@ function string(length: number): string {
     }
     return s;
   }
-  for (let i = start; i < stop; i++) if (bytes[i]! >= 0x80) throw OFF_PATH;
+  // Node's native (SIMD) check: a byte loop here cost ~7 ns a byte, 7 µs for a 1 KiB string.
+  if (!isAscii(bytes.subarray(start, stop))) throw OFF_PATH;
   // Node's own Buffer method behind toString('latin1'), without its argument handling.
   return (bytes as unknown as { latin1Slice(from: number, to: number): string }).latin1Slice(start, stop);
 }
