@@ -5,7 +5,7 @@
  * streaming mode sends the update stream into a sink that keeps nothing but a tally.
  */
 import { defineJob } from '../../../src/index.ts';
-import { parsePost, tokenise } from '../words.ts';
+import { countWords } from '../count-words.ts';
 import { lineAt, lineCollection } from './lines.ts';
 import type { TrialSpec } from './trial-spec.ts';
 
@@ -16,16 +16,7 @@ export default defineJob<TrialSpec>((env, spec) => {
       : spec.input === 'sequence'
         ? env.fromGenerator(lineAt, { count: spec.records })
         : env.readTextFile(spec.path);
-  const counts = lines
-    .uid('lines')
-    .map(parsePost)
-    .name('parse')
-    .flatMap((post) => tokenise(post.text))
-    .name('tokenise')
-    .keyBy((word) => word)
-    .count<string>()
-    .name('count')
-    .uid('count');
+  const counts = countWords(lines.uid('lines'));
   if (spec.mode === 'batch') counts.collect({ uid: 'counts', name: 'counts' });
   else counts.discard();
 });

@@ -5,43 +5,13 @@
  * the pipeline benchmark's vocabulary shape (5000 pseudo-words, Zipf exponent 1, 20-40 per line,
  * capitals and punctuation for the tokeniser to undo).
  */
+import { LANGUAGES, makeVocabulary } from '../corpus.ts';
 import { seededRandom, zipfSampler } from '../random.ts';
 
-const SYLLABLES = [
-  'ka',
-  'lo',
-  'mi',
-  'ra',
-  'ten',
-  'su',
-  'vo',
-  'bel',
-  'dri',
-  'ne',
-  'po',
-  'sha',
-  'gu',
-  'fin',
-  'te',
-  'or',
-];
-const LANGUAGES = ['en', 'nl', 'de', 'fr', 'es'];
 const VOCABULARY_SIZE = 5000;
 const SEED = 20_251_207;
 
-function makeVocabulary(): string[] {
-  const random = seededRandom(SEED);
-  const words = new Set<string>();
-  while (words.size < VOCABULARY_SIZE) {
-    const syllables = 1 + Math.floor(random() * 4);
-    let word = '';
-    for (let i = 0; i < syllables; i++) word += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
-    words.add(word);
-  }
-  return [...words];
-}
-
-const vocabulary = makeVocabulary();
+const vocabulary = makeVocabulary(VOCABULARY_SIZE, seededRandom(SEED));
 const capitalised = vocabulary.map((w) => w[0]!.toUpperCase() + w.slice(1));
 // One shared cumulative table; each line draws from it with its own random stream.
 let lineRandom: () => number = seededRandom(0);
