@@ -5,7 +5,7 @@
  * build resolves msgpackr, piscina, ... from the checkout, as an installed package would.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -28,6 +28,8 @@ const ENTRIES = {
 export interface BuiltEntries {
   readonly dir: string;
   entry(name: keyof typeof ENTRIES): string;
+  /** The `weir` command, as installed next to the build (it loads `dist/bundle/cli.js`). */
+  readonly cli: string;
   remove(): void;
 }
 
@@ -65,8 +67,10 @@ export async function buildEntries(): Promise<BuiltEntries> {
     plugins: [weirFromDist(join(dist, 'bundle', 'index.js'))],
     logLevel: 'silent',
   });
+  cpSync(join(root, 'bin', 'weir.mjs'), join(dir, 'bin', 'weir.mjs'));
   return {
     dir,
+    cli: join(dir, 'bin', 'weir.mjs'),
     entry: (name) => join(dir, `${name}.mjs`),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

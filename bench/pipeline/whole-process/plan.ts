@@ -8,7 +8,7 @@
 import type { InputKind, TrialSpec } from './trial-spec.ts';
 
 /** Which entry script a trial runs. */
-export type EntryName = 'loop' | 'node-stream' | 'piscina' | 'weir' | 'empty';
+export type EntryName = 'loop' | 'node-stream' | 'piscina' | 'weir' | 'weir-cli' | 'empty';
 
 /** One kind of trial, run once per round. */
 export interface Trial {
@@ -71,6 +71,12 @@ export function planTrials(params: WholeProcessParams, path: (records: number) =
       label: `weir 10 records p${p}`,
       shape: 'start-up',
       entry: 'weir',
+      spec: { ...spec, mode: 'streaming', parallelism: p },
+    });
+    trials.push({
+      label: `weir run, 10 records p${p}`,
+      shape: 'start-up',
+      entry: 'weir-cli',
       spec: { ...spec, mode: 'streaming', parallelism: p },
     });
   }

@@ -78,7 +78,20 @@ export async function runWholeProcess(args: BenchArgs): Promise<void> {
     const reference = new Map<string, TrialOutcome>();
     for (let round = 0; round < params.rounds; round++) {
       for (const trial of trials) {
-        const cost = await runProcess([built.entry(trial.entry), JSON.stringify(trial.spec)]);
+        const args =
+          trial.entry === 'weir-cli'
+            ? [
+                built.cli,
+                'run',
+                built.entry('job'),
+                '--args',
+                JSON.stringify(trial.spec),
+                '-p',
+                String(params.parallelism),
+                '-q',
+              ]
+            : [built.entry(trial.entry), JSON.stringify(trial.spec)];
+        const cost = await runProcess(args);
         check(trial, cost, reference);
         samples.get(trial)!.push({ ...cost, round });
       }
