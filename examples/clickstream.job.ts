@@ -17,7 +17,8 @@ export interface ClickstreamArgs {
   readonly ratePerSecond?: number;
   /**
    * Inject one failure: the enrich step throws at this event, once. `failOnceMarker` is a file
-   * created atomically when the failure fires, so restarted attempts (new threads) do not fail again.
+   * created atomically when the failure fires, so restarted attempts do not fail again: they run in
+   * the same threads, but the event may reach another one, with module variables of its own.
    */
   readonly failAt?: number;
   readonly failOnceMarker?: string;
@@ -28,8 +29,9 @@ function injectFailure(id: number, args: ClickstreamArgs | undefined): void {
   if (args?.failAt !== id || args.failOnceMarker === undefined) return;
   try {
     writeFileSync(args.failOnceMarker, String(id), { flag: 'wx' });
-  } catch {
-    return; // fired before
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // fired before
+    throw error;
   }
   throw new Error(`injected failure at event ${id}`);
 }

@@ -5,7 +5,7 @@
  * checkpoint restored); at the end its per-country result is checked against a failure-free,
  * single-threaded computation of the same events.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { displayJob, startJob } from '../src/index.ts';
@@ -15,6 +15,9 @@ const events = Number(process.env['WEIR_EXAMPLE_EVENTS'] ?? 600_000);
 const checkpoints = resolve('weir-checkpoints', 'clickstream');
 const marker = join(checkpoints, 'failure-injected');
 rmSync(checkpoints, { recursive: true, force: true });
+// The failure marker goes there: the directory must exist before the first checkpoint makes it,
+// or a fast run would reach the failure point first and, unable to create the marker, not fail.
+mkdirSync(checkpoints, { recursive: true });
 
 console.log(
   `clickstream: ${events.toLocaleString()} events, parallelism ${availableParallelism()}, checkpoints every 250 ms to ${checkpoints}`,

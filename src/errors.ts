@@ -27,6 +27,7 @@ export type WeirErrorCode =
   | 'ERR_CHECKPOINT_STORAGE'
   | 'ERR_CHECKPOINT_CORRUPT'
   | 'ERR_CHECKPOINT_FAILURES_EXCEEDED'
+  | 'ERR_RESUME_NOT_FOUND'
   | 'ERR_RESTARTS_EXHAUSTED'
   | 'ERR_ILLEGAL_STATE_TRANSITION'
   | 'ERR_INTERNAL';
@@ -71,10 +72,14 @@ export class RecordEncodeError extends WeirError {
   /** The type of the offending value, e.g. `function`, `symbol`, `cyclic object`. */
   readonly valueType: string;
   constructor(channel: string, valueType: string, record: unknown, cause?: unknown) {
+    const what =
+      valueType === 'own __proto__ key'
+        ? 'it has an own "__proto__" key, which msgpack would deliver renamed to "__proto_" (rename the field)'
+        : `it holds a value of type ${valueType}`;
     super(
       'ERR_RECORD_ENCODE',
       'user',
-      `cannot encode a record on channel ${channel}: it holds a value of type ${valueType} (record: ${renderRecord(record)})`,
+      `cannot encode a record on channel ${channel}: ${what} (record: ${renderRecord(record)})`,
       { cause },
     );
     this.channel = channel;

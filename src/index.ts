@@ -5,6 +5,7 @@
 
 export { DataStream } from './api/data-stream.ts';
 export { type ExecuteJobOptions, executeJob, startJob } from './api/execute-job.ts';
+export type { ExecuteOptions } from './api/execute-options.ts';
 export type { CollectHandle } from './api/graph-builder.ts';
 export type { JobListeners } from './api/job-client.ts';
 export { JobClient, type JobResult, type ProgressListener } from './api/job-client.ts';
@@ -50,6 +51,7 @@ export {
   CheckpointFailedError,
   CheckpointFailuresExceededError,
   CheckpointStorageError,
+  ResumeStateNotFoundError,
 } from './checkpoint/errors.ts';
 export type { CheckpointFailureReason } from './checkpoint/failure-reason.ts';
 export type { CheckpointOutcome } from './checkpoint/pending-checkpoint.ts';
@@ -91,7 +93,7 @@ export {
   type WeirErrorCode,
 } from './errors.ts';
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
-export { IllegalStateTransitionError } from './job/errors.ts';
+export { IllegalStateTransitionError, JobAbortedError } from './job/errors.ts';
 export type { JobStatus } from './job/job-status.ts';
 // ── measurement ──
 export {
@@ -130,6 +132,7 @@ export { RestartsExhaustedError } from './restart/errors.ts';
 export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { WorkerExitedError } from './runtime/execution-attempt.ts';
+export type { JobFailure, JobRecovery } from './runtime/job-events.ts';
 export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
 export { JobCancelledError } from './runtime/job-master.ts';
 export {
@@ -138,7 +141,12 @@ export {
   type AggregatingStateDescriptor,
   aggregatingState,
 } from './state/aggregating-state.ts';
-export { InvalidKeyError, StateAccessError, StateRestoreError } from './state/errors.ts';
+export {
+  InvalidKeyError,
+  RestoredStateShapeError,
+  StateAccessError,
+  StateRestoreError,
+} from './state/errors.ts';
 export {
   computeOperatorIndexForKeyGroup,
   type KeyGroupRange,

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import type { StreamEnvironmentOptions } from '../config/options.ts';
 import { InvalidOptionError } from '../errors.ts';
+import { checkSignal } from './execute-options.ts';
 import type { JobClient, JobResult } from './job-client.ts';
 import { isJobDefinition } from './job-loader.ts';
 import { StreamEnvironment } from './stream-environment.ts';
@@ -18,6 +19,11 @@ export interface ExecuteJobOptions<A> {
   readonly environment?: Omit<StreamEnvironmentOptions, 'module'>;
   /** The job's name in results and errors. */
   readonly jobName?: string;
+  /**
+   * Cancels the job when it aborts: the result rejects with a `JobAbortedError` (name
+   * `AbortError`, code `ERR_JOB_CANCELLED`). Already aborted: rejects at once, nothing starts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Starts the job defined by the module at `module` (a path or file URL) and returns its client. */
@@ -26,6 +32,7 @@ export async function startJob<A>(
   options: ExecuteJobOptions<A> = {},
 ): Promise<JobClient> {
   const href = toModuleHref(module);
+  checkSignal(options.signal, options.jobName ?? jobNameOf(href));
   const imported = (await import(href)) as { default?: unknown };
   const definition = imported.default;
   if (!isJobDefinition(definition)) {
@@ -35,7 +42,7 @@ export async function startJob<A>(
   const env = new StreamEnvironment(environment);
   env.jobRef = { module: href, args: options.args, options: { ...environment } };
   await definition.build(env, options.args);
-  return env.executeAsync(options.jobName ?? jobNameOf(href));
+  return env.executeAsync(options.jobName ?? jobNameOf(href), { signal: options.signal });
 }
 
 /** Runs the job defined by the module at `module` to completion. */

@@ -8,13 +8,16 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import { InvalidOptionError } from '../errors.ts';
+import { JobAbortedError } from '../job/errors.ts';
 import type { JobStatus } from '../job/job-status.ts';
+import type { JobFailure, JobRecovery } from '../runtime/job-events.ts';
 import {
   JobCancelledError,
   type JobMaster,
   type JobProgress,
   type OperatorMetrics,
 } from '../runtime/job-master.ts';
+import { onAbort } from './execute-options.ts';
 
 /** What a finished job reports. */
 export interface JobResult {
@@ -41,8 +44,22 @@ export interface JobListeners {
   status: (from: JobStatus, to: JobStatus, cause: Error | undefined) => void;
   /** Every completed checkpoint or savepoint. */
   checkpoint: (checkpoint: CompletedCheckpoint) => void;
-  /** Every restart, with the checkpoint it restored (undefined: started from scratch). */
+  /**
+   * An attempt starts from a checkpoint: every restart, with the checkpoint it restores (undefined:
+   * none had completed, it starts from scratch), and a resumed job's first attempt.
+   */
   restored: (checkpoint: CompletedCheckpoint | undefined, attempt: number) => void;
+  /**
+   * That restore is complete: every subtask read and checked its state and records flow again
+   * (keyed state is decoded lazily afterwards), with how long it took.
+   */
+  recovered: (recovery: JobRecovery) => void;
+  /**
+   * Every failure of an attempt: its cause, the operator and subtask it came from, and the restart
+   * that follows (`restart` undefined: the job fails for good). Call `cancel()` here to stop a job
+   * that keeps failing; or cap restarts with a restart strategy (`docs/restart.md`).
+   */
+  failure: (failure: JobFailure) => void;
 }
 
 /** A listener for progress reports. */
@@ -63,7 +80,12 @@ export class JobClient {
     status: new Set(),
     checkpoint: new Set(),
     restored: new Set(),
+    recovered: new Set(),
+    failure: new Set(),
   };
+
+  /** Why the job's signal aborted it, once it did. */
+  #abortReason: { readonly reason: unknown } | undefined;
 
   /** @internal Use `env.executeAsync()` or `startJob()`. */
   constructor(init: {
@@ -71,11 +93,17 @@ export class JobClient {
     sourceUids: readonly string[];
     master: JobMaster;
     collections: ReadonlyMap<string, unknown[]>;
+    signal?: AbortSignal | undefined;
   }) {
     this.jobName = init.jobName;
     this.sourceUids = init.sourceUids;
     this.#master = init.master;
+    const stopListening = onAbort(init.signal, (reason) => {
+      this.#abortReason = { reason };
+      this.#master.cancel();
+    });
     this.result = this.#run(init.collections);
+    this.result.then(stopListening, stopListening);
     // The caller may only look at `result` later; never report an unhandled rejection for it.
     this.result.catch(() => {});
   }
@@ -127,12 +155,17 @@ export class JobClient {
   }
 
   /**
-   * Takes a savepoint and, once it completed, cancels the job (Flink's stop-with-savepoint). Resolves
-   * with the savepoint's outcome; when it failed, the job keeps running.
+   * Takes a savepoint and, once it completed, stops the job (Flink's stop-with-savepoint): the job
+   * ends as `finished`, and `result` resolves with what it produced up to the savepoint (collected
+   * records included). Resolves with the savepoint's outcome once every thread is gone; when the
+   * savepoint failed, the job keeps running.
    */
   async stopWithSavepoint(targetDir?: string): Promise<CheckpointOutcome> {
     const outcome = await this.triggerSavepoint(targetDir);
-    if (outcome.status === 'completed') await this.cancel();
+    if (outcome.status === 'completed') {
+      this.#master.stop();
+      await this.result.catch(() => {});
+    }
     return outcome;
   }
 
@@ -154,7 +187,10 @@ export class JobClient {
     const outcome = await this.#master.run();
     this.emit('progress', outcome.progress);
     if (outcome.status === 'failed') throw outcome.error;
-    if (outcome.status === 'cancelled') throw new JobCancelledError(this.jobName);
+    if (outcome.status === 'cancelled')
+      throw this.#abortReason
+        ? new JobAbortedError(this.jobName, this.#abortReason.reason)
+        : new JobCancelledError(this.jobName);
     const checkpoints = this.#master.checkpointStats();
     const jobName = this.jobName;
     return {

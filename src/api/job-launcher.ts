@@ -22,6 +22,8 @@ export async function launchJob(init: {
   options: ResolvedEnvironmentOptions;
   /** The collect sinks' record arrays, filled as batches arrive. */
   collected: ReadonlyMap<StreamNode, unknown[]>;
+  /** Cancels the job when it aborts. */
+  signal?: AbortSignal | undefined;
 }): Promise<JobClient> {
   const options = init.options;
   const checkpointConfig = resolveCheckpointConfig(options.checkpointing ?? {});
@@ -31,12 +33,15 @@ export async function launchJob(init: {
   const storage = createCheckpointStorage(checkpointConfig.storage);
   const resume = options.resume;
   const initialState = resume === undefined ? undefined : await findResumeState(resume.path, resume);
-  // Ids continue above every checkpoint in storage (and the resumed one), so nothing is overwritten.
+  // Ids continue above every checkpoint directory in storage, finished, damaged or left unfinished
+  // by a crash (and above the resumed one), so nothing is overwritten or mixed with old files.
   const listing = await storage.list();
   const highest = Math.max(
     0,
     initialState?.checkpointId ?? 0,
     ...listing.checkpoints.map((c) => c.checkpointId),
+    ...listing.invalid.map((c) => c.checkpointId ?? 0),
+    ...(listing.unfinished ?? []),
   );
 
   const collections = new Map<string, unknown[]>();
@@ -74,11 +79,13 @@ export async function launchJob(init: {
       onStatus: (from, to, cause) => client?.emit('status', from, to, cause),
       onCheckpointCompleted: (checkpoint) => client?.emit('checkpoint', checkpoint),
       onRestored: (checkpoint, attempt) => client?.emit('restored', checkpoint, attempt),
+      onRecovered: (recovery) => client?.emit('recovered', recovery),
+      onFailure: (failure) => client?.emit('failure', failure),
     },
   });
   const sourceUids = init.graph.vertices.flatMap((v) =>
     v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
   );
-  client = new JobClient({ jobName: init.name, sourceUids, master, collections });
+  client = new JobClient({ jobName: init.name, sourceUids, master, collections, signal: init.signal });
   return client;
 }

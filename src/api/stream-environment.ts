@@ -21,6 +21,7 @@ import type { SourceFactory } from '../operators/operator.ts';
 import type { RestartOptions } from '../restart/config.ts';
 import type { JobModuleRef } from '../runtime/protocol.ts';
 import { DataStream } from './data-stream.ts';
+import { checkSignal, type ExecuteOptions } from './execute-options.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import type { JobClient } from './job-client.ts';
 import {
@@ -186,17 +187,24 @@ export class StreamEnvironment {
    * Runs the job to completion and resolves with its result; rejects with the job's failure (a
    * typed error) or when it is invalid. In a worker thread this never settles (see module doc).
    */
-  async execute(jobName = 'weir job'): Promise<import('./job-client.ts').JobResult> {
-    const client = await this.executeAsync(jobName);
+  async execute(
+    jobName = 'weir job',
+    options: ExecuteOptions = {},
+  ): Promise<import('./job-client.ts').JobResult> {
+    const client = await this.executeAsync(jobName, options);
     return client.result;
   }
 
-  /** Starts the job and resolves with a client to watch or cancel it (unbounded jobs). */
-  async executeAsync(jobName = 'weir job'): Promise<JobClient> {
+  /**
+   * Starts the job and resolves with a client to watch or cancel it (unbounded jobs). An aborted
+   * `signal` rejects at once with a `JobAbortedError` (name `AbortError`).
+   */
+  async executeAsync(jobName = 'weir job', options: ExecuteOptions = {}): Promise<JobClient> {
     if (this.#inWorker) {
       captureEnvironment(this);
       return new Promise<never>(() => {});
     }
+    checkSignal(options.signal, jobName);
     const graph = buildJobGraph(this.#builder.nodes, this.graphOptions());
     const job = this.jobRef ?? this.#scriptRef();
     // Loaded here rather than at the top: worker threads evaluate this module too (to rebuild the
@@ -208,6 +216,7 @@ export class StreamEnvironment {
       job,
       options: this.options,
       collected: this.#builder.collected,
+      signal: options.signal,
     });
     notifyJobStarted(client);
     return client;

@@ -81,7 +81,8 @@ export class FlatRecordEncoder {
   #structureOf(record: Record<string, unknown>): number {
     const keys = Object.keys(record);
     // for-in also lists inherited enumerable keys, which msgpackr skips: leave those to msgpackr.
-    if (!hasKeys(record, keys)) return -1;
+    // An own "__proto__" key is refused on msgpackr's path (record-codec.ts).
+    if (!hasKeys(record, keys) || keys.includes('__proto__')) return -1;
     const known = this.#structures.findIndex((s) => sameKeys(s.keys, keys));
     if (known >= 0) {
       this.#writer.byte(FIRST_RECORD_ID + known);

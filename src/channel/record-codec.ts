@@ -11,7 +11,10 @@
  *
  * msgpack cannot represent functions, symbols or cyclic objects; msgpackr would silently drop a
  * function, so the encoder turns all three into a {@link RecordEncodeError} naming the channel and
- * the value's type.
+ * the value's type. Likewise a record with an own `__proto__` key (from `JSON.parse`, say): msgpackr
+ * decodes that key as `__proto_` (against prototype pollution), so rather than deliver a renamed
+ * field the encoder refuses it. Finding one costs a byte search of the encoded batch for the key's
+ * msgpack string, and a walk of the batch only when that string occurs (it may be a value).
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { RecordEncodeError } from '../errors.ts';
@@ -22,6 +25,20 @@ const CODEC_OPTIONS = { useRecords: true, moreTypes: true } as const;
 
 /** Batches encoded by msgpackr before the flat path is tried again, after a batch that was not flat. */
 const FLAT_RETRY_AFTER = 16;
+
+/** The msgpack string `__proto__` (fixstr of 9 bytes), as a record definition or map holds the key. */
+const PROTO_KEY = Buffer.from([0xa9, ...Buffer.from('__proto__')]);
+const PROTO_KEY_TYPE = 'own __proto__ key';
+
+/** Whether `value` or anything in it has an own `__proto__` key (bounded depth, like msgpackr's). */
+function hasOwnProtoKey(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => hasOwnProtoKey(v, depth + 1));
+  if (Object.hasOwn(value, '__proto__')) return true;
+  for (const key in value)
+    if (hasOwnProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
 
 class UnencodableValue extends Error {
   constructor(readonly valueType: string) {
@@ -60,7 +77,12 @@ export class RecordEncoder {
       this.#skipFlat--;
     }
     try {
-      return this.#packr.pack(records);
+      const bytes = this.#packr.pack(records);
+      if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(PROTO_KEY) >= 0) {
+        const index = records.findIndex((r) => hasOwnProtoKey(r, 0));
+        if (index >= 0) throw new UnencodableValue(PROTO_KEY_TYPE);
+      }
+      return bytes;
     } catch (error) {
       throw this.#explain(records, error);
     }
@@ -69,6 +91,7 @@ export class RecordEncoder {
   /** Index of the first record that cannot be encoded, or -1 (slow path, after a failure). */
   firstUnencodable(records: readonly unknown[]): number {
     for (let i = 0; i < records.length; i++) {
+      if (hasOwnProtoKey(records[i], 0)) return i;
       try {
         this.#packr.pack(records[i]);
       } catch {

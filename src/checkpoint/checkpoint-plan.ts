@@ -109,6 +109,11 @@ export function problemWithAck(ack: CheckpointAck, vertex: ResolvedVertex): stri
     const value = m?.[key];
     if (typeof value !== 'number' || !(value >= 0)) return `metrics.${key} is not a number ≥ 0`;
   }
+  for (const key of ['checkpointedBytes', 'sourceRecords']) {
+    const value = m?.[key];
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0)))
+      return `metrics.${key} is not a number ≥ 0`;
+  }
   return undefined;
 }
 

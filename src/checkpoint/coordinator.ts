@@ -51,6 +51,7 @@ import {
 import { CheckpointRequestDecider } from './request-decider.ts';
 import { type CheckpointStatsSnapshot, CheckpointStatsTracker } from './stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from './storage/checkpoint-storage.ts';
+import { checkpointedBytesOf } from './storage/metadata.ts';
 import { TriggerPacer } from './trigger-pacer.ts';
 
 /** The coordinator's lifecycle state. */
@@ -336,7 +337,13 @@ export class CheckpointCoordinator {
     pending.complete(checkpoint);
     this.#forget(pending, 'completed');
     this.#failures.onSuccess();
-    this.#stats.reportCompleted(id, this.#clock.now(), checkpoint.pointer, checkpoint.stateBytes);
+    this.#stats.reportCompleted(
+      id,
+      this.#clock.now(),
+      checkpoint.pointer,
+      checkpoint.stateBytes,
+      checkpointedBytesOf(checkpoint.metadata),
+    );
     this.#store.add(checkpoint);
     for (const older of [...this.#pending.values()])
       if (older.checkpointId < id) this.#abort(older, 'subsumed');

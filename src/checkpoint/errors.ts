@@ -21,7 +21,10 @@ export class CheckpointFailedError extends WeirError {
     options: { cause?: unknown; detail?: string; classification?: ErrorClassification } = {},
   ) {
     const info = FAILURE_REASONS[reason];
-    const detail = options.detail === undefined ? '' : `: ${options.detail}`;
+    // Without a detail, the cause's message says what happened (a declining task's storage error
+    // names its path and system error code).
+    const text = options.detail ?? (options.cause instanceof Error ? options.cause.message : undefined);
+    const detail = text === undefined ? '' : `: ${text}`;
     super(
       info.code,
       options.classification ?? classificationOf(options.cause) ?? info.classification,
@@ -41,13 +44,44 @@ export class CheckpointStorageError extends WeirError {
   /** What was being done, e.g. `write state file`, `commit metadata`. */
   readonly operation: string;
 
+  /** The system error code of the cause (`EACCES`, `EPERM`, `ENOSPC`, ...), when it has one. */
+  readonly systemCode: string | undefined;
+
   constructor(operation: string, path: string, cause?: unknown) {
-    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    const systemCode = typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+    const message = cause instanceof Error ? cause.message : '';
+    // Node's messages start with the code ("EACCES: permission denied, open ..."); say it once.
+    const why =
+      systemCode === undefined || message.startsWith(systemCode)
+        ? message && `: ${message}`
+        : `: ${systemCode}${message && ` (${message})`}`;
     super('ERR_CHECKPOINT_STORAGE', 'external', `checkpoint storage could not ${operation} ${path}${why}`, {
       cause,
     });
     this.path = path;
     this.operation = operation;
+    this.systemCode = systemCode;
+  }
+}
+
+/**
+ * There is nothing to resume from at the path given (`resume.path`, `weir run --from`): it does
+ * not exist, or it is a directory holding no checkpoint or savepoint. Not damage: a wrong path.
+ */
+export class ResumeStateNotFoundError extends WeirError {
+  /** The path given. */
+  readonly path: string;
+
+  constructor(path: string, what: 'missing' | 'empty') {
+    super(
+      'ERR_RESUME_NOT_FOUND',
+      'configuration',
+      what === 'missing'
+        ? `cannot resume: ${path} does not exist`
+        : `cannot resume: ${path} holds no checkpoint or savepoint`,
+    );
+    this.path = path;
   }
 }
 

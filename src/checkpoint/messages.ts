@@ -46,8 +46,18 @@ export interface SubtaskCheckpointMetrics {
   readonly alignmentDurationMs: number;
   /** From the trigger to the first barrier reaching this subtask, ms. */
   readonly startDelayMs: number;
-  /** Bytes of state this subtask's snapshot holds. */
+  /**
+   * Bytes of state this subtask's snapshot refers to: what it wrote, plus (incremental
+   * checkpoints) the whole files of earlier checkpoints it reuses blobs from.
+   */
   readonly stateBytes: number;
+  /** Bytes this subtask wrote for this checkpoint (Flink's checkpointed data size); default `stateBytes`. */
+  readonly checkpointedBytes?: number;
+  /**
+   * Records the subtask's source had emitted in the current attempt when it took its part (0 or
+   * absent without a source): where the checkpoint's source positions are, as a count.
+   */
+  readonly sourceRecords?: number;
 }
 
 /** A subtask completed its part of a checkpoint. */

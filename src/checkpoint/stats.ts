@@ -30,8 +30,22 @@ export interface CheckpointStatsRecord {
   readonly triggerTimestamp: number;
   /** Trigger to end (or to the latest acknowledgement while in progress), ms. */
   readonly durationMs: number;
-  /** Completed: bytes of state referenced (from the handles); before: sum of subtask reports. */
+  /**
+   * Bytes of state the checkpoint refers to (Flink's full checkpoint data size): completed, from
+   * its handles; before, the sum of the subtasks' reports. With incremental checkpoints this
+   * includes the files of earlier checkpoints it reuses.
+   */
   readonly stateBytes: number;
+  /**
+   * Bytes the checkpoint wrote itself (Flink's checkpointed data size): equal to `stateBytes`
+   * unless it is incremental, then only what changed since its base.
+   */
+  readonly checkpointedBytes: number;
+  /**
+   * Records the sources had emitted in the attempt that took the checkpoint, summed over the
+   * acknowledgements so far: the position of its barriers as a count.
+   */
+  readonly sourceRecords: number;
   readonly acknowledgedTasks: number;
   readonly totalTasks: number;
   /** The slowest subtask's alignment, ms. */
@@ -123,6 +137,8 @@ export class CheckpointStatsTracker {
       triggeredAt,
       durationMs: 0,
       stateBytes: 0,
+      checkpointedBytes: 0,
+      sourceRecords: 0,
       acknowledgedTasks: 0,
       totalTasks,
       alignmentMs: 0,
@@ -142,16 +158,25 @@ export class CheckpointStatsTracker {
     record.subtasks.push({ task: ack.task, endToEndMs, ...ack.metrics });
     record.acknowledgedTasks++;
     record.stateBytes += ack.metrics.stateBytes;
+    record.checkpointedBytes += ack.metrics.checkpointedBytes ?? ack.metrics.stateBytes;
+    record.sourceRecords += ack.metrics.sourceRecords ?? 0;
     record.durationMs = Math.max(record.durationMs, endToEndMs);
     record.alignmentMs = Math.max(record.alignmentMs, ack.metrics.alignmentDurationMs);
   }
 
-  /** The checkpoint was committed at clock time `at`. */
-  reportCompleted(checkpointId: number, at: number, pointer: string, stateBytes: number): void {
+  /** The checkpoint was committed at clock time `at`; `checkpointedBytes` defaults to `stateBytes`. */
+  reportCompleted(
+    checkpointId: number,
+    at: number,
+    pointer: string,
+    stateBytes: number,
+    checkpointedBytes = stateBytes,
+  ): void {
     const record = this.#end(checkpointId, at, 'completed');
     if (record === undefined) return;
     record.pointer = pointer;
     record.stateBytes = stateBytes;
+    record.checkpointedBytes = checkpointedBytes;
     this.#counts.completed++;
     this.#latestCompleted = record;
     if (record.savepoint) this.#latestSavepoint = record;

@@ -3,47 +3,50 @@
  * themselves: progress, lifecycle changes, restores, checkpoints, and an end-of-job summary.
  */
 import type { JobClient } from '../api/job-client.ts';
-import { type DisplayTarget, formatBytes, formatCount, ProgressDisplay } from './progress-display.ts';
+import { failureLines, recoveredLine, restoredLine } from './job-event-lines.ts';
+import { type DisplayTarget, formatBytes, ProgressDisplay } from './progress-display.ts';
 
 /** Collected results up to this many records are printed after the summary. */
 const MAX_PRINTED_RECORDS = 20;
 
 /**
  * Shows a running job on `out` until it ends: a progress line per second (in place on a
- * terminal), failures, restarts with the checkpoint restored, every completed checkpoint, and a
- * summary with the collected results (up to 20 records each).
+ * terminal), every failure with the restart that follows, the checkpoint each attempt restores and
+ * when its restore is complete, every completed checkpoint, and a summary with the collected
+ * results (up to 20 records each).
  */
 export function displayJob(client: JobClient, out: DisplayTarget = process.stdout): void {
   const display = new ProgressDisplay(out, client.sourceUids);
-  // Records read when each checkpoint completed (approximately its position: a little after its
-  // barriers), counted from the start of the job across restarts.
+  // Records read before each completed checkpoint (its sources' positions, counted from the start
+  // of the job across restarts): a restart resumes from there, so the counts add up.
   const positions = new Map<number, number>();
   let base = 0;
   const stops = [
     client.onProgress((p) => display.update(p)),
-    client.on('status', (from, to, cause) => {
-      if (to === 'failing') display.message(`job failing: ${cause?.message ?? 'unknown cause'}`);
-      else if (to === 'restarting') display.message('job restarting');
-      else if (from === 'restarting' && to === 'running') display.message('job running again');
+    client.on('failure', (failure) => {
+      for (const line of failureLines(failure)) display.message(line);
     }),
     client.on('restored', (checkpoint, attempt) => {
-      base = checkpoint ? (positions.get(checkpoint.checkpointId) ?? 0) : 0;
-      display.message(
-        checkpoint
-          ? `attempt ${attempt}: restored checkpoint ${checkpoint.checkpointId} (${checkpoint.pointer}), ` +
-              `resuming after about ${formatCount(base)} records read`
-          : `attempt ${attempt}: no completed checkpoint, starting from scratch`,
-      );
+      const position = checkpoint ? positions.get(checkpoint.checkpointId) : 0;
+      display.message(restoredLine(checkpoint, attempt, position));
+      base = position ?? 0;
       display.offset(base);
     }),
+    client.on('recovered', (recovery) => display.message(recoveredLine(recovery))),
     client.on('checkpoint', (checkpoint) => {
-      positions.set(checkpoint.checkpointId, base + display.sourceRecords(client.progress().operators));
-      const latest = client.checkpointStats().latestCompleted;
-      const duration =
-        latest?.checkpointId === checkpoint.checkpointId ? ` in ${latest.durationMs.toFixed(0)} ms` : '';
+      const stats = client.checkpointStats();
+      const record = [stats.latestCompleted, ...stats.history].find(
+        (r) => r?.checkpointId === checkpoint.checkpointId,
+      );
+      if (record !== undefined) positions.set(checkpoint.checkpointId, base + record.sourceRecords);
+      const duration = record === undefined ? '' : ` in ${record.durationMs.toFixed(0)} ms`;
+      const size =
+        record === undefined || record.checkpointedBytes === checkpoint.stateBytes
+          ? formatBytes(checkpoint.stateBytes)
+          : `${formatBytes(record.checkpointedBytes)} written, ${formatBytes(checkpoint.stateBytes)} referenced`;
       display.message(
         `${checkpoint.savepoint ? 'savepoint' : 'checkpoint'} ${checkpoint.checkpointId} completed${duration}, ` +
-          `${formatBytes(checkpoint.stateBytes)}, ${checkpoint.pointer}`,
+          `${size}, ${checkpoint.pointer}`,
       );
     }),
   ];

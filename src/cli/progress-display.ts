@@ -58,15 +58,16 @@ export class ProgressDisplay {
     const records = this.#sourceRecords(progress.operators);
     const seconds = progress.elapsedMs / 1000;
     this.#out.write(
-      `${title} in ${formatDuration(progress.elapsedMs)}: ${formatCount(records)} records read, ${formatCount(records / Math.max(seconds, 1e-9))} records/s\n`,
+      `${title} in ${formatDuration(progress.elapsedMs)}: ${records.toLocaleString('en-US')} records read, ${formatCount(records / Math.max(seconds, 1e-9))} records/s\n`,
     );
+    const header = progress.attempt > 1 ? `records in (attempt ${progress.attempt})` : 'records in';
     const rows = progress.operators.map((o) => [
       o.name,
       o.uid,
       String(o.parallelism),
       formatCount(o.records),
     ]);
-    this.#out.write(table(['operator', 'uid', 'parallelism', 'records in'], rows));
+    this.#out.write(table(['operator', 'uid', 'parallelism', header], rows));
   }
 
   #endLine(): void {

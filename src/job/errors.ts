@@ -28,3 +28,22 @@ export class IllegalStateTransitionError extends WeirError {
     this.to = to;
   }
 }
+
+/**
+ * A job was cancelled through the `AbortSignal` given to it. Its `name` is `AbortError`, as with
+ * Node.js APIs, and its `cause` is the signal's reason; its code is that of every cancellation,
+ * `ERR_JOB_CANCELLED`.
+ */
+export class JobAbortedError extends WeirError {
+  /** The job's name. */
+  readonly job: string;
+
+  constructor(job: string, reason: unknown) {
+    super('ERR_JOB_CANCELLED', 'external', `job "${job}" was aborted by its signal`, { cause: reason });
+    this.job = job;
+  }
+
+  override get name(): string {
+    return 'AbortError';
+  }
+}

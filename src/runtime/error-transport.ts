@@ -25,6 +25,10 @@ const FIELDS = [
   'channel',
   'valueType',
   'option',
+  'path',
+  'operation',
+  'systemCode',
+  'file',
 ] as const;
 
 export function serializeError(error: unknown, depth = 0): SerializedError {

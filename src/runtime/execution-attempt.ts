@@ -24,6 +24,7 @@ import type { BatchStages } from './batch-stages.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import { planDeployment, type SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
+import type { FailureSource } from './job-events.ts';
 import type { SubtaskStates } from './job-master.ts';
 import { pipelinedInStages } from './pipelined-regions.ts';
 import type {
@@ -65,7 +66,7 @@ export interface AttemptListener {
 /** How the attempt ended, as a value. */
 export type AttemptOutcome =
   | { readonly status: 'finished' }
-  | { readonly status: 'failed'; readonly error: Error }
+  | { readonly status: 'failed'; readonly error: Error; readonly source?: FailureSource | undefined }
   | { readonly status: 'cancelled' };
 
 export interface AttemptInit {
@@ -101,6 +102,8 @@ export class ExecutionAttempt {
   readonly #init: AttemptInit;
   readonly #subtasks: RunningSubtask[] = [];
   #failure: Error | undefined;
+  /** The subtask that reported the first failure, if one did. */
+  #failureSource: FailureSource | undefined;
   #cancelRequested = false;
   #cancelling = false;
   #running = 0;
@@ -124,7 +127,7 @@ export class ExecutionAttempt {
       const plans = planDeployment(graph, ringCapacity);
       await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
     }
-    if (this.#failure) return { status: 'failed', error: this.#failure };
+    if (this.#failure) return { status: 'failed', error: this.#failure, source: this.#failureSource };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };
   }
@@ -267,7 +270,7 @@ export class ExecutionAttempt {
       if (subtask.state === 'deploying' || subtask.state === 'running' || subtask.state === 'finishing') {
         subtask.state = 'failed';
         if (!this.#cancelling)
-          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error));
+          this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error), subtask);
       }
     } finally {
       port1.close();
@@ -329,16 +332,17 @@ export class ExecutionAttempt {
           (error.code === 'ERR_PARTITION_IO' || error.code === 'ERR_CHANNEL_CORRUPT')
         )
           this.#init.stages?.rerunInputsOf(subtask.plan.vertex);
-        this.#fail(error);
+        this.#fail(error, subtask);
         subtask.reported();
         break;
       }
     }
   }
 
-  #fail(error: Error): void {
+  #fail(error: Error, from?: RunningSubtask): void {
     if (this.#failure === undefined && !this.#cancelRequested) {
       this.#failure = error;
+      if (from) this.#failureSource = { vertex: from.plan.vertex, subtask: from.plan.subtaskIndex };
       this.#init.listener.onFailure(error);
     }
     this.#cancelAll();

@@ -23,8 +23,9 @@ import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
 import { BatchStages } from './batch-stages.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
-import { planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { ExecutionAttempt } from './execution-attempt.ts';
+import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
+import { type AttemptOutcome, ExecutionAttempt } from './execution-attempt.ts';
+import { describeFailure, type JobFailure, type JobRecovery } from './job-events.ts';
 import { stagedThreads } from './pipelined-regions.ts';
 import type { JobModuleRef } from './protocol.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -74,7 +75,12 @@ export interface JobEvents {
   onProgress(progress: JobProgress): void;
   onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
   onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
+  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
   onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
+  /** The restore `onRestored` announced is complete and records flow again. */
+  onRecovered(recovery: JobRecovery): void;
+  /** An attempt failed; the record says whether and when the job restarts. */
+  onFailure(failure: JobFailure): void;
 }
 
 export interface JobMasterInit {
@@ -126,6 +132,10 @@ export class JobMaster {
   #stages: BatchStages | undefined;
   #attemptNumber = 0;
   #cancelRequested = false;
+  /** Stop-with-savepoint: the attempt is cancelled, and the job ends as finished. */
+  #stopRequested = false;
+  /** When the last failure was reported (performance.now()), for the recovery's downtime. */
+  #failedAt: number | undefined;
   #wakeBackoff: (() => void) | undefined;
 
   constructor(init: JobMasterInit) {
@@ -179,18 +189,26 @@ export class JobMaster {
       this.#lifecycle.transition('running');
       for (;;) {
         this.#attemptNumber++;
-        if (this.#attemptNumber > 1) this.#init.events.onRestored(restoreFrom, this.#attemptNumber);
+        if (this.#attemptNumber > 1 || restoreFrom !== undefined)
+          this.#init.events.onRestored(restoreFrom, this.#attemptNumber);
         const outcome = await this.#runAttempt(restoreFrom);
-        if (outcome.status === 'finished') {
+        if (outcome.status === 'finished' || (outcome.status === 'cancelled' && this.#stopRequested)) {
           this.#lifecycle.transition('finished');
           return { status: 'finished', progress: this.progress() };
         }
-        if (outcome.status === 'cancelled' || this.#cancelRequested) {
+        // A stop-with-savepoint whose attempt failed while stopping ends as a cancel.
+        if (outcome.status === 'cancelled' || this.#cancelRequested || this.#stopRequested) {
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
         if (this.#lifecycle.status === 'running') this.#lifecycle.transition('failing', outcome.error);
         const decision = decideRestart(this.#init.restartStrategy, outcome.error, performance.now());
+        this.#reportFailure(outcome, decision.restart ? decision.backoffMs : undefined);
+        if (this.#cancelRequested) {
+          // A failure listener cancelled the job (to stop one that keeps failing).
+          this.#toCancelled();
+          return { status: 'cancelled', progress: this.progress() };
+        }
         if (!decision.restart) {
           // Without a restart strategy the job fails with its failure itself, as in Flink; an
           // exhausted strategy reports itself, with the failure as the cause.
@@ -215,6 +233,20 @@ export class JobMaster {
       this.#stages?.dispose();
       await this.#checkpointing.shutdown();
     }
+  }
+
+  /**
+   * Ends the job as finished after a savepoint (Flink's stop-with-savepoint): the running attempt
+   * is cancelled, and what the job produced so far is its result. Without a running attempt (the
+   * job is restarting), this is a cancel.
+   */
+  stop(): void {
+    if (this.#lifecycle.status !== 'running') {
+      this.cancel();
+      return;
+    }
+    this.#stopRequested = true;
+    this.#attempt?.cancel();
   }
 
   /** Cancels the job: stops the running attempt, or the wait before a restart. */
@@ -264,9 +296,30 @@ export class JobMaster {
     };
   }
 
-  async #runAttempt(restoreFrom: CompletedCheckpoint | undefined) {
+  /** The one place failures are reported: with the restart that follows (`delayMs`), if any. */
+  #reportFailure(outcome: Extract<AttemptOutcome, { status: 'failed' }>, delayMs: number | undefined): void {
+    this.#failedAt = performance.now();
+    const attempt = this.#attemptNumber;
+    const restart = delayMs === undefined ? undefined : { delayMs, attempt: attempt + 1 };
+    this.#init.events.onFailure(describeFailure(outcome.error, attempt, outcome.source, restart));
+  }
+
+  /** Every subtask of an attempt that restored state runs: the restore is complete. */
+  #reportRecovered(restoreFrom: CompletedCheckpoint | undefined, deployedAt: number): void {
+    if (this.#attemptNumber === 1 && restoreFrom === undefined) return;
+    const now = performance.now();
+    this.#init.events.onRecovered({
+      attempt: this.#attemptNumber,
+      checkpoint: restoreFrom,
+      restoreMs: now - deployedAt,
+      downtimeMs: this.#failedAt === undefined ? undefined : now - this.#failedAt,
+    });
+  }
+
+  async #runAttempt(restoreFrom: CompletedCheckpoint | undefined): Promise<AttemptOutcome> {
     const checkpointing = this.#checkpointing;
     const lifecycle = this.#lifecycle;
+    const deployedAt = performance.now();
     const attempt = new ExecutionAttempt({
       name: this.#init.name,
       graph: this.#init.graph,
@@ -276,11 +329,16 @@ export class JobMaster {
       stages: this.#stages,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
-        : new Map(),
+        : this.#attemptNumber > 1
+          ? planFreshRestart(this.#init.graph)
+          : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
       listener: {
-        onAllRunning: () => checkpointing.onAllRunning(),
+        onAllRunning: () => {
+          this.#reportRecovered(restoreFrom, deployedAt);
+          checkpointing.onAllRunning();
+        },
         onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
         onAllFinishing: () => void this.#finalCheckpoint(attempt),
         onSubtaskFinished: () => checkpointing.onSubtaskFinished(),

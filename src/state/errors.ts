@@ -106,3 +106,21 @@ export class StateRestoreError extends WeirError {
     this.keyGroup = keyGroup;
   }
 }
+
+/**
+ * Restored operator state (a source's splits) is not of the shape the operator writes: a
+ * hand-edited or foreign checkpoint whose checksums were made to match. Names the operator and
+ * the file the state came from.
+ */
+export class RestoredStateShapeError extends StateRestoreError {
+  /** The operator whose state it is. */
+  readonly operatorUid: string;
+  /** The file the state was read from (`_metadata` for state kept inline). */
+  readonly file: string;
+
+  constructor(operatorUid: string, file: string, problem: string) {
+    super('corrupt', -1, `operator ${operatorUid}: its state in ${file} is not what it writes: ${problem}`);
+    this.operatorUid = operatorUid;
+    this.file = file;
+  }
+}

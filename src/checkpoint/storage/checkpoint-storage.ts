@@ -54,6 +54,11 @@ export interface CheckpointListing {
   readonly checkpoints: readonly CheckpointSummary[];
   /** Directories with a damaged `_metadata` (a directory with none is simply not a checkpoint). */
   readonly invalid: readonly InvalidCheckpoint[];
+  /**
+   * Ids of checkpoint directories without `_metadata`: left unfinished by a crash (or being
+   * written). Not checkpoints, but a new checkpoint never takes their id or directory.
+   */
+  readonly unfinished?: readonly number[];
 }
 
 /** Options of {@link CheckpointStorage.commit}. */

@@ -78,6 +78,17 @@ export function stateBytesOf(metadata: CheckpointMetadata): number {
 }
 
 /**
+ * Bytes of state the checkpoint wrote itself: {@link stateBytesOf} less the files of earlier
+ * checkpoints an incremental checkpoint reuses blobs from.
+ */
+export function checkpointedBytesOf(metadata: CheckpointMetadata): number {
+  let bytes = stateBytesOf(metadata);
+  for (const op of metadata.operators)
+    for (const sub of op.subtasks) for (const shared of sub.keyedShared ?? []) bytes -= shared.handle.bytes;
+  return bytes;
+}
+
+/**
  * The bytes of a `_metadata` file for `metadata`. Small state travels inline (as Flink keeps state
  * under `state.storage.fs.memory-threshold` in the metadata): its bytes are written as base64
  * (`{ "kind": "inline", "base64": ... }`), covered by the file's checksum and by the handle's own.

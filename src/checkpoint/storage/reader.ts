@@ -93,23 +93,29 @@ export async function listCheckpoints(baseDir: string): Promise<CheckpointListin
       .filter((e) => e.isDirectory())
       .map((e) => e.name);
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return { checkpoints: [], invalid: [] };
+    if (isErrno(error, 'ENOENT')) return { checkpoints: [], invalid: [], unfinished: [] };
     throw new CheckpointStorageError('list', baseDir, error);
   }
   const checkpoints: CheckpointSummary[] = [];
   const invalid: InvalidCheckpoint[] = [];
+  const unfinished: number[] = [];
   for (const name of names) {
     const pointer = resolve(baseDir, name);
     try {
       checkpoints.push(summarize(await readCheckpointMetadata(pointer), pointer));
     } catch (error) {
       if (!(error instanceof CheckpointCorruptError)) throw error;
-      if (error.problem === 'missing') continue; // no _metadata: not a checkpoint
+      if (error.problem === 'missing') {
+        // No _metadata: not a checkpoint, but its id is taken.
+        const id = idFromDirName(name);
+        if (id !== undefined) unfinished.push(id);
+        continue;
+      }
       invalid.push({ pointer, checkpointId: idFromDirName(name), error });
     }
   }
   checkpoints.sort((a, b) => a.checkpointId - b.checkpointId || a.completedAt - b.completedAt);
-  return { checkpoints, invalid };
+  return { checkpoints, invalid, unfinished: unfinished.sort((a, b) => a - b) };
 }
 
 /**

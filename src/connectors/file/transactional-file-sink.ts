@@ -4,6 +4,12 @@
  * it, commit renames it to `part-<subtask>-<token>-<n>` (then fsyncs the directory), abort deletes
  * it. Readers that skip dot-files only ever see committed files, and after any sequence of failures
  * the committed lines are those of a run without failures. Empty transactions leave no file.
+ *
+ * Lingering transactions: a failed attempt may leave pre-committed files of checkpoints that never
+ * completed after the one restored (two checkpoints in a row aborted, or none completed at all);
+ * no state names them. A restoring subtask deletes the in-progress files of earlier attempts whose
+ * subtask index k it owns (k mod parallelism, as the restore plan deals sink states), after it
+ * committed the ones its state names: no other subtask commits or writes those files.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -12,6 +18,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeSync,
@@ -94,5 +101,30 @@ function fileTransactions(dir: string): TwoPhaseCommitFunctions<FileTransaction,
       open.delete(txn.pending);
       rmSync(txn.pending, { force: true });
     },
+    abortLingering(context) {
+      for (const name of lingeringFiles(dir, context.subtaskIndex, context.parallelism, token))
+        rmSync(join(dir, name), { force: true });
+    },
   };
+}
+
+const IN_PROGRESS = /^\.part-(\d+)-([0-9a-f]+)-\d+\.inprogress$/;
+
+/** In-progress files of other subtask instances whose index maps onto `subtask` at `parallelism`. */
+export function lingeringFiles(
+  dir: string,
+  subtask: number,
+  parallelism: number,
+  ownToken: string,
+): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return []; // no directory yet: nothing lingers
+  }
+  return names.filter((name) => {
+    const match = IN_PROGRESS.exec(name);
+    return match !== null && Number(match[1]) % parallelism === subtask && match[2] !== ownToken;
+  });
 }

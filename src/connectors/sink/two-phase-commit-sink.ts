@@ -27,6 +27,14 @@ export interface TwoPhaseCommitFunctions<T, IN> {
   commit(transaction: T): void | Promise<void>;
   /** Discards the transaction. Must be idempotent. */
   abort(transaction: T): void | Promise<void>;
+  /**
+   * Discards transactions that earlier attempts began and no restored state names: those
+   * pre-committed for checkpoints that never completed, after the restored one (Flink's Kafka sink
+   * aborts such lingering transactions by their ids). Runs once when a subtask restores (after a
+   * failure, or resuming), after the restored transactions were committed and aborted; it must
+   * touch only transactions that no other subtask of this attempt may still commit.
+   */
+  abortLingering?(context: RuntimeContext): void | Promise<void>;
 }
 
 /** The operator state of a two-phase-commit sink subtask. */
@@ -76,12 +84,14 @@ export function twoPhaseCommitSink<T, IN>(fns: TwoPhaseCommitFunctions<T, IN>): 
         }
       },
       async restoreState(states) {
-        // Commit what earlier attempts pre-committed (idempotently), abort what they left open.
+        // Commit what earlier attempts pre-committed (idempotently), abort what they left open,
+        // then what they began after the restored checkpoint (no state names those).
         for (const state of states as SinkState<T>[]) {
           for (const p of state.pending) await fns.commit(p.transaction);
           if (state.current !== undefined) await fns.abort(state.current);
         }
         pending = [];
+        await fns.abortLingering?.(context);
       },
       async finish() {
         ended = true;

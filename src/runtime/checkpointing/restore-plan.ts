@@ -105,3 +105,16 @@ export function planRestore(
 function hasState(sub: { keyed?: StateHandle; operator?: StateHandle; channel?: StateHandle }): boolean {
   return sub.keyed !== undefined || sub.operator !== undefined || sub.channel !== undefined;
 }
+
+/**
+ * A restart that found no completed checkpoint: every subtask starts from scratch but restores an
+ * empty state, so that its operators know an attempt failed before (a sink then discards the
+ * transactions it left behind).
+ */
+export function planFreshRestart(graph: JobGraph): Map<string, SubtaskRestore> {
+  const plan = new Map<string, SubtaskRestore>();
+  for (const vertex of graph.vertices)
+    for (let index = 0; index < vertex.parallelism; index++)
+      plan.set(`${vertex.id}#${index}`, { checkpointId: 0, pointer: '', operators: [] });
+  return plan;
+}

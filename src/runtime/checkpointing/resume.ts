@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ResumeStateNotFoundError } from '../../checkpoint/errors.ts';
 import type { CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
 import { METADATA_FILE } from '../../checkpoint/storage/metadata.ts';
 import { listCheckpoints, loadCheckpoint } from '../../checkpoint/storage/reader.ts';
-import { WeirError } from '../../errors.ts';
 
 /** Options of {@link findResumeState}. */
 export interface ResumeOptions {
@@ -22,6 +22,7 @@ export async function findResumeState(
   path: string,
   options: ResumeOptions = {},
 ): Promise<CompletedCheckpoint> {
+  if (!existsSync(path)) throw new ResumeStateNotFoundError(path, 'missing');
   if (existsSync(join(path, METADATA_FILE))) return loadCheckpoint(path);
   const { checkpoints, invalid } = await listCheckpoints(path);
   const candidates: Array<{ pointer: string; id: number; error?: Error }> = [
@@ -33,11 +34,7 @@ export async function findResumeState(
     })),
   ].sort((a, b) => b.id - a.id);
   if (candidates.length === 0) {
-    throw new WeirError(
-      'ERR_CHECKPOINT_CORRUPT',
-      'configuration',
-      `no checkpoint or savepoint to resume from in ${path}`,
-    );
+    throw new ResumeStateNotFoundError(path, 'empty');
   }
   let lastError: unknown;
   for (const candidate of candidates) {

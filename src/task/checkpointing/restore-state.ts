@@ -12,6 +12,7 @@ import { StateRestoreError } from '../../state/errors.ts';
 import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';
 import type { EncodedKeyedState, KeyGroupStateHandle } from '../../state/keyed-state-snapshot.ts';
 import type { OperatorChain } from '../operator-chain.ts';
+import { restoredSplits } from './restored-splits.ts';
 import { decodeSnapshotBytes } from './subtask-checkpointer.ts';
 
 /**
@@ -27,6 +28,7 @@ export async function restoreSubtask(
   ownsRecord: (record: unknown) => boolean,
 ): Promise<unknown[]> {
   const replay: unknown[] = [];
+  const restored = new Set<number>();
   const read = async (handles: readonly StateHandle[]): Promise<unknown[]> =>
     Promise.all(handles.map(async (handle) => decodeSnapshotBytes(await readState(handle, restore.pointer))));
   for (const op of restore.operators) {
@@ -50,7 +52,10 @@ export async function restoreSubtask(
     }
     const states = await read(op.operator);
     if (op.operatorUid === sourceUid) {
-      chain.source!.restoreSplits(states.flatMap((s) => (s as { splits: unknown[] }).splits));
+      const source = chain.source!;
+      source.restoreSplits(
+        restoredSplits(op.operatorUid, op.operator, states, restore.pointer, source.snapshotSplits()),
+      );
       continue;
     }
     const index = operatorUids.indexOf(op.operatorUid);
@@ -61,8 +66,13 @@ export async function restoreSubtask(
         `operator uid ${op.operatorUid} has operator state in the checkpoint but takes none in this job`,
       );
     }
+    restored.add(index);
     await operator.restoreState(states);
   }
+  // Operators that take state but were dealt none still learn that they restore (a sink then
+  // discards what earlier attempts left behind).
+  for (const [index, operator] of chain.operators.entries())
+    if (!restored.has(index)) await operator.restoreState?.([]);
   return replay;
 }
 

@@ -134,12 +134,19 @@ export class SubtaskCheckpointer {
       return;
     }
     const syncDurationMs = performance.now() - started;
+    // The source's count (chain position 0) at its snapshot: the records before its barrier.
+    const sourceRecords = this.#chain.source ? (this.#chain.counts[0] ?? 0) : 0;
     if (forward) this.#output.emitBarrier(barrier);
     this.#inFlight.set(barrier.checkpointId, captured);
     const channelState = metrics.unaligned
       ? new Promise<Uint8Array[]>((resolve) => this.#channelState.set(id, resolve))
       : undefined;
-    const work = this.#complete(barrier.checkpointId, captured, syncDurationMs, metrics, channelState);
+    const work = this.#complete(
+      barrier.checkpointId,
+      captured,
+      { ...metrics, syncDurationMs, sourceRecords },
+      channelState,
+    );
     this.#work.add(work);
     void work.finally(() => this.#work.delete(work));
   }
@@ -231,14 +238,14 @@ export class SubtaskCheckpointer {
   async #complete(
     checkpointId: number,
     captured: Captured[],
-    syncDurationMs: number,
-    metrics: AlignmentMetrics,
+    metrics: AlignmentMetrics & { readonly syncDurationMs: number; readonly sourceRecords: number },
     channelState: Promise<Uint8Array[]> | undefined,
   ): Promise<void> {
     const started = performance.now();
     try {
       const operators: OperatorSnapshot[] = [];
       let stateBytes = 0;
+      let sharedBytes = 0;
       let channel: StateHandle | undefined;
       if (channelState) {
         const batches = await channelState;
@@ -268,7 +275,7 @@ export class SubtaskCheckpointer {
           stateBytes += keyed.bytes;
           if (incremental !== undefined) {
             keyedShared = incremental.record(checkpointId, entry.keyed.sequence!, encoded, keyed, base);
-            for (const shared of keyedShared) stateBytes += shared.handle.bytes;
+            for (const shared of keyedShared) sharedBytes += shared.handle.bytes;
           }
         }
         if (entry.operatorState !== undefined) {
@@ -295,11 +302,13 @@ export class SubtaskCheckpointer {
           task: this.#task,
           operators,
           metrics: {
-            syncDurationMs,
+            syncDurationMs: metrics.syncDurationMs,
             asyncDurationMs: performance.now() - started,
             alignmentDurationMs: metrics.alignmentDurationMs,
             startDelayMs: metrics.startDelayMs,
-            stateBytes,
+            stateBytes: stateBytes + sharedBytes,
+            checkpointedBytes: stateBytes,
+            sourceRecords: metrics.sourceRecords,
           },
         },
       });

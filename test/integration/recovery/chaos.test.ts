@@ -134,6 +134,8 @@ describe('recovery under injected failures', () => {
       expectedCounts.set(keyOf(n, keys), (expectedCounts.get(keyOf(n, keys)) ?? 0) + 1);
     if (mode === 'exactly-once') {
       expect(lines.sort()).toEqual(expected.sort());
+      // Nothing left behind: no transaction of a failed attempt lingers as an in-progress file.
+      expect(readdirSync(output).filter((f) => f.endsWith('.inprogress'))).toEqual([]);
       expect(counts).toEqual(expectedCounts);
     } else {
       const got = new Set(lines);

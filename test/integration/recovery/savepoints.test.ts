@@ -1,11 +1,23 @@
 // A savepoint taken while a job runs resumes it exactly where it stopped, also at another
 // parallelism and on the other state backend (heap to embedded and back); damaged checkpoints and
 // state the job cannot take are refused clearly.
-import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Packr } from 'msgpackr';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executeJob, JobCancelledError, type StateBackendType, startJob } from '../../../src/index.ts';
+import { encodeMetadataFile } from '../../../src/checkpoint/storage/metadata.ts';
+import { readCheckpointMetadata } from '../../../src/checkpoint/storage/reader.ts';
+import { algorithmOf, checksumOf } from '../../../src/checkpoint/storage/state-handle.ts';
+import { type CompletedCheckpoint, executeJob, type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { COUNT, type KeyedCountArgs, keyOf, RIGHT_START } from '../jobs/keyed-count.job.ts';
 
@@ -40,10 +52,24 @@ async function savepointOf(
   expect((await client.triggerCheckpoint()).status).toBe('completed');
   const outcome = await client.stopWithSavepoint(join(root, `${name}-sp`));
   expect(outcome.status).toBe('completed');
-  await expect(client.result).rejects.toBeInstanceOf(JobCancelledError);
+  // The job ends as finished (Flink's FINISHED), its result readable.
+  expect((await client.result).jobName).toBe('keyed-count.job');
+  expect(client.status).toBe('finished');
   if (outcome.status !== 'completed') throw new Error('no savepoint');
   expect(outcome.checkpoint.savepoint).toBe(true);
   return outcome.checkpoint.pointer;
+}
+
+/** Starts the job at parallelism 1, takes one checkpoint into `dir`, cancels the job. */
+async function checkpointOf(dir: string): Promise<CompletedCheckpoint> {
+  const client = await startJob(job, {
+    args: { count: 100_000, ratePerSecond: 5000 },
+    environment: { parallelism: 1, checkpointing: { storage: { kind: 'filesystem', dir } } },
+  });
+  const outcome = await client.triggerCheckpoint();
+  await client.cancel();
+  if (outcome.status !== 'completed') throw new Error(`checkpoint ${outcome.status}`);
+  return outcome.checkpoint;
 }
 
 describe('savepoints', () => {
@@ -96,6 +122,38 @@ describe('savepoints', () => {
     expect(result.attempts).toBe(1);
     const final = (await completedCheckpoints(dir)).at(-1)!;
     expect(await keyedValues(final, 'counter', COUNT)).toEqual(expectedCounts(args));
+  });
+
+  it('never takes the id or directory of a checkpoint a crash left unfinished (no _metadata)', async () => {
+    const dir = join(root, 'unfinished');
+    mkdirSync(join(dir, 'chk-7'), { recursive: true });
+    writeFileSync(join(dir, 'chk-7', 'counter-0-keyed.state'), 'left by a crash');
+    expect((await checkpointOf(dir)).checkpointId).toBe(8);
+    expect(readdirSync(join(dir, 'chk-7'))).toEqual(['counter-0-keyed.state']);
+    expect(readFileSync(join(dir, 'chk-7', 'counter-0-keyed.state'), 'utf8')).toBe('left by a crash');
+  });
+
+  it('fails naming the operator and the file when source state was edited with its checksums recomputed', async () => {
+    const { pointer } = await checkpointOf(join(root, 'edited'));
+    const metadata = structuredClone(await readCheckpointMetadata(pointer));
+    const left = metadata.operators.find((o) => o.operatorUid === 'left')!.subtasks[0]!;
+    const data = new Packr({ useRecords: false, moreTypes: true }).pack({ splits: 'x' });
+    const checksum = checksumOf(data, algorithmOf(left.operator!.checksum));
+    (left as { operator: unknown }).operator = { kind: 'inline', data, bytes: data.length, checksum };
+    writeFileSync(join(pointer, '_metadata'), encodeMetadataFile(metadata));
+    const error = await executeJob(job, {
+      args: { count: 100_000 },
+      environment: { parallelism: 1, resume: { path: pointer } },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'ERR_STATE_RESTORE',
+      operatorUid: 'left',
+      file: join(pointer, '_metadata'),
+    });
+    expect((error as Error).message).toMatch(/operator left: .* splits is "x", not a list/);
   });
 
   it('refuses state of operators the job no longer has, unless allowed to drop it', async () => {

@@ -98,7 +98,8 @@ describe('FilesystemCheckpointStorage on disk', () => {
   it('a metadata temp file left by a crash during the commit is not a checkpoint', async () => {
     const handle = await write(1, 'state');
     await writeFile(join(dir, 'chk-1', '_metadata.tmp-1-abcd'), encodeMetadataFile(metadata(1, [handle])));
-    expect(await listCheckpoints(dir)).toEqual({ checkpoints: [], invalid: [] });
+    // Not a checkpoint, but its id stays taken.
+    expect(await listCheckpoints(dir)).toEqual({ checkpoints: [], invalid: [], unfinished: [1] });
     expect(await findLatestCheckpoint(dir)).toBeUndefined();
   });
 

@@ -12,7 +12,12 @@ import { CompletedCheckpointStore } from '../../../src/checkpoint/completed-chec
 import { CheckpointCorruptError } from '../../../src/checkpoint/errors.ts';
 import type { CompletedCheckpoint } from '../../../src/checkpoint/storage/checkpoint-storage.ts';
 import { FilesystemCheckpointStorage } from '../../../src/checkpoint/storage/filesystem-storage.ts';
-import { type CheckpointMetadata, METADATA_VERSION } from '../../../src/checkpoint/storage/metadata.ts';
+import {
+  type CheckpointMetadata,
+  checkpointedBytesOf,
+  METADATA_VERSION,
+  stateBytesOf,
+} from '../../../src/checkpoint/storage/metadata.ts';
 import { loadCheckpoint } from '../../../src/checkpoint/storage/reader.ts';
 import { createStateWriter, type StateWriter } from '../../../src/checkpoint/storage/state-writer.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
@@ -222,6 +227,10 @@ describe.each([
     expect(sub.keyed!.bytes).toBeLessThan(firstKeyed.bytes / 4);
     expect(sub.keyedShared?.[0]?.handle).toBe(firstKeyed);
     expect(firstKeyed.kind === 'inline' && firstKeyed.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // What the checkpoint wrote, apart from what it refers to (its own blobs and the reused segment).
+    expect(checkpointedBytesOf(first)).toBe(stateBytesOf(first));
+    expect(checkpointedBytesOf(second)).toBe(sub.keyed!.bytes);
+    expect(stateBytesOf(second)).toBe(sub.keyed!.bytes + firstKeyed.bytes);
     const checkpoint = {
       checkpointId: 2,
       savepoint: false,

@@ -22,6 +22,29 @@ describe('summarize', () => {
 });
 
 describe('CheckpointStatsTracker', () => {
+  it('keeps the bytes a checkpoint wrote apart from those it refers to, and its sources position', () => {
+    const stats = new CheckpointStatsTracker();
+    stats.reportTriggered(1, false, 1_000, 0, 2);
+    for (const [i, task] of TASKS.slice(0, 2).entries()) {
+      const ack = ackFrom(1, task, { stateBytes: 100 });
+      stats.reportAcknowledged(
+        { ...ack, metrics: { ...ack.metrics, checkpointedBytes: 30, sourceRecords: 7 + i } },
+        5,
+      );
+    }
+    expect(stats.snapshot().history[0]).toMatchObject({
+      stateBytes: 200,
+      checkpointedBytes: 60,
+      sourceRecords: 15,
+    });
+    stats.reportCompleted(1, 9, '/cp/chk-1', 210, 70);
+    expect(stats.snapshot().latestCompleted).toMatchObject({
+      stateBytes: 210,
+      checkpointedBytes: 70,
+      sourceRecords: 15,
+    });
+  });
+
   it('tracks counts, the latest completed and failed, and subtask details', () => {
     const stats = new CheckpointStatsTracker({ historySize: 2 });
     stats.reportTriggered(1, false, 1_000, 0, 3);
