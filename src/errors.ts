@@ -17,6 +17,10 @@ export type WeirErrorCode =
   | 'ERR_CHANNEL_CLOSED'
   | 'ERR_CHANNEL_CORRUPT'
   | 'ERR_PARTITION_IO'
+  | 'ERR_UNSAFE_DIRECTORY'
+  | 'ERR_MISSING_DEPENDENCY'
+  | 'ERR_JOB_MODULE'
+  | 'ERR_USAGE'
   | 'ERR_USER_FUNCTION'
   | 'ERR_WORKER_EXITED'
   | 'ERR_JOB_CANCELLED'
@@ -59,9 +63,15 @@ export class WeirError extends Error {
 export class InvalidOptionError extends WeirError {
   /** The option's name, e.g. `parallelism` or `ringCapacity`. */
   readonly option: string;
+  /** What the option accepts, e.g. `a positive integer`. */
+  readonly expected: string;
+  /** The value given. */
+  readonly value: unknown;
   constructor(option: string, expected: string, got: unknown) {
     super('ERR_INVALID_OPTION', 'configuration', `${option} must be ${expected}, got ${describeValue(got)}`);
     this.option = option;
+    this.expected = expected;
+    this.value = got;
   }
 }
 
@@ -135,6 +145,56 @@ export class PartitionIoError extends WeirError {
       { cause },
     );
     this.path = path;
+  }
+}
+
+/**
+ * A directory weir keeps code or state in (the worker-bundle cache, the embedded backend's working
+ * directories) is not private to this user: owned by another user, writable by others, or not a
+ * plain directory. weir refuses to use it, since anything another user plants there would run or
+ * be read as this user's.
+ */
+export class UnsafeDirectoryError extends WeirError {
+  /** The directory refused. */
+  readonly path: string;
+  constructor(path: string, purpose: string, problem: string, remedy: string) {
+    super(
+      'ERR_UNSAFE_DIRECTORY',
+      'configuration',
+      `refusing to use ${path} as ${purpose}: ${problem}; ${remedy}`,
+    );
+    this.path = path;
+  }
+}
+
+/**
+ * An optional package that a feature needs is not installed (tsx for TypeScript job files, lmdb for
+ * the embedded state backend). Names the package and the command that installs it.
+ */
+export class MissingDependencyError extends WeirError {
+  /** The npm package to install. */
+  readonly packageName: string;
+  constructor(packageName: string, feature: string, cause?: unknown) {
+    super(
+      'ERR_MISSING_DEPENDENCY',
+      'configuration',
+      `${feature} needs the package "${packageName}", which is not installed: run npm install ${packageName}`,
+      { cause },
+    );
+    this.packageName = packageName;
+  }
+}
+
+/**
+ * A job module cannot be loaded: the file is missing, has a syntax error, or is TypeScript that no
+ * loader can read. Names the file (and the line, for a syntax error) and what to do.
+ */
+export class JobModuleError extends WeirError {
+  /** The job module's path or URL. */
+  readonly module: string;
+  constructor(module: string, problem: string, options?: { cause?: unknown }) {
+    super('ERR_JOB_MODULE', 'configuration', `job module ${module}: ${problem}`, options);
+    this.module = module;
   }
 }
 

@@ -87,8 +87,11 @@ export {
   type ErrorClassification,
   FrameTooLargeError,
   InvalidOptionError,
+  JobModuleError,
+  MissingDependencyError,
   PartitionIoError,
   RecordEncodeError,
+  UnsafeDirectoryError,
   WeirError,
   type WeirErrorCode,
 } from './errors.ts';

@@ -20,7 +20,7 @@ const PAYLOAD = valueState<string>('payload');
 export default defineJob<KeyedPayloadArgs>((env, args) => {
   const scratch = Buffer.alloc(args.payloadBytes);
   env
-    .fromSequence(0, args.records)
+    .fromSequence(0, args.records - 1)
     .uid('numbers')
     .setParallelism(1)
     .keyBy((n) => n % args.keys)

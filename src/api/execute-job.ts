@@ -8,6 +8,7 @@ import type { StreamEnvironmentOptions } from '../config/options.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { checkSignal } from './execute-options.ts';
 import type { JobClient, JobResult } from './job-client.ts';
+import { importJobModule } from './job-import.ts';
 import { isJobDefinition } from './job-loader.ts';
 import { StreamEnvironment } from './stream-environment.ts';
 
@@ -26,14 +27,18 @@ export interface ExecuteJobOptions<A> {
   readonly signal?: AbortSignal;
 }
 
-/** Starts the job defined by the module at `module` (a path or file URL) and returns its client. */
+/**
+ * Starts the job defined by the module at `module` (a path or file URL) and returns its client.
+ * Rejects with `JobModuleError` when the module is missing, does not parse, or is TypeScript and
+ * this process has no TypeScript loader (start node with `--import tsx`, or use `weir run`).
+ */
 export async function startJob<A>(
   module: string | URL,
   options: ExecuteJobOptions<A> = {},
 ): Promise<JobClient> {
   const href = toModuleHref(module);
   checkSignal(options.signal, options.jobName ?? jobNameOf(href));
-  const imported = (await import(href)) as { default?: unknown };
+  const imported = await importJobModule(href);
   const definition = imported.default;
   if (!isJobDefinition(definition)) {
     throw new InvalidOptionError('module', 'a module whose default export is defineJob(...)', href);

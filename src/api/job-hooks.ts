@@ -10,6 +10,7 @@ import type { StreamEnvironmentOptions } from '../config/options.ts';
 const DEFAULTS = Symbol.for('weir.environment-defaults');
 const MODULE = Symbol.for('weir.job-module');
 const STARTED = Symbol.for('weir.job-started-listeners');
+const IMPORTER = Symbol.for('weir.job-importer');
 const CAPTURE = Symbol.for('weir.worker.capture-environment');
 
 type Globals = Record<symbol, unknown>;
@@ -49,6 +50,19 @@ export function onJobStarted<C>(listener: (client: C) => void): () => void {
 export function notifyJobStarted(client: unknown): void {
   const listeners = globals[STARTED] as Set<(client: unknown) => void> | undefined;
   if (listeners) for (const listener of listeners) listener(client);
+}
+
+/** How a thread imports a job module: `import()`, unless a loader was set (the CLI's, for TypeScript). */
+export type JobImporter = (url: string) => Promise<Record<string, unknown>>;
+
+/** Sets how job modules are imported in this thread (the CLI imports a TypeScript job from its bundle). */
+export function setJobImporter(importer: JobImporter | undefined): void {
+  globals[IMPORTER] = importer;
+}
+
+/** The importer set by {@link setJobImporter}, if any. */
+export function jobImporter(): JobImporter | undefined {
+  return globals[IMPORTER] as JobImporter | undefined;
 }
 
 /** True in a worker thread that is loading a job module (a capture hook is set). */

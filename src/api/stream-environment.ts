@@ -126,16 +126,17 @@ export class StreamEnvironment {
   }
 
   /**
-   * The integers from `from` (inclusive) to `to` (exclusive; omit for an unbounded sequence),
-   * split over the subtasks; the position is checkpointable.
+   * The integers from `from` to `to`, both inclusive as in Flink (omit `to` for an unbounded
+   * sequence; `to = from - 1` is empty), split over the subtasks; the position is checkpointable.
    */
   fromSequence(
     from: number,
     to: number = Number.POSITIVE_INFINITY,
     options: SequenceOptions = {},
   ): DataStream<number> {
-    checkSequence(from, to, options);
-    return this.#source<number>('fromSequence', sequenceSource(from, to, identity, options), {
+    checkSequence(from, to, options, 'to', from - 1);
+    // The source's end is exclusive.
+    return this.#source<number>('fromSequence', sequenceSource(from, to + 1, identity, options), {
       bounded: to !== Number.POSITIVE_INFINITY,
     });
   }
@@ -151,7 +152,7 @@ export class StreamEnvironment {
     if (typeof generate !== 'function')
       throw new InvalidOptionError('fromGenerator generate', 'a function', generate);
     const to = options.count ?? Number.POSITIVE_INFINITY;
-    checkSequence(0, to, options);
+    checkSequence(0, to, options, 'count', 0);
     return this.#source<T>('fromGenerator', sequenceSource(0, to, generate, options), {
       bounded: to !== Number.POSITIVE_INFINITY,
     });
@@ -238,10 +239,17 @@ function identity(n: number): number {
   return n;
 }
 
-function checkSequence(from: number, to: number, options: SequenceOptions): void {
+/** `end` (named `endName`) must be at least `least`, or infinite. */
+function checkSequence(
+  from: number,
+  end: number,
+  options: SequenceOptions,
+  endName: string,
+  least: number,
+): void {
   if (!Number.isSafeInteger(from)) throw new InvalidOptionError('from', 'a safe integer', from);
-  if (!(to === Number.POSITIVE_INFINITY || (Number.isSafeInteger(to) && to >= from))) {
-    throw new InvalidOptionError('to', `a safe integer >= from (${from}), or omitted`, to);
+  if (!(end === Number.POSITIVE_INFINITY || (Number.isSafeInteger(end) && end >= least))) {
+    throw new InvalidOptionError(endName, `a safe integer >= ${least}, or omitted`, end);
   }
   const rate = options.ratePerSecond;
   if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {

@@ -3,15 +3,17 @@
  * operators, parallelism) and reports damaged ones; given a checkpoint or savepoint directory
  * itself, describes it operator by operator. `--json` prints the same as one JSON document.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CheckpointSummary } from '../checkpoint/storage/checkpoint-storage.ts';
 import { METADATA_FILE } from '../checkpoint/storage/metadata.ts';
 import { listCheckpoints, readCheckpointMetadata, summarize } from '../checkpoint/storage/reader.ts';
 import { handlesOf } from '../checkpoint/storage/state-handle.ts';
 import { WeirError } from '../errors.ts';
-import { formatBytes, table } from './progress-display.ts';
+import { parseCommandLine } from './command-line.ts';
+import { describeError } from './describe-error.ts';
+import { UsageError } from './errors.ts';
+import { type DisplayTarget, formatBytes, table } from './progress-display.ts';
 
 export const CHECKPOINTS_USAGE = `usage: weir checkpoints <dir> [--json]
 
@@ -21,19 +23,37 @@ directory), or describes <dir> itself when it is one checkpoint or savepoint.
 
 export async function checkpointsCommand(
   argv: readonly string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: DisplayTarget = process.stdout,
+  err: DisplayTarget = process.stderr,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? out : err).write(CHECKPOINTS_USAGE);
-    return values.help ? 0 : 2;
+  let values: { json?: boolean; help?: boolean };
+  let dir: string;
+  try {
+    const line = parseCommandLine(argv, {
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    values = line.values;
+    if (values.help) {
+      out.write(CHECKPOINTS_USAGE);
+      return 0;
+    }
+    if (line.positionals.length !== 1)
+      throw new UsageError(
+        line.positionals.length === 0
+          ? 'missing the directory'
+          : `one directory expected, got ${line.positionals.length}: ${line.positionals.join(' ')}`,
+      );
+    dir = resolve(line.positionals[0]!);
+  } catch (error) {
+    if (!(error instanceof WeirError)) throw error;
+    err.write(`weir checkpoints: ${error.message}\n\n${CHECKPOINTS_USAGE}`);
+    return 2;
   }
-  const dir = resolve(positionals[0]!);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    err.write(`weir checkpoints: no such directory: ${dir}\n`);
+    return 1;
+  }
   try {
     if (existsSync(join(dir, METADATA_FILE))) {
       const metadata = await readCheckpointMetadata(dir);
@@ -83,9 +103,7 @@ export async function checkpointsCommand(
     for (const bad of invalid) err.write(`damaged: ${bad.pointer}: ${bad.error.message}\n`);
     return invalid.length > 0 ? 1 : 0;
   } catch (error) {
-    err.write(
-      `weir checkpoints: ${error instanceof WeirError ? `${error.message} [${error.code}]` : String(error)}\n`,
-    );
+    err.write(`weir checkpoints: ${describeError(error)}\n`);
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The `weir` command: dispatches to its subcommands.
  */
+import { readFileSync } from 'node:fs';
 import { benchCommand, reportCommand } from './bench-command.ts';
 import { checkpointsCommand } from './checkpoints-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
@@ -13,7 +14,19 @@ commands:
   bench <experiment>  run an experiment of the suite: alignment, latency, interval-sweep, all
   report <results>    regenerate the experiment report from result JSON files
   help                show this help
+
+options:
+  -h, --help          show this help
+  -V, --version       print weir's version
 `;
+
+/** weir's version, from its package.json (two levels up from both src/cli/ and dist/cli/). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return benchCommand(rest);
     case 'report':
       return reportCommand(rest);
+    case '--version':
+    case '-V':
+      process.stdout.write(`weir ${version()}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -33,7 +50,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`weir: unknown command "${command}"\n${USAGE}`);
+      process.stderr.write(
+        `weir: ${command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}"`}\n\n${USAGE}`,
+      );
       return 2;
   }
 }

@@ -2,20 +2,25 @@
  * `weir run <job-file>`: runs a job module (TypeScript or JavaScript; a `defineJob` default export
  * or a script that calls `env.execute()`), shows progress, status changes and completed checkpoints
  * on the terminal, prints a summary, and cancels cleanly on Ctrl-C (a second Ctrl-C exits at once).
- * Checkpoints of jobs run from the CLI go to a filesystem directory by default.
+ * Checkpoints of jobs run from the CLI go to a filesystem directory by default. Flags are checked
+ * before the job is imported, and every error is one line naming the flag as typed.
  */
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startJob } from '../api/execute-job.ts';
 import type { JobClient } from '../api/job-client.ts';
 import { onJobStarted, setDefaultJobModule, setEnvironmentDefaults } from '../api/job-hooks.ts';
+import { importJobModule } from '../api/job-import.ts';
 import { isJobDefinition } from '../api/job-loader.ts';
-import type { CheckpointingMode } from '../checkpoint/config.ts';
-import type { StreamEnvironmentOptions } from '../config/options.ts';
-import { InvalidOptionError, WeirError } from '../errors.ts';
-import type { StateBackendType } from '../state/state-backend-options.ts';
+import { resolveEnvironmentOptions, type StreamEnvironmentOptions } from '../config/options.ts';
+import { JobModuleError, WeirError } from '../errors.ts';
+import type { RestartOptions } from '../restart/config.ts';
+import { choiceFlag, numberFlag, parseCommandLine, renameOption } from './command-line.ts';
+import { describeError } from './describe-error.ts';
+import { UsageError } from './errors.ts';
 import { displayJob } from './job-display.ts';
+import type { DisplayTarget } from './progress-display.ts';
 import { loadTypeScriptFor } from './typescript-jobs.ts';
 
 export const RUN_USAGE = `usage: weir run <job-file> [options]
@@ -33,96 +38,215 @@ options:
       --checkpoint-mode <mode>  exactly-once (default) or at-least-once
       --checkpoint-dir <dir>    checkpoint directory (default: ./weir-checkpoints/<job file name>)
       --from <dir>              resume from a savepoint or checkpoint (or the newest in a directory)
-      --allow-non-restored-state  drop state of operators the job no longer has
+      --allow-non-restored-state  with --from: drop state of operators the job no longer has
+      --fall-back-to-older      with --from a directory: use an older intact checkpoint if the
+                                newest is damaged
+      --restart <strategy>      none, fixed-delay, failure-rate or exponential-delay (default:
+                                exponential-delay with checkpoints, none without)
+      --restart-attempts <n>    fixed-delay, exponential-delay: restarts at most (or Infinity)
+      --restart-delay <ms>      fixed-delay, failure-rate: pause before a restart
+      --restart-max-failures <n>        failure-rate: failures tolerated per interval
+      --restart-failure-interval <ms>   failure-rate: the interval
+      --restart-initial-backoff <ms>    exponential-delay: first pause
+      --restart-max-backoff <ms>        exponential-delay: longest pause
+      --restart-backoff-multiplier <x>  exponential-delay: growth of the pause
+      --restart-reset-threshold <ms>    exponential-delay: running this long resets the pause
+      --restart-jitter <f>              exponential-delay: random part of the pause, 0 to 1
       --state-backend <type>    where keyed state lives: heap (default) or embedded (on disk, LMDB)
       --state-dir <dir>         working directory of the embedded backend (default: the system's temp)
       --args <json>             arguments for a defineJob job, as JSON
   -q, --quiet                   no progress display
+  -h, --help                    this help
 `;
+
+const FLAGS = {
+  parallelism: { type: 'string', short: 'p' },
+  'max-parallelism': { type: 'string' },
+  'buffer-timeout': { type: 'string' },
+  'ring-capacity': { type: 'string' },
+  'no-chaining': { type: 'boolean' },
+  'checkpoint-interval': { type: 'string' },
+  'checkpoint-mode': { type: 'string' },
+  'checkpoint-dir': { type: 'string' },
+  from: { type: 'string' },
+  'allow-non-restored-state': { type: 'boolean' },
+  'fall-back-to-older': { type: 'boolean' },
+  restart: { type: 'string' },
+  'restart-attempts': { type: 'string' },
+  'restart-delay': { type: 'string' },
+  'restart-max-failures': { type: 'string' },
+  'restart-failure-interval': { type: 'string' },
+  'restart-initial-backoff': { type: 'string' },
+  'restart-max-backoff': { type: 'string' },
+  'restart-backoff-multiplier': { type: 'string' },
+  'restart-reset-threshold': { type: 'string' },
+  'restart-jitter': { type: 'string' },
+  'state-backend': { type: 'string' },
+  'state-dir': { type: 'string' },
+  args: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+type Flag = keyof typeof FLAGS;
+
+/** The API option behind each flag, by the name the API's validation gives it. */
+const OPTION_FLAGS: Readonly<Record<string, Flag>> = {
+  parallelism: 'parallelism',
+  maxParallelism: 'max-parallelism',
+  bufferTimeoutMs: 'buffer-timeout',
+  ringCapacity: 'ring-capacity',
+  intervalMs: 'checkpoint-interval',
+  mode: 'checkpoint-mode',
+  stateBackend: 'state-backend',
+  'stateBackend.type': 'state-backend',
+  'stateBackend.directory': 'state-dir',
+  'restart.strategy': 'restart',
+  'restart.attempts': 'restart-attempts',
+  'restart.delayMs': 'restart-delay',
+  'restart.maxFailuresPerInterval': 'restart-max-failures',
+  'restart.failureRateIntervalMs': 'restart-failure-interval',
+  'restart.initialBackoffMs': 'restart-initial-backoff',
+  'restart.maxBackoffMs': 'restart-max-backoff',
+  'restart.backoffMultiplier': 'restart-backoff-multiplier',
+  'restart.resetBackoffThresholdMs': 'restart-reset-threshold',
+  'restart.jitterFactor': 'restart-jitter',
+};
+
+/** The restart parameter each `--restart-*` flag sets. */
+const RESTART_PARAMETER_FLAGS = Object.entries(OPTION_FLAGS)
+  .filter(([option]) => option.startsWith('restart.') && option !== 'restart.strategy')
+  .map(([option, flag]) => [option.slice('restart.'.length), flag] as const);
 
 export async function runCommand(
   argv: readonly string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: DisplayTarget = process.stdout,
+  err: DisplayTarget = process.stderr,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      parallelism: { type: 'string', short: 'p' },
-      'max-parallelism': { type: 'string' },
-      'buffer-timeout': { type: 'string' },
-      'ring-capacity': { type: 'string' },
-      'no-chaining': { type: 'boolean' },
-      'checkpoint-interval': { type: 'string' },
-      'checkpoint-mode': { type: 'string' },
-      'checkpoint-dir': { type: 'string' },
-      from: { type: 'string' },
-      'allow-non-restored-state': { type: 'boolean' },
-      'state-backend': { type: 'string' },
-      'state-dir': { type: 'string' },
-      args: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? out : err).write(RUN_USAGE);
-    return values.help ? 0 : 2;
+  let file: string;
+  let environment: Omit<StreamEnvironmentOptions, 'module'>;
+  let args: unknown;
+  let quiet: boolean;
+  try {
+    const line = parseCommandLine(argv, FLAGS);
+    if (line.values.help) {
+      out.write(RUN_USAGE);
+      return 0;
+    }
+    if (line.positionals.length !== 1)
+      throw new UsageError(
+        line.positionals.length === 0
+          ? 'missing the job file'
+          : `one job file expected, got ${line.positionals.length}: ${line.positionals.join(' ')}`,
+      );
+    file = resolve(line.positionals[0]!);
+    environment = environmentOf(line.values, line.typed, file);
+    args = line.values.args === undefined ? undefined : parseJson(line.values.args, line.typed('args'));
+    quiet = line.values.quiet ?? false;
+  } catch (error) {
+    if (!(error instanceof WeirError)) throw error;
+    err.write(`weir run: ${error.message}\n\n${RUN_USAGE}`);
+    return 2;
   }
-  const file = resolve(positionals[0]!);
+  if (!existsSync(file)) {
+    err.write(`weir run: job file not found: ${file}\n`);
+    return 2;
+  }
   const moduleUrl = pathToFileURL(file).href;
   try {
-    const interval = values['checkpoint-interval'];
-    const environment: Omit<StreamEnvironmentOptions, 'module'> = {
-      ...numberOption('parallelism', values.parallelism),
-      ...numberOption('maxParallelism', values['max-parallelism']),
-      ...numberOption('bufferTimeoutMs', values['buffer-timeout']),
-      ...numberOption('ringCapacity', values['ring-capacity']),
-      ...(values['no-chaining'] ? { chaining: false } : {}),
-      ...stateBackendOption(values['state-backend'], values['state-dir']),
-      checkpointing: {
-        storage: {
-          kind: 'filesystem',
-          dir:
-            values['checkpoint-dir'] ?? resolve('weir-checkpoints', basename(file).replace(/\.[^.]+$/, '')),
-        },
-        ...(interval === undefined ? {} : { intervalMs: Number(interval) }),
-        ...(values['checkpoint-mode'] === undefined
-          ? {}
-          : { mode: values['checkpoint-mode'] as CheckpointingMode }),
-      },
-      ...(values.from === undefined
-        ? {}
-        : {
-            resume: {
-              path: resolve(values.from),
-              allowNonRestoredState: values['allow-non-restored-state'] ?? false,
-            },
-          }),
-    };
-    const args = values.args === undefined ? undefined : parseJson(values.args);
     setDefaultJobModule(moduleUrl);
     setEnvironmentDefaults(environment);
     await loadTypeScriptFor(file);
-    return await runModule(moduleUrl, file, args, environment, values.quiet ?? false, out, err);
   } catch (error) {
-    err.write(`weir run: ${describe(error)}\n`);
+    err.write(`weir run: ${describeError(error)}\n`);
     return 1;
   }
+  return runModule(moduleUrl, file, args, environment, quiet, out, err);
 }
 
-/** `--state-backend` and `--state-dir` as the environment's `stateBackend` (validated there). */
-function stateBackendOption(
-  type: string | undefined,
-  directory: string | undefined,
-): Pick<StreamEnvironmentOptions, 'stateBackend'> {
-  if (directory !== undefined) {
-    if (type !== undefined && type !== 'embedded')
-      throw new InvalidOptionError('--state-backend', '"embedded" when --state-dir is given', type);
-    return { stateBackend: { type: 'embedded', directory: resolve(directory) } };
+type Values = ReturnType<typeof parseCommandLine<typeof FLAGS>>['values'];
+
+/** The environment options the flags give, validated, with errors naming the flag as typed. */
+function environmentOf(
+  values: Values,
+  typed: (flag: Flag) => string,
+  file: string,
+): Omit<StreamEnvironmentOptions, 'module'> {
+  const number = (flag: Flag) => numberFlag(typed(flag), values[flag] as string | undefined);
+  const defined = <T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+      [K in keyof T]?: Exclude<T[K], undefined>;
+    };
+  for (const flag of ['allow-non-restored-state', 'fall-back-to-older'] as const)
+    if (values[flag] && values.from === undefined) throw new UsageError(`${typed(flag)} needs --from`);
+  const stateDir = values['state-dir'];
+  const backend = choiceFlag(typed('state-backend'), values['state-backend'], ['heap', 'embedded'] as const);
+  if (stateDir !== undefined && backend === 'heap')
+    throw new UsageError(
+      `${typed('state-dir')} needs --state-backend embedded, got ${typed('state-backend')} heap`,
+    );
+  const environment: Omit<StreamEnvironmentOptions, 'module'> = {
+    ...defined({
+      parallelism: number('parallelism'),
+      maxParallelism: number('max-parallelism'),
+      bufferTimeoutMs: number('buffer-timeout'),
+      ringCapacity: number('ring-capacity'),
+    }),
+    ...(values['no-chaining'] ? { chaining: false } : {}),
+    ...(stateDir !== undefined
+      ? { stateBackend: { type: 'embedded', directory: resolve(stateDir) } }
+      : backend !== undefined
+        ? { stateBackend: backend }
+        : {}),
+    checkpointing: {
+      storage: {
+        kind: 'filesystem',
+        dir: values['checkpoint-dir'] ?? resolve('weir-checkpoints', basename(file).replace(/\.[^.]+$/, '')),
+      },
+      ...defined({
+        intervalMs: number('checkpoint-interval'),
+        mode: choiceFlag(typed('checkpoint-mode'), values['checkpoint-mode'], [
+          'exactly-once',
+          'at-least-once',
+        ] as const),
+      }),
+    },
+    ...restartOf(values, typed, number),
+    ...(values.from === undefined
+      ? {}
+      : {
+          resume: {
+            path: resolve(values.from),
+            allowNonRestoredState: values['allow-non-restored-state'] ?? false,
+            fallBackToOlder: values['fall-back-to-older'] ?? false,
+          },
+        }),
+  };
+  try {
+    resolveEnvironmentOptions(environment);
+  } catch (error) {
+    throw renameOption(error, (option) => {
+      const flag = OPTION_FLAGS[option];
+      return flag === undefined ? undefined : typed(flag);
+    });
   }
-  return type === undefined ? {} : { stateBackend: type as StateBackendType };
+  return environment;
+}
+
+/** `--restart` and its parameters as the `restart` option (validated with the environment). */
+function restartOf(
+  values: Values,
+  typed: (flag: Flag) => string,
+  number: (flag: Flag) => number | undefined,
+): Pick<StreamEnvironmentOptions, 'restart'> {
+  const params = RESTART_PARAMETER_FLAGS.filter(([, flag]) => values[flag] !== undefined);
+  if (values.restart === undefined) {
+    const [first] = params;
+    if (first) throw new UsageError(`${typed(first[1])} needs --restart <strategy>`);
+    return {};
+  }
+  const restart = { strategy: values.restart } as Record<string, unknown>;
+  for (const [param, flag] of params) restart[param] = number(flag);
+  return { restart: restart as unknown as RestartOptions };
 }
 
 async function runModule(
@@ -131,8 +255,8 @@ async function runModule(
   args: unknown,
   environment: Omit<StreamEnvironmentOptions, 'module'>,
   quiet: boolean,
-  out: NodeJS.WriteStream,
-  err: NodeJS.WriteStream,
+  out: DisplayTarget,
+  err: DisplayTarget,
 ): Promise<number> {
   const clients: JobClient[] = [];
   let interrupted = 0;
@@ -149,7 +273,7 @@ async function runModule(
     if (!quiet) displayJob(client, out);
   });
   try {
-    const imported = (await import(moduleUrl)) as { default?: unknown };
+    const imported = await importJobModule(moduleUrl);
     if (isJobDefinition(imported.default)) await startJob(moduleUrl, { args, environment });
     if (clients.length === 0) {
       err.write(`weir run: ${file} started no job (export default defineJob(...) or call env.execute())\n`);
@@ -162,7 +286,16 @@ async function runModule(
       err.write('job cancelled\n');
       return 130;
     }
-    err.write(`weir run: job failed: ${describe(error)}\n`);
+    if (error instanceof JobModuleError) {
+      err.write(`weir run: ${describeError(error)}\n`);
+      return 1;
+    }
+    // Before any job started, the job's own code failed while building its pipeline.
+    const building = clients.length === 0;
+    const hint = building && args === undefined ? ' (the job was given no --args)' : '';
+    err.write(
+      `weir run: ${building ? 'the job failed to build its pipeline' : 'job failed'}: ${describeError(error)}${hint}\n`,
+    );
     return 1;
   } finally {
     stopListening();
@@ -170,28 +303,10 @@ async function runModule(
   }
 }
 
-function numberOption(
-  name: keyof StreamEnvironmentOptions,
-  text: string | undefined,
-): Record<string, number> {
-  if (text === undefined) return {};
-  const value = Number(text);
-  return { [name]: Number.isFinite(value) && text.trim() !== '' ? value : Number.NaN };
-}
-
-function parseJson(text: string): unknown {
+function parseJson(text: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new WeirError(
-      'ERR_INVALID_OPTION',
-      'configuration',
-      `--args must be JSON: ${(error as Error).message}`,
-    );
+    throw new UsageError(`${flag} must be JSON, got ${JSON.stringify(text)} (${(error as Error).message})`);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof WeirError) return `${error.message} [${error.code}]`;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

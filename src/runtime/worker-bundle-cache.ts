@@ -1,21 +1,30 @@
 /**
- * The on-disk cache of worker bundles, shared by the processes of one project: a process that runs
- * a job whose code was bundled before (by itself or by an earlier process) copies the cached files
+ * The on-disk cache of worker bundles, shared by the processes of one user: a process that runs a
+ * job whose code was bundled before (by itself or by an earlier process) copies the cached files
  * instead of running esbuild (~0.2 s of the first job's start-up; `npm start`, `weir run` and every
- * test or benchmark process pay it once otherwise). An entry is valid while every file it was built
- * from has the size and modification time it had then, as for the in-process bundles.
+ * test or benchmark process pay it once otherwise).
  *
- * Layout, under {@link bundleCacheRoot}: `<key>.json`, the manifest (the content directory's name and
- * the stamps of the bundled files), written by rename so a reader never sees it torn; `<key>-<id>/`,
- * the bundle's files, never changed once named by a manifest. Replacing an entry writes a new content
- * directory, then the manifest, then removes the old directory: a reader that loses that race fails
- * to copy and builds, like on any other miss. The cache is best-effort: any failure to read it is a
- * miss and any failure to write it is ignored.
+ * What is cached here runs as code in every worker, so the cache trusts nothing it reads:
+ * - its directories are private ({@link ensurePrivateDirectory}: 0700, this user's, else refused);
+ * - an entry's content directory is named by the SHA-256 of everything that goes into the bundle
+ *   (the content of every bundled source, weir's and Node's versions, the build options): a reader
+ *   hashes the sources as they are now and looks only under that name, so an entry built from other
+ *   sources is never found, and a manifest cannot point anywhere else;
+ * - each file of an entry is copied only if its name is a plain file name and its content has the
+ *   SHA-256 the manifest lists; a file edited after it was written fails the check and the bundle is
+ *   built again. The files are copied (then checked) into the reader's own private directory, so
+ *   nothing can change them between the check and the import.
+ *
+ * Layout, under {@link bundleCacheRoot}: `<key>.json`, the manifest of the entry for a job's entries
+ * (the bundled sources, the content hash, the files with their hashes), written by rename so a
+ * reader never sees it torn; `<content hash>/`, the bundle's files. Replaced content directories
+ * are removed once stale (another process may still be copying them). Failures to read the cache
+ * are misses and failures to write it are ignored; only an unsafe directory is an error.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  cpSync,
-  existsSync,
+  copyFileSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -24,11 +33,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { ensurePrivateDirectory } from '../util/private-directory.ts';
 
 /** Bumped whenever the bundle's layout or contents change meaning, so old entries are not used. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** Entries kept at most; storing one more removes the least recently stored. */
 const MAX_ENTRIES = 64;
 /**
@@ -36,95 +46,188 @@ const MAX_ENTRIES = 64;
  * directories older than this are no longer being copied by anyone.
  */
 const STALE_WRITE_MS = 60 * 60 * 1000;
+const PURPOSE = "weir's worker-bundle cache";
+const PLAIN_NAME = /^[\w-][\w.-]*$/;
+const HASH = /^[0-9a-f]{64}$/;
 
 /**
- * Where bundles are cached: `WEIR_CACHE_DIR`, else `node_modules/.cache/weir` of the working
- * directory (as babel, eslint and others cache), else a directory of this user under the system's
- * temporary directory.
+ * The cache's own top directory: `WEIR_CACHE_DIR`, else `node_modules/.cache/weir` of the working
+ * directory (as babel, eslint and others cache), else this user's cache directory by the platform's
+ * convention (`$XDG_CACHE_HOME/weir` or `~/.cache/weir` on Linux, `~/Library/Caches/weir` on macOS,
+ * `%LOCALAPPDATA%\weir` on Windows).
  */
-export function bundleCacheRoot(): string {
+export function cacheHome(): string {
   const configured = process.env['WEIR_CACHE_DIR'];
-  if (configured) return join(configured, 'workers');
+  if (configured) return configured;
   const modules = join(process.cwd(), 'node_modules');
-  if (existsSync(modules)) return join(modules, '.cache', 'weir', 'workers');
-  return join(tmpdir(), `weir-cache-${safeUserName()}`, 'workers');
+  if (statSync(modules, { throwIfNoEntry: false })?.isDirectory()) return join(modules, '.cache', 'weir');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'weir');
+  if (process.platform === 'win32')
+    return join(process.env['LOCALAPPDATA'] ?? join(homedir(), 'AppData', 'Local'), 'weir');
+  const xdg = process.env['XDG_CACHE_HOME'];
+  // The XDG spec: a relative path is invalid and ignored.
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'weir');
 }
 
-/** The cache key of the bundle of these entries built in this working directory. */
-export function bundleCacheKey(entry: string, jobModule: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify([FORMAT, entry, jobModule, process.cwd()]))
-    .digest('hex')
-    .slice(0, 32);
-}
-
-/** The size and modification time of a file, or `missing`. */
-export function stampOf(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
+/** Where bundles are cached: `workers/` of {@link cacheHome}. */
+export function bundleCacheRoot(): string {
+  return join(cacheHome(), 'workers');
 }
 
 /**
- * Copies the cached bundle of `key` into `into` (an empty directory) and returns the stamps it was
- * built from, or `undefined` when there is no valid entry (nothing then was copied that matters).
+ * The cache root, created private if missing; throws {@link UnsafeDirectoryError} when it (or the
+ * cache's top directory) belongs to another user or others can write it.
  */
-export function restoreCachedBundle(key: string, into: string): Map<string, string> | undefined {
+export function openBundleCache(): string {
   const root = bundleCacheRoot();
+  ensurePrivateDirectory(cacheHome(), PURPOSE);
+  ensurePrivateDirectory(root, PURPOSE);
+  return root;
+}
+
+/** The manifest's name for the bundle of these entries built in this working directory. */
+export function bundleCacheKey(entry: string, jobModule: string): string {
+  return sha256(JSON.stringify([FORMAT, entry, jobModule, process.cwd()])).slice(0, 32);
+}
+
+/** What, besides the sources, shapes a bundle: weir's version, Node's, and the build options. */
+export interface BundleRecipe {
+  readonly weirVersion: string;
+  readonly options: unknown;
+}
+
+/**
+ * The content hash of a bundle built by `recipe` from `sources` as they are now, or `undefined`
+ * when one cannot be read (a missing file hashes as missing: a bundle may depend on its absence).
+ */
+export function contentHash(sources: readonly string[], recipe: BundleRecipe): string | undefined {
+  const hash = createHash('sha256').update(
+    JSON.stringify([FORMAT, recipe.weirVersion, process.version, recipe.options]),
+  );
+  for (const file of [...sources].sort()) {
+    let content: Buffer | undefined;
+    try {
+      content = readFileSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    }
+    hash.update(`\0${file}\0${content === undefined ? 'missing' : sha256(content)}`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Copies the cached bundle of `key` into `into` (an empty private directory) and returns the
+ * sources it was built from, or `undefined` when there is no entry for the sources as they are now
+ * or a file of the entry fails its check (what was copied then must not be used).
+ */
+export function restoreCachedBundle(key: string, into: string, recipe: BundleRecipe): string[] | undefined {
+  const root = openBundleCache();
+  let manifest: Manifest;
   try {
-    const manifest = JSON.parse(readFileSync(join(root, `${key}.json`), 'utf8')) as Manifest;
-    if (manifest.format !== FORMAT || typeof manifest.content !== 'string' || !Array.isArray(manifest.stamps))
-      return undefined;
-    if (!Array.isArray(manifest.files)) return undefined;
-    const stamps = new Map(manifest.stamps);
-    for (const [file, stamp] of stamps) if (stampOf(file) !== stamp) return undefined;
-    cpSync(join(root, manifest.content), into, { recursive: true });
-    // A content directory removed while it was copied (evicted) copies partly: check every file.
-    for (const file of manifest.files) if (!existsSync(join(into, file))) return undefined;
-    return stamps;
+    manifest = JSON.parse(readFileSync(join(root, `${key}.json`), 'utf8')) as Manifest;
   } catch {
     return undefined;
   }
+  if (!isManifest(manifest)) return undefined;
+  const content = contentHash(manifest.sources, recipe);
+  if (content === undefined || content !== manifest.content) return undefined;
+  try {
+    for (const [name, digest] of manifest.files) {
+      const from = join(root, content, name);
+      if (!lstatSync(from).isFile()) return undefined;
+      copyFileSync(from, join(into, name));
+      if (sha256(readFileSync(join(into, name))) !== digest) return undefined;
+    }
+  } catch {
+    // Evicted or replaced while it was copied.
+    return undefined;
+  }
+  return manifest.sources;
 }
 
-/** Stores the bundle built in `dir` (from files with `stamps`) as the entry of `key`. */
-export function storeBundle(key: string, dir: string, stamps: ReadonlyMap<string, string>): void {
-  const root = bundleCacheRoot();
-  const content = `${key}-${randomBytes(6).toString('hex')}`;
-  const writing = join(root, `.writing-${content}`);
+/** Stores the bundle built in `dir` from `sources` by `recipe` as the entry of `key`. */
+export function storeBundle(
+  key: string,
+  dir: string,
+  sources: readonly string[],
+  recipe: BundleRecipe,
+): void {
+  const writing = `.writing-${randomBytes(6).toString('hex')}`;
+  let root: string | undefined;
   try {
-    mkdirSync(root, { recursive: true });
+    root = openBundleCache();
+    const content = contentHash(sources, recipe);
+    if (content === undefined) return;
     removeStale(root);
-    cpSync(dir, writing, { recursive: true });
-    renameSync(writing, join(root, content));
+    const names = readdirSync(dir);
+    mkdirSync(join(root, writing), { mode: 0o700 });
+    const files: [string, string][] = [];
+    for (const name of names) {
+      if (!PLAIN_NAME.test(name) || !lstatSync(join(dir, name)).isFile()) return;
+      const bytes = readFileSync(join(dir, name));
+      writeFileSync(join(root, writing, name), bytes, { mode: 0o600 });
+      files.push([name, sha256(bytes)]);
+    }
+    try {
+      renameSync(join(root, writing), join(root, content));
+    } catch {
+      // Another process stored the same content first: its files are checked on every read.
+    }
+    const manifest: Manifest = { format: FORMAT, content, sources: [...sources], files };
     const manifestFile = join(root, `${key}.json`);
-    const manifest: Manifest = { format: FORMAT, content, files: readdirSync(dir), stamps: [...stamps] };
-    writeFileSync(`${manifestFile}.${content}`, JSON.stringify(manifest));
-    renameSync(`${manifestFile}.${content}`, manifestFile);
-    // The content it replaced stays until it is stale: another process may be copying it now.
+    writeFileSync(`${manifestFile}.${writing}`, JSON.stringify(manifest), { mode: 0o600 });
+    renameSync(`${manifestFile}.${writing}`, manifestFile);
     evictOldest(root);
   } catch {
-    rmSync(writing, { recursive: true, force: true });
+    // Best effort: the next process builds again.
+  } finally {
+    if (root !== undefined) rmSync(join(root, writing), { recursive: true, force: true });
   }
 }
 
 interface Manifest {
   readonly format: number;
-  /** Name of the content directory. */
+  /** The content hash: the name of the content directory. */
   readonly content: string;
-  /** The files of the content directory. */
-  readonly files: string[];
-  /** [absolute file path, stamp] of every file the bundle was built from. */
-  readonly stamps: [string, string][];
+  /** Absolute paths of every file the bundle was built from. */
+  readonly sources: string[];
+  /** [plain file name, SHA-256] of every file of the content directory. */
+  readonly files: [string, string][];
+}
+
+function isManifest(value: unknown): value is Manifest {
+  const m = value as Partial<Manifest> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.format === FORMAT &&
+    typeof m.content === 'string' &&
+    HASH.test(m.content) &&
+    Array.isArray(m.sources) &&
+    m.sources.length > 0 &&
+    m.sources.every((s) => typeof s === 'string' && isAbsolute(s)) &&
+    Array.isArray(m.files) &&
+    m.files.length > 0 &&
+    m.files.every(
+      (f) =>
+        Array.isArray(f) &&
+        typeof f[0] === 'string' &&
+        PLAIN_NAME.test(f[0]) &&
+        typeof f[1] === 'string' &&
+        HASH.test(f[1]),
+    )
+  );
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 function contentOf(manifestFile: string): string | undefined {
   try {
     const content = (JSON.parse(readFileSync(manifestFile, 'utf8')) as Partial<Manifest>).content;
-    return typeof content === 'string' && /^\w+-[0-9a-f]+$/.test(content) ? content : undefined;
+    return typeof content === 'string' && HASH.test(content) ? content : undefined;
   } catch {
     return undefined;
   }
@@ -155,8 +258,8 @@ function removeStale(root: string): void {
     names.filter((name) => /^\w+\.json$/.test(name)).map((name) => contentOf(join(root, name))),
   );
   for (const name of names) {
-    const unfinished = name.startsWith('.writing-') || /\.json\.[0-9a-f-]+$/.test(name);
-    const replaced = /^\w+-[0-9a-f]+$/.test(name) && !named.has(name);
+    const unfinished = name.startsWith('.writing-') || /\.json\.\.writing-[0-9a-f]+$/.test(name);
+    const replaced = HASH.test(name) && !named.has(name);
     if (!unfinished && !replaced) continue;
     const path = join(root, name);
     try {
@@ -164,13 +267,5 @@ function removeStale(root: string): void {
     } catch {
       // Removed by another process meanwhile.
     }
-  }
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username.replace(/[^\w.-]/g, '_');
-  } catch {
-    return String(process.getuid?.() ?? 'user');
   }
 }

@@ -16,14 +16,20 @@
  * TypeScript module under a computed name (`await import(name)`) needs that fallback: set
  * `WEIR_WORKER_BUNDLE=0`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { UnsafeDirectoryError } from '../errors.ts';
 import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
-import { bundleCacheKey, restoreCachedBundle, stampOf, storeBundle } from './worker-bundle-cache.ts';
+import {
+  type BundleRecipe,
+  bundleCacheKey,
+  restoreCachedBundle,
+  storeBundle,
+} from './worker-bundle-cache.ts';
 
 /** How the workers load their code. */
 export interface WorkerBundle {
@@ -46,6 +52,40 @@ const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 const ALIASES = Symbol.for('weir.worker.module-aliases');
 const built = new Map<string, Built>();
 
+/** The build options that shape the output (see {@link build}); part of the cache's content hash. */
+const OPTIONS = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  keepNames: true,
+  // Maps beside the files (read only when source maps are enabled): an error names the job's line.
+  sourcemap: 'linked',
+  outExtension: { '.js': '.mjs' },
+} as const;
+
+/** What the on-disk cache hashes besides the sources. */
+function recipe(): BundleRecipe {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return {
+    weirVersion: manifest.version,
+    options: { ...OPTIONS, cwd: process.cwd(), plugins: [externalPackages.name, ownImportMeta.name] },
+  };
+}
+
+/** The size and modification time of a file, or `missing`: a cheap check that it is unchanged. */
+function stampOf(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /**
  * The bundle for workers whose entry is `entry` and whose job module is `jobModule` (file URLs), or
  * `undefined` when the workers should load them as they are (or through tsx).
@@ -54,6 +94,21 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
   if (process.env['WEIR_WORKER_BUNDLE'] === '0') return undefined;
   if (!entry.startsWith('file:') || !jobModule.startsWith('file:')) return undefined;
   if (!TYPESCRIPT.test(entry) && !TYPESCRIPT.test(jobModule)) return undefined;
+  try {
+    return await bundleJobCode(entry, jobModule);
+  } catch (error) {
+    // A cache another user could write is refused loudly; anything else falls back to tsx.
+    if (error instanceof UnsafeDirectoryError) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * {@link workerBundle} for a caller that needs the bundle (the CLI imports a TypeScript job from
+ * it): rejects with esbuild's error (a syntax error of the job, with its location) or with the
+ * failure to load esbuild.
+ */
+export async function bundleJobCode(entry: string, jobModule: string): Promise<WorkerBundle> {
   const key = `${entry}\n${jobModule}`;
   const previous = built.get(key);
   if (previous && [...previous.stamps].every(([file, stamp]) => stampOf(file) === stamp))
@@ -62,13 +117,9 @@ export async function workerBundle(entry: string, jobModule: string): Promise<Wo
     built.delete(key);
     removeProcessDirectory(previous.dir);
   }
-  try {
-    const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
-    built.set(key, next);
-    return next.bundle;
-  } catch {
-    return undefined;
-  }
+  const next = fromCache(entry, jobModule) ?? (await build(entry, jobModule));
+  built.set(key, next);
+  return next.bundle;
 }
 
 /** In a worker: the bundled file to import for `url`, if the job's code was bundled. */
@@ -84,11 +135,14 @@ function processDir(): string {
 /** A bundle an earlier build (of this process or another) left in the on-disk cache, still valid. */
 function fromCache(entry: string, jobModule: string): Built | undefined {
   const dir = processDir();
-  const stamps = restoreCachedBundle(bundleCacheKey(entry, jobModule), dir);
-  if (!stamps) {
-    removeProcessDirectory(dir);
-    return undefined;
+  let sources: string[] | undefined;
+  try {
+    sources = restoreCachedBundle(bundleCacheKey(entry, jobModule), dir, recipe());
+  } finally {
+    if (!sources) removeProcessDirectory(dir);
   }
+  if (!sources) return undefined;
+  const stamps = new Map(sources.map((file) => [file, stampOf(file)]));
   const url = (name: string) => pathToFileURL(join(dir, `${name}.mjs`)).href;
   const aliases = new Map([[jobModule, url('job')]]);
   // The built engine's JavaScript task worker is not bundled (see build).
@@ -105,15 +159,9 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       entryPoints: TYPESCRIPT.test(entry)
         ? { 'task-worker': fileURLToPath(entry), job: fileURLToPath(jobModule) }
         : { job: fileURLToPath(jobModule) },
+      ...OPTIONS,
       absWorkingDir: process.cwd(),
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      keepNames: true,
       outdir: dir,
-      outExtension: { '.js': '.mjs' },
       write: true,
       metafile: true,
       logLevel: 'silent',
@@ -125,14 +173,13 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       if (!found) throw new Error(`esbuild wrote no ${name}.mjs`);
       return pathToFileURL(join(process.cwd(), found[0])).href;
     };
-    const stamps = new Map<string, string>();
     // esbuild's own code and the project's compiler options shape the output too.
     const inputs = [
       ...Object.keys(result.metafile.inputs).map((input) => join(process.cwd(), input)),
       createRequire(import.meta.url).resolve('esbuild'),
       join(process.cwd(), 'tsconfig.json'),
     ];
-    for (const file of inputs) stamps.set(file, stampOf(file));
+    const stamps = new Map(inputs.map((file) => [file, stampOf(file)]));
     const aliases = new Map([[jobModule, outputFor('job')]]);
     if (TYPESCRIPT.test(entry)) aliases.set(entry, outputFor('task-worker'));
     // The cached copy must use the same file names: the entry chunks are named, shared ones hashed.
@@ -140,7 +187,7 @@ async function build(entry: string, jobModule: string): Promise<Built> {
       aliases.get(jobModule)?.endsWith('/job.mjs') &&
       (!aliases.has(entry) || aliases.get(entry)?.endsWith('/task-worker.mjs'))
     )
-      storeBundle(bundleCacheKey(entry, jobModule), dir, stamps);
+      storeBundle(bundleCacheKey(entry, jobModule), dir, inputs, recipe());
     return { bundle: { entry: aliases.get(entry) ?? entry, aliases, origin: 'built' }, stamps, dir };
   } catch (error) {
     removeProcessDirectory(dir);

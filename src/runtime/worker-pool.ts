@@ -19,7 +19,7 @@ declare const WEIR_BUNDLED_TASK_WORKER: string | undefined;
  * and its job's `import 'weir'` are the same module instance), else this module's sibling with its
  * own extension (`.ts` from source, `.js` from the tsc output).
  */
-const TASK_WORKER = new URL(
+export const TASK_WORKER = new URL(
   typeof WEIR_BUNDLED_TASK_WORKER === 'string'
     ? WEIR_BUNDLED_TASK_WORKER
     : `../task/task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,

@@ -28,7 +28,7 @@ export interface EmbeddedStateBackendOptions {
   readonly type: 'embedded';
   /**
    * The base directory of the working directories (one per keyed operator and subtask, removed
-   * when the subtask ends); default `<os.tmpdir()>/weir-state`. Working data only: state is
+   * when the subtask ends); default `<os.tmpdir()>/weir-state-<uid>` (private to the user: 0700, refused if another user owns it or others can write it). Working data only: state is
    * recovered from checkpoints, never from here.
    */
   readonly directory?: string;

@@ -16,8 +16,15 @@ if (typeof entry !== 'string') {
 if (workerData.aliases instanceof Map) {
   globalThis[Symbol.for('weir.worker.module-aliases')] = workerData.aliases;
 } else if (workerData.tsx === true || /\.[cm]?tsx?$/.test(entry)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // tsx is an optional peer dependency of weir: say what to install rather than "cannot find".
+  const tsx = await import('tsx/esm/api').catch((error) => {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'weir: this TypeScript job could not be bundled for its workers (esbuild missing, or WEIR_WORKER_BUNDLE=0), ' +
+        'and loading it unbundled needs the package "tsx": run npm install tsx',
+    );
+  });
+  tsx.register();
 }
 // msgpackr's native string extractor, located by the main thread (src/runtime/msgpackr-native.ts):
 // msgpackr skips its own lookup while the entry loads, and gets the binary by its path.

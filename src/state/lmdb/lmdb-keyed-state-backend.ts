@@ -15,7 +15,7 @@
  * Thread: the owning subtask's worker thread only.
  */
 
-import { InvalidOptionError } from '../../errors.ts';
+import { InvalidOptionError, UnsafeDirectoryError } from '../../errors.ts';
 import { yieldToEventLoop } from '../../util/event-loop.ts';
 import { type AnyStateDescriptor, checkStateDescriptor } from '../any-state-descriptor.ts';
 import { checkKeyGroupOwned, keyNotOwned, kindConflict, resolveKeyGroups } from '../backend-checks.ts';
@@ -50,7 +50,7 @@ export interface EmbeddedKeyedStateBackendOptions {
   readonly keyGroupRange?: KeyGroupRange;
   /**
    * The base directory under which the backend creates its own working directory (removed on
-   * dispose); default `<os.tmpdir()>/weir-state`.
+   * dispose); default `<os.tmpdir()>/weir-state-<uid>` (private to the user: 0700, refused if another user owns it or others can write it).
    */
   readonly directory?: string;
   /** Rows kept decoded in memory (the cache and write buffer); default {@link DEFAULT_CACHE_ROWS}. */
@@ -99,6 +99,7 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
     try {
       this.#directory = createWorkingDirectory(base, options.label ?? 'keyed');
     } catch (error) {
+      if (error instanceof UnsafeDirectoryError) throw error;
       // A configuration problem (permissions, a file in the way): name the option and the cause.
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new InvalidOptionError(

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import type * as Lmdb from 'lmdb';
 import type { Key, RootDatabase, Transaction } from 'lmdb';
+import { MissingDependencyError } from '../../errors.ts';
 
 let lmdb: typeof Lmdb | undefined;
 /**
@@ -21,7 +22,13 @@ let lmdb: typeof Lmdb | undefined;
  * worker imports this module with the engine whichever state backend its job uses.
  */
 function lmdbLibrary(): typeof Lmdb {
-  lmdb ??= createRequire(import.meta.url)('lmdb') as typeof Lmdb;
+  try {
+    lmdb ??= createRequire(import.meta.url)('lmdb') as typeof Lmdb;
+  } catch (error) {
+    // lmdb is an optional peer dependency: only jobs on the embedded backend need it.
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new MissingDependencyError('lmdb', 'The embedded state backend', error);
+  }
   return lmdb;
 }
 

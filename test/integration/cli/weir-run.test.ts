@@ -1,11 +1,11 @@
 // `weir run` runs script and defineJob modules, reports failures with a non-zero exit code, and
 // cancels cleanly on Ctrl-C.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -155,34 +155,71 @@ describe('weir run', () => {
     }
   });
 
-  it('rejects a state backend it does not know, and --state-dir with the heap backend', async () => {
-    const unknown = await weir([
-      'run',
-      'test/integration/jobs/script.job.ts',
-      '--state-backend',
-      'rocks',
-      '-q',
-    ]);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/stateBackend.*rocks/);
-    const heapDir = await weir([
-      'run',
-      'test/integration/jobs/script.job.ts',
-      '--state-backend',
-      'heap',
-      '--state-dir',
-      'x',
-      '-q',
-    ]);
-    expect(heapDir.code).toBe(1);
-    expect(heapDir.stderr).toMatch(
-      /--state-backend must be "embedded" when --state-dir is given, got "heap"/,
-    );
+  it('rejects a bad flag before importing the job: one line naming the flag as typed, then the usage', async () => {
+    const run = await weir(['run', 'test/integration/jobs/script.job.ts', '-p', '0', '-q']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('weir run: -p must be a positive integer, got 0');
+    expect(run.stderr).toContain('usage: weir run <job-file>');
+    expect(run.stdout).toBe('');
   });
 
-  it('rejects bad options with a message naming the option', async () => {
-    const run = await weir(['run', 'test/integration/jobs/script.job.ts', '-p', '0', '-q']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/parallelism must be a positive integer, got 0/);
+  it('prints its version', async () => {
+    const run = await weir(['--version']);
+    expect(run.code).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(run.stdout).toBe(`weir ${version}\n`);
+  });
+
+  describe('job files that cannot run, each with a one-line error and no stack', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'weir-run-errors-'));
+      writeFileSync(join(dir, 'broken.job.mjs'), 'const a = 1;\nconst b = (;\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const oneLine = (run: Run) => {
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    };
+
+    it('a missing job file', async () => {
+      const run = await weir(['run', join(dir, 'missing.job.ts')]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`weir run: job file not found: ${join(dir, 'missing.job.ts')}\n`);
+    });
+
+    it('a syntax error, with the file and line', async () => {
+      const run = await weir(['run', join(dir, 'broken.job.mjs')]);
+      expect(run.code).toBe(1);
+      oneLine(run);
+      expect(run.stderr).toBe(
+        `weir run: job module ${join(dir, 'broken.job.mjs')}: syntax error at ${join(dir, 'broken.job.mjs')}:2: Unexpected token ';' [ERR_JOB_MODULE]\n`,
+      );
+    });
+
+    it('missing --args', async () => {
+      const run = await weir(['run', 'test/integration/jobs/word-count.job.ts', '-q']);
+      expect(run.code).toBe(1);
+      oneLine(run);
+      expect(run.stderr).toMatch(
+        /^weir run: the job failed to build its pipeline: TypeError: .*\(at .*word-count\.job\.ts:\d+:\d+\) \(the job was given no --args\)\n$/,
+      );
+    });
+
+    it('wrong --args', async () => {
+      const run = await weir([
+        'run',
+        'test/integration/jobs/word-count.job.ts',
+        '-q',
+        '--args',
+        '{"lines": 3}',
+      ]);
+      expect(run.code).toBe(1);
+      oneLine(run);
+      expect(run.stderr).toMatch(
+        /^weir run: the job failed to build its pipeline: .*got 3 \[ERR_INVALID_OPTION\]\n$/,
+      );
+    });
   });
 });

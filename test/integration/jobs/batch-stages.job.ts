@@ -36,8 +36,9 @@ export default defineJob<BatchStagesArgs>((env, args) => {
   const fired = args.fired ? new Int32Array(args.fired) : undefined;
   const tagged = args.tagged ? new Int32Array(args.tagged) : undefined;
   const rate = args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond };
-  const numbers = env.fromSequence(0, args.count, rate).uid('numbers');
-  const more = (): typeof numbers => env.fromSequence(args.count, 2 * args.count, rate).uid('more-numbers');
+  const numbers = env.fromSequence(0, args.count - 1, rate).uid('numbers');
+  const more = (): typeof numbers =>
+    env.fromSequence(args.count, 2 * args.count - 1, rate).uid('more-numbers');
   const middle = (args.union ? numbers.union(more()) : numbers)
     .map((n): KeySum => {
       if (tagged) Atomics.add(tagged, 0, 1);

@@ -41,7 +41,7 @@ export default defineJob<ChaosArgs>((env, args) => {
           return Number(line.slice(0, line.indexOf(' ')));
         })
         .uid('parse')
-    : env.fromSequence(0, args.count, { ratePerSecond: args.ratePerSecond }).uid('numbers');
+    : env.fromSequence(0, args.count - 1, { ratePerSecond: args.ratePerSecond }).uid('numbers');
   numbers
     .map((n: number) => {
       const i = args.throwAt.indexOf(n);

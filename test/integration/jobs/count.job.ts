@@ -17,7 +17,7 @@ export default defineJob<CountArgs>((env, args) => {
     : env
         .fromSequence(
           0,
-          args.count ?? 0,
+          (args.count ?? 0) - 1,
           args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond },
         )
         .uid('numbers')

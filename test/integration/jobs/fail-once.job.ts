@@ -17,7 +17,7 @@ export default defineJob<FailOnceArgs>((env, args) => {
   env
     .fromSequence(
       0,
-      args.count,
+      args.count - 1,
       args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond },
     )
     .uid('numbers')

@@ -3,7 +3,7 @@ import { defineJob } from '../../../src/index.ts';
 
 export default defineJob<{ failAt: number }>((env, { failAt }) => {
   env
-    .fromSequence(0, failAt * 4)
+    .fromSequence(0, failAt * 4 - 1)
     .map((n) => ({ id: n, label: `record-${n}` }))
     .rebalance()
     .map((r) => {

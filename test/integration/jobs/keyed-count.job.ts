@@ -32,8 +32,8 @@ export const RIGHT_START = 1_000_000_000;
 export default defineJob<KeyedCountArgs>((env, args) => {
   const rate = args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond };
   const count = args.count ?? Number.POSITIVE_INFINITY;
-  const left = env.fromSequence(0, count, rate).uid('left');
-  const right = env.fromSequence(RIGHT_START, RIGHT_START + count, rate).uid('right');
+  const left = env.fromSequence(0, count - 1, rate).uid('left');
+  const right = env.fromSequence(RIGHT_START, RIGHT_START + count - 1, rate).uid('right');
   left
     .union(right)
     .map((n) => ({ key: keyOf(n, args), n }))

@@ -4,7 +4,7 @@ import { defineJob } from '../../../src/index.ts';
 
 export default defineJob<{ records: number }>((env, { records }) => {
   env
-    .fromSequence(0, records - 1)
+    .fromSequence(0, records - 2)
     .map((n) => ({ k: n % 10, v: n }))
     .keyBy('k')
     .reduce((a, b) => ({ v: a.v + b.v }) as { k: number; v: number })

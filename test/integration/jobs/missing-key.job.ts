@@ -4,7 +4,7 @@ import { defineJob } from '../../../src/index.ts';
 
 export default defineJob<{ records: number; missingAt: number }>((env, { records, missingAt }) => {
   env
-    .fromSequence(0, records - 1)
+    .fromSequence(0, records - 2)
     .map((n) => (n === missingAt ? { v: n } : { k: n % 10, v: n }) as { k: number; v: number })
     .keyBy('k')
     .sum('v')

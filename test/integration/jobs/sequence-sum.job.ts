@@ -9,7 +9,7 @@ export interface SequenceSumArgs {
 
 export default defineJob<SequenceSumArgs>((env, { count, keys }) => {
   env
-    .fromSequence(0, count)
+    .fromSequence(0, count - 1)
     .map((n) => ({ key: n % keys, value: n, seen: 1 }))
     .keyBy('key')
     .reduce((a, b) => ({ key: a.key, value: a.value + b.value, seen: a.seen + b.seen }))

@@ -5,7 +5,7 @@ import { defineJob } from '../../../src/index.ts';
 export default defineJob<{ count: number; counters: SharedArrayBuffer }>((env, { count, counters }) => {
   const c = new Int32Array(counters);
   env
-    .fromSequence(0, count)
+    .fromSequence(0, count - 1)
     .map((n) => {
       Atomics.add(c, 0, 1);
       return n;

@@ -28,6 +28,10 @@ describe('job graph validation', () => {
         .setParallelism(0),
     ).toThrow(/parallelism must be a positive integer, got 0/);
     expect(() => env.fromSequence(0, 10, { ratePerSecond: 0 })).toThrow(/ratePerSecond/);
+    // `to` is inclusive (as in Flink): from - 1 is the empty sequence, anything lower an error.
+    expect(() => env.fromSequence(5, 3)).toThrow(/to must be a safe integer >= 4, or omitted, got 3/);
+    expect(() => env.fromSequence(5, 4)).not.toThrow();
+    expect(() => env.fromGenerator((n) => n, { count: -1 })).toThrow(/count must be a safe integer >= 0/);
     expect(() => env.fromArray([1]).map(42 as never)).toThrow(/map function must be a function/);
   });
 

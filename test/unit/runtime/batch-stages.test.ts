@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Vertices: numbers (p2) -> keyed sum + collect (p2); numbers -> double (p1) -> discard (p2). */
 function graph() {
   const env = new StreamEnvironment({ parallelism: 2, runtimeMode: 'batch' });
-  const numbers = env.fromSequence(0, 10).uid('numbers');
+  const numbers = env.fromSequence(0, 9).uid('numbers');
   numbers
     .keyBy((n) => n % 3)
     .reduce((a, b) => a + b)

@@ -95,7 +95,10 @@ describe('workerBundle', () => {
     const bundle = await workerBundle(entry, jobUrl);
     expect(bundle?.entry).toBe(entry);
     expect([...(bundle?.aliases.keys() ?? [])]).toEqual([jobUrl]);
-    expect(readdirSync(dirname(fileURLToPath(bundle!.aliases.get(jobUrl)!)))).toEqual(['job.mjs']);
+    expect(readdirSync(dirname(fileURLToPath(bundle!.aliases.get(jobUrl)!)))).toEqual([
+      'job.mjs',
+      'job.mjs.map',
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,15 +2,26 @@
 // backends both ways (also across parallelism), memory stays at the row-cache bound, long keys,
 // option validation, and the working directory's life (removed on dispose, leftovers of dead
 // processes swept).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../../../src/errors.ts';
+import { InvalidOptionError, UnsafeDirectoryError } from '../../../../src/errors.ts';
 import { HeapKeyedStateBackend } from '../../../../src/state/heap/heap-keyed-state-backend.ts';
 import { keyGroupRangeForOperator } from '../../../../src/state/key-groups.ts';
 import { type KeyedStateBackend, keyGroupsInRange } from '../../../../src/state/keyed-state-backend.ts';
 import { EmbeddedKeyedStateBackend } from '../../../../src/state/lmdb/lmdb-keyed-state-backend.ts';
+import { defaultStateDirectory } from '../../../../src/state/lmdb/working-directory.ts';
 import { valueState } from '../../../../src/state/value-state.ts';
 import { dump, populate, states } from '../../../contract/keyed-state-fixtures.ts';
 
@@ -141,5 +152,51 @@ describe('EmbeddedKeyedStateBackend', () => {
     expect(readdirSync(base).sort()).toEqual(
       ['not-weir', `weir-${process.pid}-other-def456`, backend.directory.slice(base.length + 1)].sort(),
     );
+  });
+
+  describe('without a configured directory', () => {
+    let savedTmp: string | undefined;
+    beforeEach(() => {
+      savedTmp = process.env['TMPDIR'];
+      process.env['TMPDIR'] = base; // os.tmpdir() reads it on every call
+    });
+    afterEach(() => {
+      if (savedTmp === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = savedTmp;
+    });
+    const unconfigured = () => {
+      const backend = new EmbeddedKeyedStateBackend({});
+      opened.push(backend);
+      return backend;
+    };
+
+    it("works in this user's private directory of the temp directory, removed on dispose", () => {
+      const backend = unconfigured();
+      const userBase = defaultStateDirectory();
+      expect(userBase).toBe(join(base, `weir-state-${process.getuid?.()}`));
+      expect(backend.directory.startsWith(`${userBase}/`)).toBe(true);
+      expect(statSync(userBase).mode & 0o777).toBe(0o700);
+      expect(statSync(backend.directory).mode & 0o777).toBe(0o700);
+      backend.dispose();
+      expect(existsSync(backend.directory)).toBe(false);
+    });
+
+    it('refuses a default directory that others can write', () => {
+      mkdirSync(defaultStateDirectory());
+      chmodSync(defaultStateDirectory(), 0o777);
+      expect(() => unconfigured()).toThrow(UnsafeDirectoryError);
+      expect(readdirSync(defaultStateDirectory())).toEqual([]);
+    });
+
+    it.runIf(process.getuid?.() === 0)('refuses a default directory owned by another user', () => {
+      mkdirSync(defaultStateDirectory(), { mode: 0o700 });
+      chownSync(defaultStateDirectory(), 65534, 65534);
+      expect(() => unconfigured()).toThrow(
+        expect.objectContaining({
+          code: 'ERR_UNSAFE_DIRECTORY',
+          message: expect.stringMatching(/owned by uid 65534/),
+        }),
+      );
+    });
   });
 });
