@@ -132,12 +132,11 @@ export type {
   RestartOptions,
 } from './restart/config.ts';
 export { RestartsExhaustedError } from './restart/errors.ts';
-export { StateMappingError } from './runtime/checkpointing/restore-plan.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
-export { WorkerExitedError } from './runtime/execution-attempt.ts';
+export { JobCancelledError, StateMappingError, WorkerExitedError } from './runtime/errors.ts';
 export type { JobFailure, JobRecovery } from './runtime/job-events.ts';
-export type { JobProgress, OperatorMetrics, SubtaskStates } from './runtime/job-master.ts';
-export { JobCancelledError } from './runtime/job-master.ts';
+export type { JobProgress, OperatorMetrics } from './runtime/job-progress.ts';
+export type { SubtaskStates } from './runtime/subtask-execution-state.ts';
 export {
   type AggregateFunction,
   type AggregatingState,

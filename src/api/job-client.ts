@@ -10,13 +10,10 @@ import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-stora
 import { InvalidOptionError } from '../errors.ts';
 import { JobAbortedError } from '../job/errors.ts';
 import type { JobStatus } from '../job/job-status.ts';
+import { JobCancelledError } from '../runtime/errors.ts';
 import type { JobFailure, JobRecovery } from '../runtime/job-events.ts';
-import {
-  JobCancelledError,
-  type JobMaster,
-  type JobProgress,
-  type OperatorMetrics,
-} from '../runtime/job-master.ts';
+import type { JobMaster } from '../runtime/job-master.ts';
+import type { JobProgress, OperatorMetrics } from '../runtime/job-progress.ts';
 import { onAbort } from './execute-options.ts';
 
 /** What a finished job reports. */

@@ -3,7 +3,7 @@
  * of the whole job), rewritten in place on a terminal, appended otherwise; and a summary table at
  * the end.
  */
-import type { JobProgress, OperatorMetrics } from '../runtime/job-master.ts';
+import type { JobProgress, OperatorMetrics } from '../runtime/job-progress.ts';
 
 /** Where the display writes; a TTY gets in-place updates. */
 export interface DisplayTarget {

@@ -26,13 +26,22 @@ export interface OperatorContext extends RuntimeContext {
   readonly combinedInput: boolean;
   /** The keyed state backend of a keyed operator (undefined for others). */
   readonly keyedState: KeyedStateBackend | undefined;
-  /** Sends plain data to the job master (collect sinks use it); delivered in order. */
-  readonly sendToJobMaster: (payload: unknown) => void;
+  /** Sends collected records to the job master (collect sinks use it); delivered in order. */
+  readonly sendToJobMaster: (batch: CollectedBatch) => void;
   /**
    * For a source: the cursor of the split queue its subtasks share in this attempt (one Int32, the
    * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.
    */
   readonly splitCursor: Int32Array | undefined;
+}
+
+/** Records a collect sink sends to the job master (plain data: it crosses threads). */
+export interface CollectedBatch {
+  /** The collect sink's operator uid. */
+  readonly collect: string;
+  readonly records: unknown[];
+  /** Transactional batches carry their transaction's id: the job master keeps each once. */
+  readonly transaction?: string;
 }
 
 /** A running operator of one subtask. */

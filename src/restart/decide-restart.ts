@@ -6,7 +6,6 @@
  */
 import { toError } from '../errors.ts';
 import { isRestartable } from './classification.ts';
-import { RestartsExhaustedError } from './errors.ts';
 import type { RestartStrategy } from './strategy.ts';
 
 /** What to do about one failure. */
@@ -22,7 +21,7 @@ export type RestartDecision =
       readonly restart: false;
       /** `not-restartable`: the failure's classification rules out retrying; `exhausted`: the strategy said no. */
       readonly reason: 'not-restartable' | 'exhausted';
-      /** The error the job fails with: the failure itself, or a `RestartsExhaustedError` wrapping it. */
+      /** The error the job fails with: the failure itself, or the strategy's refusal (see `RestartStrategy.refusal`). */
       readonly error: Error;
     };
 
@@ -35,11 +34,7 @@ export function decideRestart(strategy: RestartStrategy, failure: unknown, now: 
   if (!isRestartable(error)) return { restart: false, reason: 'not-restartable', error };
   const newAttempt = strategy.notifyFailure(error, now);
   if (!strategy.canRestart()) {
-    return {
-      restart: false,
-      reason: 'exhausted',
-      error: new RestartsExhaustedError(strategy.describe(), error),
-    };
+    return { restart: false, reason: 'exhausted', error: strategy.refusal(error) };
   }
   return { restart: true, backoffMs: strategy.backoffMs(), newAttempt };
 }

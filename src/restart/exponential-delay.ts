@@ -12,6 +12,7 @@
  * Defaults: 1 s initial, 1 min max, multiplier 1.5, reset after 1 h, jitter 0.1. The random source
  * is injected so that jitter is deterministic under test.
  */
+import { RestartsExhaustedError } from './errors.ts';
 import { describeStrategy, type RestartStrategy } from './strategy.ts';
 
 /** Parameters of {@link ExponentialDelayRestartStrategy}. */
@@ -77,6 +78,10 @@ export class ExponentialDelayRestartStrategy implements RestartStrategy {
 
   describe(): string {
     return describeStrategy(this.name, this.#params);
+  }
+
+  refusal(failure: Error): Error {
+    return new RestartsExhaustedError(this.describe(), failure);
   }
 
   /** Back-off of the attempt with 0-based index `attempt`, jittered and clamped as Flink does. */

@@ -7,6 +7,7 @@
  * The window slides: only the last `maxFailuresPerInterval + 1` failure times are kept, and the
  * job may restart unless the oldest of them lies within the interval of the newest.
  */
+import { RestartsExhaustedError } from './errors.ts';
 import { describeStrategy, type RestartStrategy } from './strategy.ts';
 
 /** Parameters of {@link FailureRateRestartStrategy}. */
@@ -57,5 +58,9 @@ export class FailureRateRestartStrategy implements RestartStrategy {
 
   describe(): string {
     return describeStrategy(this.name, this.#params);
+  }
+
+  refusal(failure: Error): Error {
+    return new RestartsExhaustedError(this.describe(), failure);
   }
 }

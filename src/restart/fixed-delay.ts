@@ -3,6 +3,7 @@
  * `attempts` times over the job's whole life, waiting `delayMs` before each restart. Flink's
  * defaults: 1 attempt, 1 s.
  */
+import { RestartsExhaustedError } from './errors.ts';
 import { describeStrategy, type RestartStrategy } from './strategy.ts';
 
 /** Parameters of {@link FixedDelayRestartStrategy}. */
@@ -42,5 +43,9 @@ export class FixedDelayRestartStrategy implements RestartStrategy {
 
   describe(): string {
     return describeStrategy(this.name, this.#params);
+  }
+
+  refusal(failure: Error): Error {
+    return new RestartsExhaustedError(this.describe(), failure);
   }
 }

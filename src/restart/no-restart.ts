@@ -24,4 +24,9 @@ export class NoRestartStrategy implements RestartStrategy {
   describe(): string {
     return 'none';
   }
+
+  /** The failure itself: with no restart there is nothing to have run out of. */
+  refusal(failure: Error): Error {
+    return failure;
+  }
 }

@@ -6,7 +6,8 @@
  *
  * Call order for one failure: {@link RestartStrategy.notifyFailure}, then
  * {@link RestartStrategy.canRestart}, then (if it can) {@link RestartStrategy.backoffMs}. The job
- * master does this through `decideRestart`, which first rejects errors that must not be retried.
+ * master does this through `decideRestart`, which first rejects errors that must not be retried,
+ * and fails the job with {@link RestartStrategy.refusal} when the strategy says no.
  */
 
 /** Names of the built-in strategies, as written in configuration. */
@@ -28,6 +29,12 @@ export interface RestartStrategy {
   backoffMs(): number;
   /** The strategy and its parameters, for messages and logs, e.g. `fixed-delay(attempts=3, delayMs=1000)`. */
   describe(): string;
+  /**
+   * The error the job fails with once {@link canRestart} said no: a `RestartsExhaustedError` with
+   * the failure as its cause for a strategy that restarted and ran out, the failure itself for
+   * `none` (which never restarts, as in Flink).
+   */
+  refusal(failure: Error): Error;
 }
 
 /** Renders `name(k=v, ...)` for {@link RestartStrategy.describe}. */

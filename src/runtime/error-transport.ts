@@ -3,7 +3,7 @@
  * so subtasks send errors as plain data and the job master rebuilds weir's typed errors from it,
  * keeping code, classification and the operator fields.
  */
-import { type ErrorClassification, WeirError, type WeirErrorCode } from '../errors.ts';
+import { type ErrorClassification, toError, WeirError, type WeirErrorCode } from '../errors.ts';
 import { UserFunctionError } from '../operators/user-function-error.ts';
 
 /** An error as plain data. */
@@ -32,7 +32,7 @@ const FIELDS = [
 ] as const;
 
 export function serializeError(error: unknown, depth = 0): SerializedError {
-  const e = error instanceof Error ? error : new Error(String(error));
+  const e = toError(error);
   const fields: Record<string, string | number> = {};
   for (const f of FIELDS) {
     const v = (e as unknown as Record<string, unknown>)[f];

@@ -1,54 +1,41 @@
 /**
- * One execution attempt of a job, on the main thread: deploys every subtask of the job graph into
- * its own worker thread (hosted and watched by piscina), routes control messages, and ends when
- * every subtask has ended: finished, failed (the first failure cancels every other subtask), or
- * cancelled. `run()` resolves only once every subtask's task has settled; the threads themselves
- * belong to the job master's pool, which a restart reuses (a new attempt over fresh channels).
+ * One execution attempt of a job, on the main thread: deploys the job graph's subtasks as its
+ * scheduling strategy says (scheduling/), each into a worker thread of the job's pool, routes
+ * control messages, and ends when every deployed subtask has ended: finished, failed (the first
+ * failure cancels every other subtask), or cancelled. `run()` resolves only once every subtask's
+ * task has settled; the threads belong to the job master's pool, which a restart reuses (a new
+ * attempt over fresh channels).
  *
- * Pipelined (the default), every subtask is deployed at once, connected by rings. A batch job run
- * by stages (blocking exchanges) is deployed vertex by vertex: a vertex's subtasks start once every
- * subtask of the vertices feeding it has finished, reading the files those wrote (blocking
- * partitions), in threads of the pool that earlier stages used, as Flink's batch scheduler reuses
- * slots. Vertices that finished in an earlier attempt are not run again (batch-stages.ts), and a
- * vertex's collected records reach the job master only once the vertex has finished, so that a
- * vertex run again delivers them once.
+ * Invariants: a subtask's state changes only through its `SubtaskExecution` (one table, reports
+ * that do not fit are refused); the first failure is reported once, through `onFailure`, and none
+ * after a cancel was requested.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
-import { WeirError } from '../errors.ts';
+import { toError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
-import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
-import type { BatchStages } from './batch-stages.ts';
+import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
-import { planDeployment, type SubtaskPlan } from './deployment.ts';
+import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
+import { WorkerExitedError } from './errors.ts';
 import type { FailureSource } from './job-events.ts';
-import type { SubtaskStates } from './job-master.ts';
-import { pipelinedInStages } from './pipelined-regions.ts';
 import type {
+  CheckpointControl,
+  CheckpointingDeployment,
+  CheckpointReport,
+  CollectedBatch,
   ControlFromTask,
   JobModuleRef,
   SubtaskCounters,
   SubtaskRestore,
   TaskDeployment,
 } from './protocol.ts';
+import type { AttemptSchedule, SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
+import { SubtaskExecution, type SubtaskStates } from './subtask-execution-state.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;
-
-/** A worker thread died (crash, `process.exit`, resource limits) instead of failing cleanly. */
-export class WorkerExitedError extends WeirError {
-  constructor(subtask: string, cause: unknown) {
-    super(
-      'ERR_WORKER_EXITED',
-      'internal',
-      `the worker thread of subtask ${subtask} exited unexpectedly: ${String((cause as Error)?.message ?? cause)}`,
-      { cause },
-    );
-  }
-}
 
 /** What an attempt tells its job master. */
 export interface AttemptListener {
@@ -58,15 +45,25 @@ export interface AttemptListener {
   /** Every subtask is finishing: take the final checkpoint, then call `finish()`. */
   onAllFinishing(): void;
   onSubtaskFinished(): void;
-  onFailure(error: Error): void;
+  /**
+   * The attempt failed: called once, with its first failure, as it happens (the other subtasks are
+   * being cancelled). The only way a failure reaches the job master; the outcome just says `failed`.
+   */
+  onFailure(failure: AttemptFailure): void;
   onCheckpointReport(report: CheckpointReport): void;
   onCollected(batch: CollectedBatch): void;
+}
+
+/** An attempt's first failure, and the subtask that reported it if one did. */
+export interface AttemptFailure {
+  readonly error: Error;
+  readonly source: FailureSource | undefined;
 }
 
 /** How the attempt ended, as a value. */
 export type AttemptOutcome =
   | { readonly status: 'finished' }
-  | { readonly status: 'failed'; readonly error: Error; readonly source?: FailureSource | undefined }
+  | { readonly status: 'failed' }
   | { readonly status: 'cancelled' };
 
 export interface AttemptInit {
@@ -79,13 +76,12 @@ export interface AttemptInit {
   readonly restore: ReadonlyMap<string, SubtaskRestore>;
   readonly listener: AttemptListener;
   readonly metricsIntervalMs: number;
-  /** The job's worker threads (one per subtask, or per subtask of the widest stage); owned by the job master. */
+  /** Timers (the cancel grace period). */
+  readonly timers: Scheduler;
+  /** The job's worker threads (as many as the strategy asked for); owned by the job master. */
   readonly pool: Piscina;
-  /**
-   * A batch job run by stages (blocking exchanges), with what earlier attempts finished; absent:
-   * pipelined.
-   */
-  readonly stages?: BatchStages | undefined;
+  /** The job's scheduling strategy (which knows what earlier attempts finished). */
+  readonly scheduling: SchedulingStrategy;
 }
 
 interface RunningSubtask {
@@ -93,7 +89,7 @@ interface RunningSubtask {
   readonly port: MessagePort;
   readonly abort: AbortController;
   counters: SubtaskCounters;
-  state: 'deploying' | 'running' | 'finishing' | 'finished' | 'failed' | 'cancelled';
+  readonly execution: SubtaskExecution;
   /** Resolves when the subtask's last report (finished, failed, cancelled) has arrived. */
   reported: () => void;
 }
@@ -101,73 +97,42 @@ interface RunningSubtask {
 export class ExecutionAttempt {
   readonly #init: AttemptInit;
   readonly #subtasks: RunningSubtask[] = [];
-  #failure: Error | undefined;
-  /** The subtask that reported the first failure, if one did. */
-  #failureSource: FailureSource | undefined;
+  /** The first failure (reported once, through the listener). */
+  #failure: AttemptFailure | undefined;
   #cancelRequested = false;
   #cancelling = false;
   #running = 0;
   #finishing = 0;
-  /** Batch job by stages: collected batches held per vertex until the vertex has finished. */
-  readonly #held = new Map<JobVertex, CollectedBatch[]>();
+  #schedule: AttemptSchedule | undefined;
 
   constructor(init: AttemptInit) {
     this.#init = init;
   }
 
-  /** Deploys every subtask; resolves when all have ended and every thread is gone. */
+  /** Deploys the subtasks; resolves when all have ended and every thread is gone. */
   async run(): Promise<AttemptOutcome> {
-    const { graph, ringCapacity, stages, pool } = this.#init;
-    if (stages) {
-      stages.beginAttempt();
-      for (const edge of graph.edges)
-        if (pipelinedInStages(edge) && !stages.isFinished(edge.target)) stages.runAgain(edge.source);
-      await this.#runByStages(stages, planDeployment(graph, ringCapacity, stages));
-    } else {
-      const plans = planDeployment(graph, ringCapacity);
-      await Promise.all(plans.map((plan) => this.#deploy(pool, plan)));
+    const pool = this.#init.pool;
+    const attempt = this;
+    try {
+      this.#schedule = this.#init.scheduling.schedule({
+        deploy: (plan) => this.#deploy(pool, plan),
+        allFinished: (vertex) =>
+          this.#subtasks.every((s) => s.plan.vertex !== vertex || s.execution.state === 'finished'),
+        countsOf: (vertex) => this.#countsOf(vertex),
+        get stopping() {
+          return attempt.#cancelling;
+        },
+        fail: (error) => this.#fail(error),
+        deliver: (batch) => this.#init.listener.onCollected(batch),
+      });
+      await this.#schedule.run();
+    } catch (error) {
+      // Planning or deploying failed on this thread: a failure like any other.
+      this.#fail(toError(error));
     }
-    if (this.#failure) return { status: 'failed', error: this.#failure, source: this.#failureSource };
+    if (this.#failure) return { status: 'failed' };
     if (this.#cancelRequested) return { status: 'cancelled' };
     return { status: 'finished' };
-  }
-
-  /**
-   * Deploys each vertex once every vertex feeding it through a blocking exchange has finished and
-   * every vertex feeding it through a pipelined one (pipelined-regions.ts) is deployed (vertices are
-   * in topological order), skipping those an earlier attempt finished; after a failure or a cancel,
-   * no further stage starts. A vertex whose subtasks all finished counts as finished even if another
-   * branch failed meanwhile: a restart need not run it again.
-   */
-  async #runByStages(stages: BatchStages, plans: readonly SubtaskPlan[]): Promise<void> {
-    const ready = new Map<JobVertex, Promise<boolean>>();
-    const finished = new Map<JobVertex, Promise<boolean>>();
-    for (const vertex of this.#init.graph.vertices) {
-      const inputs = vertex.inputs.map(
-        (edge) => (pipelinedInStages(edge) ? ready : finished).get(edge.source)!,
-      );
-      const inputsReady = Promise.all(inputs).then((all) => all.every(Boolean));
-      ready.set(vertex, inputsReady);
-      const stage = async (): Promise<boolean> => {
-        if (stages.isFinished(vertex)) return true;
-        if (!(await inputsReady) || this.#cancelling) return false;
-        try {
-          const own = plans.filter((plan) => plan.vertex === vertex);
-          await Promise.all(own.map((plan) => this.#deploy(this.#init.pool, plan)));
-          const held = this.#held.get(vertex) ?? [];
-          this.#held.delete(vertex);
-          if (!this.#subtasks.every((s) => s.plan.vertex !== vertex || s.state === 'finished')) return false;
-          for (const batch of held) this.#init.listener.onCollected(batch);
-          stages.markFinished(vertex, this.#countsOf(vertex));
-          return !this.#cancelling;
-        } catch (error) {
-          this.#fail(error instanceof Error ? error : new Error(String(error)));
-          return false;
-        }
-      };
-      finished.set(vertex, stage());
-    }
-    await Promise.all(finished.values());
   }
 
   /** Asks every subtask to stop; threads that do not within the grace period are terminated. */
@@ -184,7 +149,7 @@ export class ExecutionAttempt {
   /** Sends a checkpoint control message to every running or finishing subtask that `target` selects. */
   send(message: CheckpointControl, target?: SubtaskTarget): void {
     for (const subtask of this.#subtasks) {
-      const { state } = subtask;
+      const { state } = subtask.execution;
       if ((state === 'running' || state === 'finishing') && (!target || target(subtask.plan.vertex, state))) {
         subtask.port.postMessage(message);
       }
@@ -194,30 +159,34 @@ export class ExecutionAttempt {
   /** Tells every finishing subtask to end (after the final checkpoint). */
   finish(): void {
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
+      if (subtask.execution.state === 'finishing') subtask.port.postMessage({ type: 'finish' });
     }
   }
 
   /** How many of this attempt's subtasks run, and how many have come to the end of their input. */
   subtaskStates(): SubtaskStates {
-    const stages = this.#init.stages;
+    const scheduling = this.#init.scheduling;
     let running = 0;
     let finished = 0;
-    for (const { plan, state } of this.#subtasks) {
+    for (const { plan, execution } of this.#subtasks) {
+      const { state } = execution;
       if (state === 'running') running++;
       // Finished vertices are counted whole below, whichever attempt finished them.
-      else if ((state === 'finishing' || state === 'finished') && !stages?.isFinished(plan.vertex))
+      else if (
+        (state === 'finishing' || state === 'finished') &&
+        scheduling.finishedCounts(plan.vertex) === undefined
+      )
         finished++;
     }
     for (const vertex of this.#init.graph.vertices)
-      if (stages?.isFinished(vertex)) finished += vertex.parallelism;
+      if (scheduling.finishedCounts(vertex) !== undefined) finished += vertex.parallelism;
     return { total: subtaskCount(this.#init.graph), running, finished };
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */
   counts(): number[][] {
     return this.#init.graph.vertices.map((vertex) => [
-      ...(this.#init.stages?.countsOf(vertex) ?? this.#countsOf(vertex)),
+      ...(this.#init.scheduling.finishedCounts(vertex) ?? this.#countsOf(vertex)),
     ]);
   }
 
@@ -239,7 +208,7 @@ export class ExecutionAttempt {
       port: port1,
       abort: new AbortController(),
       counters: { recordsIn: [], recordsOut: 0 },
-      state: 'deploying',
+      execution: new SubtaskExecution(),
       reported: () => {},
     };
     // Reports travel on the control port, the task's completion on piscina's: wait for both, so
@@ -267,8 +236,7 @@ export class ExecutionAttempt {
       await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
       await reported;
     } catch (error) {
-      if (subtask.state === 'deploying' || subtask.state === 'running' || subtask.state === 'finishing') {
-        subtask.state = 'failed';
+      if (subtask.execution.moveTo('failed')) {
         if (!this.#cancelling)
           this.#fail(new WorkerExitedError(`${plan.vertex.id}[${plan.subtaskIndex}]`, error), subtask);
       }
@@ -281,58 +249,44 @@ export class ExecutionAttempt {
     const listener = this.#init.listener;
     switch (message.type) {
       case 'running':
-        if (subtask.state !== 'deploying') break;
-        subtask.state = 'running';
+        if (!subtask.execution.moveTo('running')) break;
         if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
         else if (++this.#running === subtaskCount(this.#init.graph)) {
           listener.onAllRunning();
         }
         break;
       case 'finishing':
-        if (subtask.state !== 'running') break;
-        subtask.state = 'finishing';
+        if (!subtask.execution.moveTo('finishing')) break;
         listener.onSubtaskFinishing((m) => subtask.port.postMessage(m));
         if (++this.#finishing === this.#subtasks.length && !this.#cancelling) listener.onAllFinishing();
         break;
       case 'metrics':
         subtask.counters = message.counters;
         break;
-      case 'to-job-master': {
-        const batch = message.payload as CollectedBatch;
-        if (!this.#init.stages) listener.onCollected(batch);
-        else {
-          const held = this.#held.get(subtask.plan.vertex);
-          if (held) held.push(batch);
-          else this.#held.set(subtask.plan.vertex, [batch]);
-        }
+      case 'collected':
+        this.#schedule?.onCollected(subtask.plan.vertex, message.batch);
         break;
-      }
       case 'ack':
       case 'decline':
         if (!this.#cancelling) listener.onCheckpointReport(message);
         break;
       case 'finished':
         subtask.counters = message.counters;
-        subtask.state = 'finished';
-        listener.onSubtaskFinished();
+        if (subtask.execution.moveTo('finished')) listener.onSubtaskFinished();
         subtask.reported();
         break;
       case 'cancelled':
         subtask.counters = message.counters;
-        subtask.state = 'cancelled';
+        subtask.execution.moveTo('cancelled');
         subtask.reported();
         break;
       case 'failed': {
         subtask.counters = message.counters;
-        subtask.state = 'failed';
-        const error = deserializeError(message.error);
-        // A finished producer's partition is missing or damaged: run that producer again.
-        if (
-          error instanceof WeirError &&
-          (error.code === 'ERR_PARTITION_IO' || error.code === 'ERR_CHANNEL_CORRUPT')
-        )
-          this.#init.stages?.rerunInputsOf(subtask.plan.vertex);
-        this.#fail(error, subtask);
+        if (subtask.execution.moveTo('failed')) {
+          const error = deserializeError(message.error);
+          this.#schedule?.onFailed(subtask.plan.vertex, error);
+          this.#fail(error, subtask);
+        }
         subtask.reported();
         break;
       }
@@ -341,9 +295,9 @@ export class ExecutionAttempt {
 
   #fail(error: Error, from?: RunningSubtask): void {
     if (this.#failure === undefined && !this.#cancelRequested) {
-      this.#failure = error;
-      if (from) this.#failureSource = { vertex: from.plan.vertex, subtask: from.plan.subtaskIndex };
-      this.#init.listener.onFailure(error);
+      const source = from && { vertex: from.plan.vertex, subtask: from.plan.subtaskIndex };
+      this.#failure = { error, source };
+      this.#init.listener.onFailure(this.#failure);
     }
     this.#cancelAll();
   }
@@ -352,18 +306,13 @@ export class ExecutionAttempt {
     if (this.#cancelling) return;
     this.#cancelling = true;
     for (const subtask of this.#subtasks) {
-      if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
-        subtask.port.postMessage({ type: 'cancel' });
-      }
+      if (subtask.execution.active) subtask.port.postMessage({ type: 'cancel' });
     }
-    const timer = setTimeout(() => {
+    // Unref'd (timerScheduler): the grace period never keeps the process alive by itself.
+    this.#init.timers.schedule(CANCEL_GRACE_MS, () => {
       for (const subtask of this.#subtasks) {
-        if (subtask.state === 'running' || subtask.state === 'deploying' || subtask.state === 'finishing') {
-          subtask.state = 'cancelled';
-          subtask.abort.abort();
-        }
+        if (subtask.execution.moveTo('cancelled')) subtask.abort.abort();
       }
-    }, CANCEL_GRACE_MS);
-    timer.unref();
+    });
   }
 }

@@ -7,6 +7,21 @@
  */
 import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
+import type { JobStatus } from '../job/job-status.ts';
+import type { JobProgress } from './job-progress.ts';
+
+/** Events of a job, for progress displays and tests. */
+export interface JobEvents {
+  onProgress(progress: JobProgress): void;
+  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
+  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
+  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
+  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
+  /** The restore `onRestored` announced is complete and records flow again. */
+  onRecovered(recovery: JobRecovery): void;
+  /** An attempt failed; the record says whether and when the job restarts. */
+  onFailure(failure: JobFailure): void;
+}
 
 /** One failure of a job and what follows it. */
 export interface JobFailure {

@@ -2,9 +2,14 @@
  * The job master, on the main thread: runs a job as a sequence of execution attempts. It owns the
  * job's lifecycle (created → running → finished, or failing → restarting → running again, or
  * failed, or cancelling → cancelled), the restart strategy, and the checkpoint coordinator, which
- * lives across attempts so that checkpoint ids keep increasing. After a failure the strategy
- * decides; a restart redeploys every subtask over fresh rings and restores each from the latest
- * completed checkpoint (or, without one, from the state the job started from).
+ * lives across attempts so that checkpoint ids keep increasing. How attempts deploy is the
+ * scheduling strategy's (pipelined or staged, chosen once here). After a failure the restart
+ * strategy decides; a restart redeploys over fresh channels and restores from the latest completed
+ * checkpoint (or, without one, from the state the job started from).
+ *
+ * Invariants: an attempt's failure reaches the job master once (the attempt listener's
+ * `onFailure`), which moves the job to `failing`; time and timers are injected (`clock`, `timers`),
+ * so nothing here reads the system clock or sets a timer itself.
  */
 import type { Piscina } from 'piscina';
 import type { CheckpointConfig } from '../checkpoint/config.ts';
@@ -13,75 +18,23 @@ import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
-import type { CollectedBatch } from '../connectors/builtin/builtin-sinks.ts';
-import { type WeirError, WeirError as WeirErrorClass } from '../errors.ts';
+import { toError, type WeirError } from '../errors.ts';
 import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
-import { decideRestart } from '../restart/decide-restart.ts';
-import { NoRestartStrategy } from '../restart/no-restart.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
-import { BatchStages } from './batch-stages.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
+import { every, keepAliveTimerScheduler, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { type AttemptOutcome, ExecutionAttempt } from './execution-attempt.ts';
-import { describeFailure, type JobFailure, type JobRecovery } from './job-events.ts';
-import { stagedThreads } from './pipelined-regions.ts';
-import type { JobModuleRef } from './protocol.ts';
+import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
+import { describeFailure, type JobEvents } from './job-events.ts';
+import { type JobProgress, operatorMetrics } from './job-progress.ts';
+import type { CollectedBatch, JobModuleRef } from './protocol.ts';
+import { RestartBackoff } from './restart-backoff.ts';
+import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
+import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import { createWorkerPool } from './worker-pool.ts';
-
-/** The job was cancelled before it finished. */
-export class JobCancelledError extends WeirErrorClass {
-  constructor(job: string) {
-    super('ERR_JOB_CANCELLED', 'external', `job "${job}" was cancelled`);
-  }
-}
-
-/** Counters of one operator over all its subtasks. */
-export interface OperatorMetrics {
-  readonly name: string;
-  readonly uid: string;
-  readonly parallelism: number;
-  /** Records the operator received in the current attempt (for a source: records it emitted). */
-  readonly records: number;
-}
-
-/** Progress of a running job. */
-export interface JobProgress {
-  readonly elapsedMs: number;
-  /** 1 for the first deployment, +1 per restart. */
-  readonly attempt: number;
-  readonly status: JobStatus;
-  readonly operators: readonly OperatorMetrics[];
-  /** The current attempt's subtasks by state (all zero between attempts). */
-  readonly subtasks: SubtaskStates;
-}
-
-/** How many of an attempt's subtasks are in each state. */
-export interface SubtaskStates {
-  /** Every subtask of the job graph. */
-  readonly total: number;
-  /** Deployed and processing their input. */
-  readonly running: number;
-  /**
-   * Their input ended. They stay until every subtask's input has ended, answering checkpoint
-   * triggers with their final state (Flink's checkpoints after tasks finished).
-   */
-  readonly finished: number;
-}
-
-/** Events of a job, for progress displays and tests. */
-export interface JobEvents {
-  onProgress(progress: JobProgress): void;
-  onStatus(from: JobStatus, to: JobStatus, cause: Error | undefined): void;
-  onCheckpointCompleted(checkpoint: CompletedCheckpoint): void;
-  /** An attempt is about to restore `checkpoint` (restarts, and a resumed job's first attempt). */
-  onRestored(checkpoint: CompletedCheckpoint | undefined, attempt: number): void;
-  /** The restore `onRestored` announced is complete and records flow again. */
-  onRecovered(recovery: JobRecovery): void;
-  /** An attempt failed; the record says whether and when the job restarts. */
-  onFailure(failure: JobFailure): void;
-}
 
 export interface JobMasterInit {
   readonly name: string;
@@ -100,17 +53,16 @@ export interface JobMasterInit {
   readonly collect: (batch: CollectedBatch) => void;
   readonly events: JobEvents;
   readonly metricsIntervalMs?: number;
+  /** Time for progress and restart decisions; default the process's monotonic clock. */
+  readonly clock?: Clock;
   /**
-   * A batch job run by stages over blocking exchanges: no checkpoints (they cannot cross such an
-   * exchange), a thread per subtask of the widest vertex (or pipelined region), reused by later stages.
+   * Timers for progress reports, restart back-off, cancel grace and checkpoints; default
+   * `setTimeout`, unref'd except the restart back-off's (while no attempt runs, nothing else keeps
+   * the process alive for the restart).
    */
+  readonly timers?: Scheduler;
+  /** Present: the job runs by stages over blocking exchanges (`StagedScheduling`); absent: pipelined. */
   readonly stages?: StagedExecution | undefined;
-}
-
-/** How a batch job runs by stages. */
-export interface StagedExecution {
-  /** Where its blocking partitions go (a directory of the job's own is made in it). */
-  readonly partitionDirectory: string;
 }
 
 /** How the job ended, as a value. */
@@ -126,20 +78,34 @@ export class JobMaster {
   readonly #init: JobMasterInit;
   readonly #lifecycle: JobLifecycle;
   readonly #checkpointing: JobCheckpointing;
-  readonly #started = performance.now();
+  readonly #clock: Clock;
+  readonly #timers: Scheduler;
+  readonly #started: number;
+  readonly #restarts: RestartBackoff;
   #attempt: ExecutionAttempt | undefined;
   #pool: Piscina | undefined;
-  #stages: BatchStages | undefined;
+  /** Chosen once, from `init.stages`. */
+  readonly #scheduling: SchedulingStrategy;
   #attemptNumber = 0;
   #cancelRequested = false;
   /** Stop-with-savepoint: the attempt is cancelled, and the job ends as finished. */
   #stopRequested = false;
-  /** When the last failure was reported (performance.now()), for the recovery's downtime. */
+  /** The current attempt's failure, as the attempt reported it (once). */
+  #failure: AttemptFailure | undefined;
+  /** When the last failure was reported (on the clock), for the recovery's downtime. */
   #failedAt: number | undefined;
-  #wakeBackoff: (() => void) | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
+    this.#clock = init.clock ?? systemClock;
+    this.#timers = init.timers ?? timerScheduler;
+    this.#started = this.#clock.now();
+    this.#restarts = new RestartBackoff(
+      init.restartStrategy,
+      this.#clock,
+      init.timers ?? keepAliveTimerScheduler,
+    );
+    this.#scheduling = createSchedulingStrategy(init.graph, init.ringCapacity, init.stages);
     this.#lifecycle = new JobLifecycle();
     this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));
     this.#checkpointing = new JobCheckpointing({
@@ -147,6 +113,8 @@ export class JobMaster {
       graph: init.graph,
       config: init.checkpointConfig,
       storage: init.storage,
+      clock: this.#clock,
+      timers: this.#timers,
       ...(init.firstCheckpointId === undefined ? {} : { firstCheckpointId: init.firstCheckpointId }),
       messenger: {
         send: (message, filter) => this.#attempt?.send(message, filter),
@@ -164,26 +132,28 @@ export class JobMaster {
   /** Runs attempts until the job finishes, fails for good, or is cancelled. */
   async run(): Promise<JobOutcome> {
     let restoreFrom = this.#init.initialState;
-    const { graph, stages } = this.#init;
-    const subtasks = subtaskCount(graph);
-    const threads = stages ? stagedThreads(graph) : subtasks;
+    const scheduling = this.#scheduling;
+    const subtasks = subtaskCount(this.#init.graph);
     let pool: Piscina;
     try {
-      // Before the pool: a partition directory weir cannot use fails the job before any thread starts.
-      this.#stages = stages ? new BatchStages(stages.partitionDirectory) : undefined;
-      pool = await createWorkerPool(threads, subtasks, this.#init.resourceLimits, this.#init.job.module);
+      // Before the pool, so that what the strategy cannot prepare fails the job before any thread starts.
+      scheduling.open();
+      pool = await createWorkerPool(
+        scheduling.threads,
+        subtasks,
+        this.#init.resourceLimits,
+        this.#init.job.module,
+      );
     } catch (thrown) {
-      this.#stages?.dispose();
+      scheduling.dispose();
       await this.#checkpointing.shutdown();
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = toError(thrown);
       this.#lifecycle.transition('failed', error);
       return { status: 'failed', error, progress: this.progress() };
     }
-    const timer = setInterval(
-      () => this.#init.events.onProgress(this.progress()),
-      this.#init.metricsIntervalMs ?? 250,
+    const stopProgress = every(this.#timers, this.#init.metricsIntervalMs ?? 250, () =>
+      this.#init.events.onProgress(this.progress()),
     );
-    timer.unref();
     this.#pool = pool;
     try {
       this.#lifecycle.transition('running');
@@ -201,24 +171,21 @@ export class JobMaster {
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
-        if (this.#lifecycle.status === 'running') this.#lifecycle.transition('failing', outcome.error);
-        const decision = decideRestart(this.#init.restartStrategy, outcome.error, performance.now());
-        this.#reportFailure(outcome, decision.restart ? decision.backoffMs : undefined);
+        // The attempt reported its failure once (#onFailure), which moved the job to failing.
+        const failure = this.#failure!;
+        const decision = this.#restarts.decide(failure.error);
+        this.#reportFailure(failure, decision.restart ? decision.backoffMs : undefined);
         if (this.#cancelRequested) {
           // A failure listener cancelled the job (to stop one that keeps failing).
           this.#toCancelled();
           return { status: 'cancelled', progress: this.progress() };
         }
         if (!decision.restart) {
-          // Without a restart strategy the job fails with its failure itself, as in Flink; an
-          // exhausted strategy reports itself, with the failure as the cause.
-          const error =
-            this.#init.restartStrategy instanceof NoRestartStrategy ? outcome.error : decision.error;
-          this.#lifecycle.transition('failed', error);
-          return { status: 'failed', error, progress: this.progress() };
+          this.#lifecycle.transition('failed', decision.error);
+          return { status: 'failed', error: decision.error, progress: this.progress() };
         }
         this.#lifecycle.transition('restarting');
-        await this.#backoff(decision.backoffMs);
+        await this.#restarts.wait(decision.backoffMs);
         if (this.#cancelRequested) {
           this.#lifecycle.transition('cancelled');
           return { status: 'cancelled', progress: this.progress() };
@@ -227,10 +194,10 @@ export class JobMaster {
         this.#lifecycle.transition('running');
       }
     } finally {
-      clearInterval(timer);
+      stopProgress();
       // No thread outlives the job.
       await pool.destroy();
-      this.#stages?.dispose();
+      scheduling.dispose();
       await this.#checkpointing.shutdown();
     }
   }
@@ -256,7 +223,7 @@ export class JobMaster {
     const status = this.#lifecycle.status;
     if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
     this.#attempt?.cancel();
-    this.#wakeBackoff?.();
+    this.#restarts.interrupt();
   }
 
   /**
@@ -264,7 +231,7 @@ export class JobMaster {
    * has none (`unsupported-by-stages`).
    */
   triggerCheckpoint(request: TriggerRequest = {}): Promise<CheckpointOutcome> {
-    if (this.#init.stages) return Promise.resolve(failedOutcome('unsupported-by-stages'));
+    if (!this.#scheduling.checkpoints) return Promise.resolve(failedOutcome('unsupported-by-stages'));
     return this.#checkpointing.trigger(request);
   }
 
@@ -275,39 +242,27 @@ export class JobMaster {
 
   /** Counters of every operator in the current attempt, summed over subtasks. */
   progress(): JobProgress {
-    const counts = this.#attempt?.counts();
-    const operators: OperatorMetrics[] = [];
-    for (const vertex of this.#init.graph.vertices) {
-      vertex.nodes.forEach((node, i) => {
-        operators.push({
-          name: node.name,
-          uid: node.resolvedUid,
-          parallelism: vertex.parallelism,
-          records: counts?.[vertex.index]?.[i] ?? 0,
-        });
-      });
-    }
     return {
-      elapsedMs: performance.now() - this.#started,
+      elapsedMs: this.#clock.now() - this.#started,
       attempt: this.#attemptNumber,
       status: this.#lifecycle.status,
-      operators,
+      operators: operatorMetrics(this.#init.graph, this.#attempt?.counts()),
       subtasks: this.#attempt?.subtaskStates() ?? { total: 0, running: 0, finished: 0 },
     };
   }
 
   /** The one place failures are reported: with the restart that follows (`delayMs`), if any. */
-  #reportFailure(outcome: Extract<AttemptOutcome, { status: 'failed' }>, delayMs: number | undefined): void {
-    this.#failedAt = performance.now();
+  #reportFailure(failure: AttemptFailure, delayMs: number | undefined): void {
+    this.#failedAt = this.#clock.now();
     const attempt = this.#attemptNumber;
     const restart = delayMs === undefined ? undefined : { delayMs, attempt: attempt + 1 };
-    this.#init.events.onFailure(describeFailure(outcome.error, attempt, outcome.source, restart));
+    this.#init.events.onFailure(describeFailure(failure.error, attempt, failure.source, restart));
   }
 
   /** Every subtask of an attempt that restored state runs: the restore is complete. */
   #reportRecovered(restoreFrom: CompletedCheckpoint | undefined, deployedAt: number): void {
     if (this.#attemptNumber === 1 && restoreFrom === undefined) return;
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#init.events.onRecovered({
       attempt: this.#attemptNumber,
       checkpoint: restoreFrom,
@@ -316,17 +271,18 @@ export class JobMaster {
     });
   }
 
-  async #runAttempt(restoreFrom: CompletedCheckpoint | undefined): Promise<AttemptOutcome> {
+  async #runAttempt(restoreFrom: CompletedCheckpoint | undefined) {
     const checkpointing = this.#checkpointing;
     const lifecycle = this.#lifecycle;
-    const deployedAt = performance.now();
+    const deployedAt = this.#clock.now();
+    this.#failure = undefined;
     const attempt = new ExecutionAttempt({
       name: this.#init.name,
       graph: this.#init.graph,
       job: this.#init.job,
       ringCapacity: this.#init.ringCapacity,
-      checkpointing: this.#init.stages ? undefined : checkpointing.deployment,
-      stages: this.#stages,
+      checkpointing: this.#scheduling.checkpoints ? checkpointing.deployment : undefined,
+      scheduling: this.#scheduling,
       restore: restoreFrom
         ? planRestore(restoreFrom, this.#init.graph, this.#init.restoreOptions)
         : this.#attemptNumber > 1
@@ -334,6 +290,7 @@ export class JobMaster {
           : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
+      timers: this.#timers,
       listener: {
         onAllRunning: () => {
           this.#reportRecovered(restoreFrom, deployedAt);
@@ -342,9 +299,10 @@ export class JobMaster {
         onSubtaskFinishing: (reply) => checkpointing.onSubtaskFinishing(reply),
         onAllFinishing: () => void this.#finalCheckpoint(attempt),
         onSubtaskFinished: () => checkpointing.onSubtaskFinished(),
-        onFailure: (error) => {
-          checkpointing.onJobFailing(error);
-          if (lifecycle.status === 'running') lifecycle.transition('failing', error);
+        onFailure: (failure) => {
+          this.#failure = failure;
+          checkpointing.onJobFailing(failure.error);
+          lifecycle.transition('failing', failure.error);
         },
         onCheckpointReport: (report) => checkpointing.onReport(report),
         onCollected: (batch) => this.#init.collect(batch),
@@ -354,8 +312,6 @@ export class JobMaster {
     if (this.#cancelRequested) attempt.cancel();
     try {
       return await attempt.run();
-    } catch (error) {
-      return { status: 'failed' as const, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {
       checkpointing.onAttemptEnded();
     }
@@ -385,18 +341,5 @@ export class JobMaster {
     const status = this.#lifecycle.status;
     if (status === 'running' || status === 'failing') this.#lifecycle.transition('cancelling');
     if (this.#lifecycle.canTransitionTo('cancelled')) this.#lifecycle.transition('cancelled');
-  }
-
-  #backoff(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.#wakeBackoff = undefined;
-        resolve();
-      }
-      this.#wakeBackoff = done;
-    });
   }
 }

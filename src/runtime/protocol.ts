@@ -2,13 +2,22 @@
  * The thread boundary: every message between the job master (main thread) and a subtask (worker
  * thread), and the deployment a subtask receives. Everything here is plain data that survives
  * `postMessage`; live objects (rings, operators) are built from it inside the worker.
+ *
+ * Invariants: both threads import this module, for types only; it imports only types, and from
+ * layers below both (channel, checkpoint, config, operators), so that no lower layer ever imports
+ * the runtime. Payloads owned by a lower layer keep their home there (`CheckpointAck` and
+ * `CheckpointDecline` in `checkpoint/messages.ts`, an operator's `CollectedBatch` in
+ * `operators/operator.ts`); the envelopes that carry them across threads are here.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ChannelDescriptor } from '../channel/channel-descriptor.ts';
+import type { Barrier } from '../channel/frame.ts';
+import type { CheckpointingMode } from '../checkpoint/config.ts';
+import type { CheckpointAck, CheckpointDecline } from '../checkpoint/messages.ts';
 import type { SharedKeyedState, StateHandle } from '../checkpoint/storage/state-handle.ts';
+import type { StateWriterDescriptor } from '../checkpoint/storage/state-writer.ts';
 import type { StreamEnvironmentOptions } from '../config/options.ts';
-import type { CheckpointReport } from '../task/checkpointing/subtask-checkpointer.ts';
-import type { CheckpointControl, CheckpointingDeployment } from '../task/checkpointing/task-checkpointing.ts';
+import type { CollectedBatch } from '../operators/operator.ts';
 import type { SerializedError } from './error-transport.ts';
 
 /** How a worker finds the job: the module every thread evaluates, and what to call in it. */
@@ -55,6 +64,18 @@ export interface TaskDeployment {
   readonly splitCursor: SharedArrayBuffer | undefined;
 }
 
+/** Checkpointing settings a subtask receives at deployment. */
+export interface CheckpointingDeployment {
+  readonly mode: CheckpointingMode;
+  readonly storage: StateWriterDescriptor;
+  /** Periodic checkpoints are on: the job ends with a final checkpoint, and sinks are transactional. */
+  readonly finalCheckpoint: boolean;
+  /** Keyed state is checkpointed incrementally (absent: full snapshots). */
+  readonly incremental?: boolean;
+  /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
+  readonly alignedCheckpointTimeoutMs?: number;
+}
+
 /** The state one operator of a restoring subtask starts from. */
 export interface OperatorRestore {
   readonly operatorUid: string;
@@ -84,6 +105,19 @@ export interface SubtaskCounters {
   readonly recordsOut: number;
 }
 
+export type { CollectedBatch };
+
+/** Checkpoint control, main thread → subtask. */
+export type CheckpointControl =
+  | { readonly type: 'trigger-checkpoint'; readonly barrier: Barrier }
+  | { readonly type: 'checkpoint-complete'; readonly checkpointId: number }
+  | { readonly type: 'checkpoint-aborted'; readonly checkpointId: number };
+
+/** A subtask's answer to a checkpoint, subtask → main thread (for the coordinator). */
+export type CheckpointReport =
+  | { readonly type: 'ack'; readonly ack: CheckpointAck }
+  | { readonly type: 'decline'; readonly decline: CheckpointDecline };
+
 /** Main thread → subtask. */
 export type ControlToTask =
   | { readonly type: 'cancel' }
@@ -97,7 +131,7 @@ export type ControlFromTask =
   /** Input exhausted; waiting for the final checkpoint (answers triggers with its final state). */
   | { readonly type: 'finishing' }
   | { readonly type: 'metrics'; readonly counters: SubtaskCounters }
-  | { readonly type: 'to-job-master'; readonly payload: unknown }
+  | { readonly type: 'collected'; readonly batch: CollectedBatch }
   | { readonly type: 'failed'; readonly error: SerializedError; readonly counters: SubtaskCounters }
   | { readonly type: 'finished'; readonly counters: SubtaskCounters }
   | { readonly type: 'cancelled'; readonly counters: SubtaskCounters }

@@ -11,6 +11,7 @@ import type { JobVertex } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
 import type { Collector } from '../operators/functions.ts';
 import type { Operator, OperatorContext, SourceReader } from '../operators/operator.ts';
+import type { CollectedBatch } from '../runtime/protocol.ts';
 import { keyGroupRangeForOperator } from '../state/key-groups.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import { createKeyedStateBackend, type StateBackendOptions } from '../state/state-backend-options.ts';
@@ -38,7 +39,7 @@ export interface ChainContext {
   readonly transactional: boolean;
   /** Which keyed-state backend keyed operators get. */
   readonly stateBackend: StateBackendOptions;
-  readonly sendToJobMaster: (payload: unknown) => void;
+  readonly sendToJobMaster: (batch: CollectedBatch) => void;
   /** The source's shared split cursor (see TaskDeployment.splitCursor). */
   readonly splitCursor: Int32Array | undefined;
 }

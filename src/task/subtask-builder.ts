@@ -10,7 +10,7 @@ import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
 import type { ResolvedEnvironmentOptions } from '../config/options.ts';
 import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
-import type { TaskDeployment } from '../runtime/protocol.ts';
+import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
 import { buildOperatorChain, disposeKeyedState, type OperatorChain } from './operator-chain.ts';
@@ -32,7 +32,7 @@ export interface BuiltSubtask {
 
 export async function buildSubtask(
   deployment: TaskDeployment,
-  sendToJobMaster: (payload: unknown) => void,
+  sendToJobMaster: (batch: CollectedBatch) => void,
   onOutput: (output: TaskOutput) => void,
 ): Promise<BuiltSubtask> {
   const env = await loadJobEnvironment(deployment.job, (options) => StreamEnvironment.forWorker(options));

@@ -18,8 +18,13 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { serializeError } from '../runtime/error-transport.ts';
-import type { ControlFromTask, ControlToTask, SubtaskCounters, TaskDeployment } from '../runtime/protocol.ts';
-import type { CheckpointControl } from './checkpointing/task-checkpointing.ts';
+import type {
+  CheckpointControl,
+  ControlFromTask,
+  ControlToTask,
+  SubtaskCounters,
+  TaskDeployment,
+} from '../runtime/protocol.ts';
 import { TaskCheckpointing } from './checkpointing/task-checkpointing.ts';
 import { disposeKeyedState } from './operator-chain.ts';
 import { type BuiltSubtask, buildSubtask } from './subtask-builder.ts';
@@ -73,7 +78,7 @@ export class SubtaskHost {
     const deployment = this.#deployment;
     const built = await buildSubtask(
       deployment,
-      (payload) => this.#send({ type: 'to-job-master', payload }),
+      (batch) => this.#send({ type: 'collected', batch }),
       (output) => {
         this.#output = output;
       },

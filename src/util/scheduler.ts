@@ -22,30 +22,54 @@ export interface Scheduler {
 /** Longest delay `setTimeout` honours; a longer one fires at once (Node clamps it to 1 ms). */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
+/** `setTimeout`, with delays beyond its limit (~24.8 days) chained instead of firing at once. */
+function processTimers(keepAlive: boolean): Scheduler {
+  return {
+    schedule(delayMs: number, fn: () => void): Cancel {
+      let timer: NodeJS.Timeout | undefined;
+      let cancelled = false;
+      const arm = (remaining: number): void => {
+        const step = Math.min(Math.max(remaining, 0), MAX_TIMER_DELAY_MS);
+        timer = setTimeout(() => {
+          if (cancelled) return;
+          if (remaining > step) arm(remaining - step);
+          else fn();
+        }, step);
+        if (!keepAlive) timer.unref();
+      };
+      arm(delayMs);
+      return () => {
+        cancelled = true;
+        if (timer !== undefined) clearTimeout(timer);
+      };
+    },
+  };
+}
+
+/** The process's timers, each unref'd, so that it never keeps the event loop alive. */
+export const timerScheduler: Scheduler = processTimers(false);
+
 /**
- * The process's timers. Each timer is unref'd, so it never keeps the event loop alive; delays
- * beyond `setTimeout`'s limit (~24.8 days) are chained instead of firing at once.
+ * The process's timers, referenced: for a wait the process must stay alive for when nothing else
+ * holds it open (a job's restart back-off, while no attempt runs).
  */
-export const timerScheduler: Scheduler = {
-  schedule(delayMs: number, fn: () => void): Cancel {
-    let timer: NodeJS.Timeout | undefined;
-    let cancelled = false;
-    const arm = (remaining: number): void => {
-      const step = Math.min(Math.max(remaining, 0), MAX_TIMER_DELAY_MS);
-      timer = setTimeout(() => {
-        if (cancelled) return;
-        if (remaining > step) arm(remaining - step);
-        else fn();
-      }, step);
-      timer.unref();
-    };
-    arm(delayMs);
-    return () => {
-      cancelled = true;
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  },
-};
+export const keepAliveTimerScheduler: Scheduler = processTimers(true);
+
+/** Runs `fn` every `intervalMs` on `scheduler` until the returned function is called. */
+export function every(scheduler: Scheduler, intervalMs: number, fn: () => void): Cancel {
+  let cancel: Cancel;
+  let stopped = false;
+  const tick = (): void => {
+    if (stopped) return;
+    cancel = scheduler.schedule(intervalMs, tick);
+    fn();
+  };
+  cancel = scheduler.schedule(intervalMs, tick);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
 
 interface ManualTask {
   readonly due: number;

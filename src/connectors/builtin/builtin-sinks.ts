@@ -6,20 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { renderRecord } from '../../errors.ts';
 import type { RuntimeContext } from '../../operators/functions.ts';
-import type { Operator, OperatorFactory } from '../../operators/operator.ts';
+import type { CollectedBatch, Operator, OperatorFactory } from '../../operators/operator.ts';
 import { userFunctionError } from '../../operators/user-function-error.ts';
 import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
 
 /** Records a collect sink sends to the job master per message. */
 const COLLECT_BATCH = 1024;
-
-/** Message a collect sink sends to the job master. */
-export interface CollectedBatch {
-  readonly collect: string;
-  readonly records: unknown[];
-  /** Transactional batches carry their transaction's id: the job master keeps each once. */
-  readonly transaction?: string;
-}
 
 interface CollectTransaction {
   readonly id: string;
@@ -57,7 +49,7 @@ export function collectSink(): OperatorFactory {
 
 function collectTransactions(
   uid: string,
-  send: (payload: unknown) => void,
+  send: (batch: CollectedBatch) => void,
 ): TwoPhaseCommitFunctions<CollectTransaction, unknown> {
   const token = randomBytes(4).toString('hex');
   let sequence = 0;

@@ -19,11 +19,9 @@ import type { CheckpointStatsSnapshot } from '../../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
 import type { WeirError } from '../../errors.ts';
 import type { JobGraph, JobVertex } from '../../graph/job-graph.ts';
-import type { CheckpointReport } from '../../task/checkpointing/subtask-checkpointer.ts';
-import type {
-  CheckpointControl,
-  CheckpointingDeployment,
-} from '../../task/checkpointing/task-checkpointing.ts';
+import type { Clock } from '../../util/clock.ts';
+import type { Scheduler } from '../../util/scheduler.ts';
+import type { CheckpointControl, CheckpointingDeployment, CheckpointReport } from '../protocol.ts';
 
 /** Which subtasks a message is for. */
 export type SubtaskTarget = (vertex: JobVertex, state: 'running' | 'finishing') => boolean;
@@ -54,6 +52,9 @@ export class JobCheckpointing {
     storage: CheckpointStorage;
     messenger: SubtaskMessenger;
     firstCheckpointId?: number;
+    /** The job master's time and timers, for the coordinator's decisions. */
+    clock: Clock;
+    timers: Scheduler;
     /** Called after a checkpoint's metadata is committed, before subtasks hear of it. */
     onCompleted?: (checkpoint: CompletedCheckpoint) => void;
   }) {
@@ -75,6 +76,8 @@ export class JobCheckpointing {
         operatorUids: v.nodes.map((n) => n.resolvedUid),
       })),
       storage: init.storage,
+      clock: init.clock,
+      scheduler: init.timers,
       ...(init.firstCheckpointId === undefined ? {} : { firstCheckpointId: init.firstCheckpointId }),
       gateway: {
         triggerSources: (checkpointId, timestamp, options) => {

@@ -8,17 +8,10 @@
  */
 import type { CompletedCheckpoint } from '../../checkpoint/storage/checkpoint-storage.ts';
 import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
-import { WeirError } from '../../errors.ts';
 import type { JobGraph } from '../../graph/job-graph.ts';
 import { keyGroupRangeForOperator } from '../../state/key-groups.ts';
+import { StateMappingError } from '../errors.ts';
 import type { OperatorRestore, SubtaskRestore } from '../protocol.ts';
-
-/** The checkpoint holds state the job cannot take. */
-export class StateMappingError extends WeirError {
-  constructor(message: string) {
-    super('ERR_STATE_RESTORE', 'configuration', message);
-  }
-}
 
 /** Options of {@link planRestore}. */
 export interface RestorePlanOptions {

@@ -6,7 +6,7 @@
 import { Unpackr } from 'msgpackr';
 import { readState } from '../../checkpoint/storage/reader.ts';
 import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
-import { StateMappingError } from '../../runtime/checkpointing/restore-plan.ts';
+import { StateMappingError } from '../../runtime/errors.ts';
 import type { SubtaskRestore } from '../../runtime/protocol.ts';
 import { StateRestoreError } from '../../state/errors.ts';
 import { keyGroupsInRange } from '../../state/keyed-state-backend.ts';

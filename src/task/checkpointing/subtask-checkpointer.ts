@@ -9,15 +9,11 @@
 import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
 import type { DeclineReason } from '../../checkpoint/failure-reason.ts';
-import type {
-  CheckpointAck,
-  CheckpointDecline,
-  OperatorSnapshot,
-  TaskId,
-} from '../../checkpoint/messages.ts';
+import type { OperatorSnapshot, TaskId } from '../../checkpoint/messages.ts';
 import type { SharedKeyedState, StateHandle } from '../../checkpoint/storage/state-handle.ts';
 import type { StateWriter } from '../../checkpoint/storage/state-writer.ts';
 import { WeirError } from '../../errors.ts';
+import type { CheckpointReport } from '../../runtime/protocol.ts';
 import type { EncodedKeyedState, KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
 import { yieldToEventLoop } from '../../util/event-loop.ts';
 import type { OperatorChain } from '../operator-chain.ts';
@@ -31,11 +27,6 @@ export interface AlignmentMetrics {
   /** Unaligned: in-flight input records are still being captured; the ack waits for them. */
   readonly unaligned?: boolean;
 }
-
-/** Messages the checkpointer sends to the coordinator. */
-export type CheckpointReport =
-  | { readonly type: 'ack'; readonly ack: CheckpointAck }
-  | { readonly type: 'decline'; readonly decline: CheckpointDecline };
 
 interface Captured {
   readonly uid: string;

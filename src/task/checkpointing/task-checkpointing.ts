@@ -6,32 +6,14 @@
 import { Packr } from 'msgpackr';
 import type { Barrier } from '../../channel/frame.ts';
 import type { InputGate } from '../../channel/input-gate.ts';
-import type { CheckpointingMode } from '../../checkpoint/config.ts';
-import { createStateWriter, type StateWriterDescriptor } from '../../checkpoint/storage/state-writer.ts';
+import { createStateWriter } from '../../checkpoint/storage/state-writer.ts';
+import type { CheckpointControl, CheckpointingDeployment, CheckpointReport } from '../../runtime/protocol.ts';
 import type { BarrierHandler } from '../barrier/barrier-handler.ts';
 import { createBarrierHandler } from '../barrier/create-barrier-handler.ts';
 import type { OperatorChain } from '../operator-chain.ts';
 import type { TaskOutput } from '../task-output.ts';
 import type { RunnerHooks } from '../task-runner.ts';
-import { type CheckpointReport, SubtaskCheckpointer } from './subtask-checkpointer.ts';
-
-/** Checkpointing settings a subtask receives at deployment. */
-export interface CheckpointingDeployment {
-  readonly mode: CheckpointingMode;
-  readonly storage: StateWriterDescriptor;
-  /** Periodic checkpoints are on: the job ends with a final checkpoint, and sinks are transactional. */
-  readonly finalCheckpoint: boolean;
-  /** Keyed state is checkpointed incrementally (absent: full snapshots). */
-  readonly incremental?: boolean;
-  /** Exactly-once: an aligned checkpoint whose alignment lasts this long turns unaligned. */
-  readonly alignedCheckpointTimeoutMs?: number;
-}
-
-/** Control messages about checkpoints, main thread → subtask. */
-export type CheckpointControl =
-  | { readonly type: 'trigger-checkpoint'; readonly barrier: Barrier }
-  | { readonly type: 'checkpoint-complete'; readonly checkpointId: number }
-  | { readonly type: 'checkpoint-aborted'; readonly checkpointId: number };
+import { SubtaskCheckpointer } from './subtask-checkpointer.ts';
 
 /** Most triggers a source holds before it declines new ones (the coordinator's max concurrent is smaller). */
 const MAX_QUEUED_TRIGGERS = 16;

@@ -68,10 +68,11 @@ describe('decideRestart', () => {
     expect(classifyFailure(undefined)).toBe('internal');
   });
 
-  it("with 'none' fails on the first restartable failure as exhausted", () => {
-    expect(decideRestart(new NoRestartStrategy(), userError, 0)).toMatchObject({
+  it("with 'none' fails on the first restartable failure with that failure itself", () => {
+    expect(decideRestart(new NoRestartStrategy(), userError, 0)).toEqual({
       restart: false,
       reason: 'exhausted',
+      error: userError,
     });
   });
 

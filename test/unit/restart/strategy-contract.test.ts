@@ -1,5 +1,6 @@
 // Every restart strategy honours the RestartStrategy contract: non-negative back-off, monotone refusal, a description.
 import { describe, expect, it } from 'vitest';
+import { RestartsExhaustedError } from '../../../src/restart/errors.ts';
 import { ExponentialDelayRestartStrategy } from '../../../src/restart/exponential-delay.ts';
 import { FailureRateRestartStrategy } from '../../../src/restart/failure-rate.ts';
 import { FixedDelayRestartStrategy } from '../../../src/restart/fixed-delay.ts';
@@ -43,6 +44,18 @@ describe.each(implementations)('RestartStrategy contract: %s', (name, create) =>
       const backoff = strategy.backoffMs();
       expect(Number.isFinite(backoff) && backoff >= 0).toBe(true);
       clock.advance(backoff + 1); // restarted after the back-off, failed again 1 ms later
+    }
+  });
+
+  it("refuses with the failure itself ('none') or with RestartsExhaustedError naming itself", () => {
+    const strategy = create();
+    const failure = new Error('boom');
+    const refusal = strategy.refusal(failure);
+    if (name === 'none') expect(refusal).toBe(failure);
+    else {
+      expect(refusal).toBeInstanceOf(RestartsExhaustedError);
+      expect(refusal.cause).toBe(failure);
+      expect((refusal as RestartsExhaustedError).strategy).toBe(strategy.describe());
     }
   });
 

@@ -2,7 +2,12 @@
 // unref'd so they never keep the process alive.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/util/clock.ts';
-import { ManualScheduler, timerScheduler } from '../../../src/util/scheduler.ts';
+import {
+  every,
+  keepAliveTimerScheduler,
+  ManualScheduler,
+  timerScheduler,
+} from '../../../src/util/scheduler.ts';
 
 describe('ManualScheduler', () => {
   it('runs due callbacks in order of due time, then of scheduling, at their due time', () => {
@@ -48,6 +53,34 @@ describe('ManualScheduler', () => {
   });
 });
 
+describe('every', () => {
+  it('runs a callback every interval until stopped, even when stopped from inside it', () => {
+    const clock = new ManualClock();
+    const timers = new ManualScheduler(clock);
+    const at: number[] = [];
+    const stop = every(timers, 250, () => {
+      at.push(clock.now());
+      if (at.length === 3) stop();
+    });
+    timers.advance(249);
+    expect(at).toEqual([]);
+    timers.advance(10_000);
+    expect(at).toEqual([250, 500, 750]);
+    expect(timers.pending).toBe(0);
+  });
+
+  it('stops between ticks', () => {
+    const timers = new ManualScheduler(new ManualClock());
+    let ticks = 0;
+    const stop = every(timers, 100, () => ticks++);
+    timers.advance(250);
+    stop();
+    timers.advance(1000);
+    expect(ticks).toBe(2);
+    expect(timers.pending).toBe(0);
+  });
+});
+
 describe('timerScheduler', () => {
   it('fires after the delay, and its timers do not keep the process alive', async () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -59,5 +92,22 @@ describe('timerScheduler', () => {
     const guard = setTimeout(() => {}, 1000);
     expect(await fired).toBe('fired');
     clearTimeout(guard);
+  });
+});
+
+describe('keepAliveTimerScheduler', () => {
+  it('keeps the process alive while a timer is pending (a restart back-off), until it fires or is cancelled', async () => {
+    const active = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = active();
+    const cancel = keepAliveTimerScheduler.schedule(60_000, () =>
+      expect.unreachable('cancelled timer fired'),
+    );
+    expect(active()).toBe(before + 1);
+    cancel();
+    expect(active()).toBe(before);
+    expect(
+      await new Promise<string>((resolve) => keepAliveTimerScheduler.schedule(1, () => resolve('fired'))),
+    ).toBe('fired');
+    expect(active()).toBe(before);
   });
 });

@@ -11,10 +11,10 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidOptionError } from '../errors.ts';
-import type { JobVertex } from '../graph/job-graph.ts';
-import { createProcessDirectory, removeProcessDirectory } from '../util/ended-process-directories.ts';
-import { type BlockingPartitions, partitionFilePrefix } from './deployment.ts';
+import { InvalidOptionError } from '../../errors.ts';
+import type { JobVertex } from '../../graph/job-graph.ts';
+import { createProcessDirectory, removeProcessDirectory } from '../../util/ended-process-directories.ts';
+import { type BlockingPartitions, partitionFilePrefix } from '../deployment.ts';
 
 export class BatchStages implements BlockingPartitions {
   /** Where this job's blocking partitions are (`<partitionDirectory>/weir-partitions-<pid>-*`). */

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildJobGraph, type JobVertex } from '../../../src/graph/job-graph.ts';
-import { StreamEnvironment } from '../../../src/index.ts';
-import { BatchStages } from '../../../src/runtime/batch-stages.ts';
-import { planDeployment } from '../../../src/runtime/deployment.ts';
+import { buildJobGraph, type JobVertex } from '../../../../src/graph/job-graph.ts';
+import { StreamEnvironment } from '../../../../src/index.ts';
+import { partitionChannels, planDeployment } from '../../../../src/runtime/deployment.ts';
+import { BatchStages } from '../../../../src/runtime/scheduling/batch-stages.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-batch-stages-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ describe('BatchStages', () => {
     // Every partition file the plan names, written as the producers would.
     expect(stages.beginAttempt()).toBe(1);
     const partitions = { directory: stages.directory, attemptOf: (v: JobVertex) => stages.attemptOf(v) };
-    const paths = planDeployment(g, 4096, partitions).flatMap((plan) =>
+    const paths = planDeployment(g, partitionChannels(partitions, 4096)).flatMap((plan) =>
       plan.outputs.flatMap((o) => o.channels.map((c) => ('path' in c ? c.path : ''))),
     );
     // numbers -> sum 2 x 2, numbers -> double 2 x 1, double -> discard 1 x 2.

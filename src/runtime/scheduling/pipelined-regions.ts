@@ -7,7 +7,13 @@
  * overlaps the parallel work after it. A region (the source and the vertices it feeds this way)
  * runs at once, so the job needs a thread per subtask of its largest region.
  */
-import type { JobEdge, JobGraph } from '../graph/job-graph.ts';
+import type { JobEdge, JobGraph } from '../../graph/job-graph.ts';
+import {
+  type BlockingPartitions,
+  type ChannelFactory,
+  partitionChannels,
+  ringChannels,
+} from '../deployment.ts';
 
 /** Whether `edge` of a batch job run by stages is pipelined (see the module comment). */
 export function pipelinedInStages(edge: JobEdge): boolean {
@@ -25,4 +31,11 @@ export function stagedThreads(graph: JobGraph): number {
     threads = Math.max(threads, vertex.parallelism + [...consumers].reduce((n, v) => n + v.parallelism, 0));
   }
   return threads;
+}
+
+/** The channels of a batch job run by stages: rings on its pipelined exchanges, files elsewhere. */
+export function stagedChannels(partitions: BlockingPartitions, ringCapacity: number): ChannelFactory {
+  const files = partitionChannels(partitions, ringCapacity);
+  const rings = ringChannels(ringCapacity);
+  return (pair) => (pipelinedInStages(pair.edge) ? rings(pair) : files(pair));
 }

@@ -1,10 +1,14 @@
 // In a batch job by stages, only the exchanges right after a non-parallel source stay pipelined
 // (rings); the others are files, and the job has a thread for every subtask of its largest region.
 import { describe, expect, it } from 'vitest';
-import { buildJobGraph } from '../../../src/graph/job-graph.ts';
-import { StreamEnvironment } from '../../../src/index.ts';
-import { planDeployment } from '../../../src/runtime/deployment.ts';
-import { pipelinedInStages, stagedThreads } from '../../../src/runtime/pipelined-regions.ts';
+import { buildJobGraph } from '../../../../src/graph/job-graph.ts';
+import { StreamEnvironment } from '../../../../src/index.ts';
+import { planDeployment } from '../../../../src/runtime/deployment.ts';
+import {
+  pipelinedInStages,
+  stagedChannels,
+  stagedThreads,
+} from '../../../../src/runtime/scheduling/pipelined-regions.ts';
 
 /** fromIterable (p1) -> tokenise (p3) -> keyed count (p3); fromSequence (p3) -> map (p3) -> discard. */
 function graph() {
@@ -32,7 +36,7 @@ describe('pipelined regions of a batch job by stages', () => {
     const g = graph();
     const pipelined = g.edges.filter(pipelinedInStages).map((e) => `${e.source.id} -> ${e.target.id}`);
     expect(pipelined).toEqual(['fromIterable-0 -> tokenise']);
-    const plans = planDeployment(g, 4096, partitions);
+    const plans = planDeployment(g, stagedChannels(partitions, 4096));
     for (const plan of plans) {
       for (const output of plan.outputs) {
         const edge = g.edges[output.edgeIndex]!;

@@ -1,0 +1,61 @@
+// A job's scheduling strategy is chosen once from its options: pipelined runs every subtask at once
+// with checkpoints, staged runs a batch job vertex by vertex in a pool as wide as its widest vertex.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildJobGraph } from '../../../../src/graph/job-graph.ts';
+import { StreamEnvironment } from '../../../../src/index.ts';
+import { createSchedulingStrategy } from '../../../../src/runtime/scheduling/create-scheduling-strategy.ts';
+import { PipelinedScheduling } from '../../../../src/runtime/scheduling/pipelined-scheduling.ts';
+import { StagedScheduling } from '../../../../src/runtime/scheduling/staged-scheduling.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'weir-scheduling-unit-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Vertices: numbers (p3) -> keyed sum (p2) -> collect; 5 subtasks, the widest vertex has 3. */
+function graph() {
+  const env = new StreamEnvironment({ parallelism: 2, runtimeMode: 'batch' });
+  env
+    .fromSequence(0, 10)
+    .uid('numbers')
+    .setParallelism(3)
+    .keyBy((n) => n % 3)
+    .reduce((a, b) => a + b)
+    .uid('sum')
+    .collect({ uid: 'sums' });
+  return buildJobGraph(env.nodes, env.graphOptions());
+}
+
+describe('createSchedulingStrategy', () => {
+  it('chooses pipelined without stages: a thread per subtask, checkpoints possible', () => {
+    const strategy = createSchedulingStrategy(graph(), 4096, undefined);
+    expect(strategy).toBeInstanceOf(PipelinedScheduling);
+    expect(strategy.threads).toBe(5);
+    expect(strategy.checkpoints).toBe(true);
+  });
+
+  it('chooses staged with stages: a thread per subtask of the widest vertex, no checkpoints', () => {
+    const g = graph();
+    const strategy = createSchedulingStrategy(g, 4096, { partitionDirectory: root });
+    expect(strategy).toBeInstanceOf(StagedScheduling);
+    expect(strategy.threads).toBe(3);
+    expect(strategy.checkpoints).toBe(false);
+    expect(strategy.finishedCounts(g.vertices[0]!)).toBeUndefined();
+  });
+
+  it('makes the partition directory on open, not before, and removes it on dispose', () => {
+    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: root });
+    expect(() => strategy.schedule({} as Parameters<typeof strategy.schedule>[0])).toThrow(/before open/);
+    strategy.open();
+    const made = new Set(readdirSync(root).map((f) => join(root, f)));
+    expect(made.size).toBe(1);
+    strategy.dispose();
+    for (const dir of made) expect(existsSync(dir)).toBe(false);
+  });
+
+  it('names the partition directory when it cannot be made', () => {
+    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: join(root, 'no', '\0') });
+    expect(() => strategy.open()).toThrow(/partitionDirectory/);
+  });
+});
