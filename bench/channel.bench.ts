@@ -6,6 +6,7 @@
  *
  *   npm run bench -- channel [--quick] [--json] [--peers=weir-ring,post-each,...]
  *                            [--only=throughput|latency] [--skip-micro] [--rounds=N]
+ *                            [--sizes=small,64B,256B,kib,4KiB,64KiB]
  */
 
 import { runMicro } from './channel/micro.ts';
@@ -14,7 +15,13 @@ import { FULL, QUICK } from './channel/params.ts';
 import { PEER_NAMES, type PeerName } from './channel/peer.ts';
 import { PEERS } from './channel/peers/index.ts';
 import { makePlan, type Phase, type PhaseKinds } from './channel/plan.ts';
-import { encodedBytesPerRecord, makePool } from './channel/records.ts';
+import {
+  encodedBytesPerRecord,
+  makePools,
+  PAYLOAD_CHARS,
+  RECORD_VARIANTS,
+  type RecordVariant,
+} from './channel/records.ts';
 import { latencyTable, microTable, phaseLine, targetsText, throughputTable } from './channel/report.ts';
 import { summarise } from './channel/results.ts';
 import { checkTargets } from './channel/targets.ts';
@@ -34,6 +41,20 @@ function selectedPeers(args: BenchArgs): PeerName[] {
   return names as PeerName[];
 }
 
+function selectedVariants(args: BenchArgs): RecordVariant[] {
+  const names = flagList(args, 'sizes') ?? (args.quick ? ['small', 'kib'] : [...RECORD_VARIANTS]);
+  for (const name of names) {
+    if (!(RECORD_VARIANTS as readonly string[]).includes(name))
+      throw new Error(`unknown size '${name}'; sizes: ${RECORD_VARIANTS.join(', ')}`);
+  }
+  return RECORD_VARIANTS.filter((v) => names.includes(v));
+}
+
+/** Payloads above this go in a group of their own, with batches and windows scaled to their size. */
+const LARGE_PAYLOAD = 4096;
+/** Bytes of payload per message-passing batch and window for the large group (as 1000 × 4 KiB). */
+const LARGE_BATCH_BYTES = 4 * 1024 * 1024;
+
 function selectedKinds(args: BenchArgs): PhaseKinds {
   const only = flagList(args, 'only') ?? ['throughput', 'latency'];
   for (const kind of only) {
@@ -49,18 +70,18 @@ export async function run(args: BenchArgs): Promise<void> {
   const peers = selectedPeers(args);
   const machine = describeMachine();
   const startedAt = new Date();
-  const pools = {
-    small: makePool('small', params.poolRecords.small),
-    kib: makePool('kib', params.poolRecords.kib),
-  };
-  const bytesPerRecord = { small: encodedBytesPerRecord(pools.small), kib: encodedBytesPerRecord(pools.kib) };
+  const variants = selectedVariants(args);
+  const pools = makePools(params.poolRecords, [...new Set<RecordVariant>(['small', ...variants])]);
+  const bytesPerRecord = Object.fromEntries(
+    RECORD_VARIANTS.map((v) => [v, pools[v].length > 0 ? encodedBytesPerRecord(pools[v]) : Number.NaN]),
+  ) as Record<RecordVariant, number>;
 
   console.log(`weir channel benchmark (${args.quick ? 'quick' : 'full'}), ${startedAt.toISOString()}`);
   console.log(`machine: ${formatMachine(machine)}`);
   console.log(
-    `records: small ≈ ${bytesPerRecord.small.toFixed(1)} B, 1 KiB variant ≈ ${bytesPerRecord.kib.toFixed(0)} B ` +
-      `(msgpack); ${params.throughputRecords.small} small / ${params.throughputRecords.kib} 1 KiB records ` +
-      `per round, ${params.warmupRounds} warm-up + ${params.measuredRounds} measured rounds\n`,
+    `records (msgpack bytes, records per round): ${variants
+      .map((v) => `${v} ≈ ${bytesPerRecord[v].toFixed(0)} B × ${params.throughputRecords[v]}`)
+      .join(', ')}; ${params.warmupRounds} warm-up + ${params.measuredRounds} measured rounds\n`,
   );
 
   const micro = args.flags.has('skip-micro')
@@ -68,27 +89,42 @@ export async function run(args: BenchArgs): Promise<void> {
     : await runMicro(pools.small, params.batchRecords, params.micro);
   if (micro.length > 0) console.log(`${microTable(micro, params.batchRecords)}\n`);
 
-  const plan = makePlan(params, selectedKinds(args));
-  const settings = {
-    batchRecords: params.batchRecords,
-    windowRecords: params.windowRecords,
-    ringCapacity: params.ringCapacity,
-  };
-  // Every pair is started first, then the phases run round-robin over the peers, so that a
-  // machine whose load drifts during the run (a shared machine) penalises all peers alike.
-  const pairs = peers.map((name) => new Pair(PEERS[name], plan, settings, params.poolRecords));
+  const kinds = selectedKinds(args);
   const outcomes = new Map<PeerName, PhaseOutcome[]>(peers.map((name) => [name, []]));
-  try {
-    await Promise.all(pairs.map((pair) => pair.ready()));
-    for (let i = 0; i < plan.length; i++) {
-      for (const pair of pairs) {
-        const outcome = await pair.run(i);
-        outcomes.get(pair.peer.name)!.push(outcome);
-        console.log(phaseLine(pair.peer.name, outcome, bytesPerRecord));
+  // Records of up to 4 KiB share one set of pairs (the issue's arrays of 1000 records: 4 MB at
+  // most); 64 KiB records get pairs of their own whose batches and windows hold as many bytes.
+  const small = variants.filter((v) => PAYLOAD_CHARS[v] <= LARGE_PAYLOAD);
+  const large = variants.filter((v) => PAYLOAD_CHARS[v] > LARGE_PAYLOAD);
+  const groups = [small, ...large.map((v) => [v])].filter((g, i) => g.length > 0 || i === 0);
+  for (const [index, group] of groups.entries()) {
+    const latencyToo = index === 0 ? kinds : new Set(['throughput'] as const);
+    const plan = makePlan(params, latencyToo, group);
+    const payload = Math.max(1, ...group.map((v) => PAYLOAD_CHARS[v]));
+    const scale =
+      payload > LARGE_PAYLOAD ? Math.min(1, LARGE_BATCH_BYTES / (payload * params.batchRecords)) : 1;
+    const settings = {
+      batchRecords: Math.max(1, Math.floor(params.batchRecords * scale)),
+      windowRecords: Math.max(1, Math.floor(params.windowRecords * scale)),
+      ringCapacity: params.ringCapacity,
+    };
+    const poolVariants = [...new Set<RecordVariant>(['small', ...group])];
+    // Every pair is started first, then the phases run round-robin over the peers, so that a
+    // machine whose load drifts during the run (a shared machine) penalises all peers alike.
+    const pairs = peers.map(
+      (name) => new Pair(PEERS[name], plan, settings, params.poolRecords, poolVariants),
+    );
+    try {
+      await Promise.all(pairs.map((pair) => pair.ready()));
+      for (let i = 0; i < plan.length; i++) {
+        for (const pair of pairs) {
+          const outcome = await pair.run(i);
+          outcomes.get(pair.peer.name)!.push(outcome);
+          console.log(phaseLine(pair.peer.name, outcome, bytesPerRecord));
+        }
       }
+    } finally {
+      await Promise.all(pairs.map((pair) => pair.stop()));
     }
-  } finally {
-    await Promise.all(pairs.map((pair) => pair.stop()));
   }
   const summaries = peers.map((name) => summarise(name, outcomes.get(name)!, pools, bytesPerRecord));
   const throughput = summaries.flatMap((s) => s.throughput);
@@ -96,7 +132,7 @@ export async function run(args: BenchArgs): Promise<void> {
 
   const targets = checkTargets(throughput);
   const loadAverageAtEnd = loadAverage();
-  if (throughput.length > 0) console.log(`\n${throughputTable(throughput)}`);
+  if (throughput.length > 0) console.log(`\n${throughputTable(throughput, variants)}`);
   if (latency.length > 0) console.log(`\n${latencyTable(latency, params.latency.rateHz)}`);
   console.log(`\nload average at the end: ${loadAverageAtEnd.join(' ')}\n`);
   if (targets.length > 0) console.log(`${targetsText(targets)}\n`);

@@ -8,6 +8,7 @@
  *   npm run bench -- pipeline [--quick] [--json] [--variants=node-stream,threads,piscina,weir-p1,weir-p2]
  *   (also weir-p1-pipelined, weir-p2-pipelined: the batch job without stages, only when named)
  *                             [--lines N] [--records N] [--rounds N] [--skip-trivial]
+ *   npm run bench -- pipeline --whole-process [...]: every trial a fresh process (whole-process/run.ts)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { checkTargets } from './pipeline/targets.ts';
 import { runRounds } from './pipeline/trials.ts';
 import type { WordCountVariant } from './pipeline/variant.ts';
 import { extraVariants, makeVariants } from './pipeline/variants/index.ts';
+import { runWholeProcess } from './pipeline/whole-process/run.ts';
 import { type BenchArgs, flagList, flagNumber } from './support/args.ts';
 import { formatDuration, formatRate } from './support/format.ts';
 import { describeMachine, formatMachine, loadAverage } from './support/machine.ts';
@@ -61,6 +63,10 @@ function selectVariants(
 }
 
 export async function run(args: BenchArgs): Promise<void> {
+  if (args.flags.has('whole-process')) {
+    await runWholeProcess(args);
+    return;
+  }
   const params = paramsFor(args);
   const variants = selectVariants(args, makeVariants(params), extraVariants(params));
   const machine = describeMachine();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // weir's command line. Installed from the package (no src/ next to bin/), it runs the compiled
-// engine in dist/. In a checkout of the repository it registers tsx and runs the TypeScript
+// engine bundled in dist/bundle/. In a checkout of the repository it registers tsx and runs the TypeScript
 // sources, so that a change there needs no build. Either way `weir run` loads TypeScript job files
 // (src/cli/typescript-jobs.ts).
 import { existsSync } from 'node:fs';
@@ -12,6 +12,6 @@ if (existsSync(source)) {
   register();
   cli = await import(source.href);
 } else {
-  cli = await import('../dist/cli/main.js');
+  cli = await import('../dist/bundle/cli.js');
 }
 process.exitCode = await cli.main(process.argv.slice(2));

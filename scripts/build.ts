@@ -1,7 +1,8 @@
 /**
  * `npm run build`: compiles `src/` to JavaScript, declarations and their maps in `dist/` (tsc with
  * tsconfig.build.json, the `.ts` import specifiers rewritten to `.js`), copies the sources that are
- * not TypeScript (the workers' `bootstrap.mjs`), then checks that nothing built imports a package
+ * not TypeScript (the workers' `bootstrap.mjs`), bundles the entry points into `dist/bundle/`
+ * (scripts/bundle-dist.ts: what users and workers load), then checks that nothing built imports a package
  * users would not have installed (scripts/dist-imports.ts). `--out-dir <dir>` builds elsewhere.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleDist } from './bundle-dist.ts';
 import { checkDistImports } from './dist-imports.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +39,8 @@ for (const name of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
   cpSync(join(src, name), join(outDir, name));
   copied++;
 }
+
+await bundleDist(outDir);
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;

@@ -39,11 +39,12 @@ export class Pair {
     plan: readonly Phase[],
     settings: PeerSettings,
     poolRecords: PairData['poolRecords'],
+    variants: PairData['variants'],
   ) {
     this.peer = peer;
     this.#plan = plan;
     const link = peer.link(settings);
-    const base = { peer: peer.name, plan, poolRecords, settings };
+    const base = { peer: peer.name, plan, poolRecords, variants, settings };
     let producerData: PairData = { ...base, link: link.producer };
     const producerTransfer = [...link.transfer.producer];
     if (peer.consumerInPool) {

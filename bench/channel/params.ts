@@ -3,16 +3,17 @@
  * run takes about three minutes on a 2-core machine; `--quick` is a CI smoke run of 15-25 s.
  */
 import { DEFAULT_FLUSH_TIMEOUT_MS } from '../../src/channel/channel-writer.ts';
+import type { PerVariant } from './records.ts';
 
 export interface ChannelBenchParams {
   /** Records per timed throughput round, per record variant. */
-  readonly throughputRecords: { readonly small: number; readonly kib: number };
+  readonly throughputRecords: PerVariant<number>;
   /** Rounds run first and discarded, so that every thread's JIT has settled. */
   readonly warmupRounds: number;
   /** Rounds measured; the report gives their median (and min/max in the JSON). */
   readonly measuredRounds: number;
   /** Distinct pre-generated records per variant (a power of two), reused in order by the producer. */
-  readonly poolRecords: { readonly small: number; readonly kib: number };
+  readonly poolRecords: PerVariant<number>;
   /** Records per message of the batched message-passing peers (fixed by the issue: 1000). */
   readonly batchRecords: number;
   /** Records a message-passing producer may have in flight before it waits for the consumer. */
@@ -32,8 +33,9 @@ export interface ChannelBenchParams {
 
 const common = {
   // 4096 small records (~400 KiB of objects and strings) stay in L2, like a hot source's output;
-  // 1024 records of 1 KiB are 1 MiB of payloads, beyond L1 and a good part of L2.
-  poolRecords: { small: 4096, kib: 1024 },
+  // 1024 records of 1 KiB are 1 MiB of payloads, beyond L1 and a good part of L2; the other sizes
+  // keep 1-2 MiB of payloads too.
+  poolRecords: { small: 4096, '64B': 4096, '256B': 4096, kib: 1024, '4KiB': 256, '64KiB': 32 },
   // The issue compares against arrays of 1000 records per message.
   batchRecords: 1000,
   // 16 batches in flight: the consumer never starves while its acknowledgement (one message per
@@ -48,7 +50,15 @@ export const FULL: ChannelBenchParams = {
   ...common,
   // 2 M small records: at least 0.2 s per round even at 10 M/s, so start-up and wake-ups do not
   // count; the slowest peer (one postMessage per record, under 1 M/s) then takes a few seconds a round.
-  throughputRecords: { small: 2_000_000, kib: 200_000 },
+  // The larger sizes move about 200-260 MB a round, as the 1 KiB variant does.
+  throughputRecords: {
+    small: 2_000_000,
+    '64B': 1_000_000,
+    '256B': 600_000,
+    kib: 200_000,
+    '4KiB': 50_000,
+    '64KiB': 4000,
+  },
   warmupRounds: 1,
   measuredRounds: 5,
   // 3000 samples at 1000 records/s: 3 s per peer and timeout, and 30 samples above the p99.
@@ -59,7 +69,14 @@ export const FULL: ChannelBenchParams = {
 /** `--quick`: the same experiment, small enough for a CI smoke test (well under 30 s). */
 export const QUICK: ChannelBenchParams = {
   ...common,
-  throughputRecords: { small: 150_000, kib: 15_000 },
+  throughputRecords: {
+    small: 150_000,
+    '64B': 80_000,
+    '256B': 40_000,
+    kib: 15_000,
+    '4KiB': 4000,
+    '64KiB': 300,
+  },
   warmupRounds: 1,
   measuredRounds: 2,
   latency: { rateHz: 1000, records: 200, flushTimeoutsMs: [DEFAULT_FLUSH_TIMEOUT_MS, 0] },

@@ -24,9 +24,13 @@ export type Phase =
 /** Which kinds of phase to run (`--only=throughput` or `--only=latency` narrows it). */
 export type PhaseKinds = ReadonlySet<Phase['kind']>;
 
-export function makePlan(params: ChannelBenchParams, kinds: PhaseKinds): Phase[] {
+export function makePlan(
+  params: ChannelBenchParams,
+  kinds: PhaseKinds,
+  variants: readonly RecordVariant[] = RECORD_VARIANTS,
+): Phase[] {
   const phases: Phase[] = [];
-  for (const variant of kinds.has('throughput') ? RECORD_VARIANTS : []) {
+  for (const variant of kinds.has('throughput') ? variants : []) {
     const records = params.throughputRecords[variant];
     const rounds = params.warmupRounds + params.measuredRounds;
     for (let r = 0; r < rounds; r++) {

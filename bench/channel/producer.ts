@@ -8,14 +8,11 @@ import { threadTimes, threadTimesSince } from '../support/thread-cpu.ts';
 import { driveLatency, driveThroughput } from './drive.ts';
 import { PEERS } from './peers/index.ts';
 import type { PairData, ProducerCommand, ProducerReport } from './protocol.ts';
-import { makePool, wallNow } from './records.ts';
+import { makePools, wallNow } from './records.ts';
 
 const data = workerData as PairData;
 const control = parentPort!;
-const pools = {
-  small: makePool('small', data.poolRecords.small),
-  kib: makePool('kib', data.poolRecords.kib),
-};
+const pools = makePools(data.poolRecords, data.variants);
 const sender = await PEERS[data.peer].createSender(data);
 
 async function runPhase(index: number): Promise<ProducerReport> {

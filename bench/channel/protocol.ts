@@ -3,10 +3,12 @@
  * workerData each thread starts with. Times are wall-clock ms (`timeOrigin + now()`), comparable
  * across threads.
  */
+
 import type { MessagePort } from 'node:worker_threads';
 import type { ThreadTimes } from '../support/thread-cpu.ts';
 import type { PeerName, PeerSettings } from './peer.ts';
 import type { Phase } from './plan.ts';
+import type { PerVariant, RecordVariant } from './records.ts';
 
 /** Main → producer. */
 export type ProducerCommand = { readonly type: 'go'; readonly phase: number } | { readonly type: 'stop' };
@@ -49,7 +51,9 @@ export type ConsumerReport =
 export interface PairData {
   readonly peer: PeerName;
   readonly plan: readonly Phase[];
-  readonly poolRecords: { readonly small: number; readonly kib: number };
+  readonly poolRecords: PerVariant<number>;
+  /** The record variants this pair's plan uses (the only pools it builds). */
+  readonly variants: readonly RecordVariant[];
   readonly settings: PeerSettings;
   /** Peer-specific plain data (a ring descriptor, a MessagePort). */
   readonly link: unknown;

@@ -34,48 +34,70 @@ export function microTable(micro: readonly MicroResult[], records: number): stri
   ].join('\n');
 }
 
-export function throughputTable(results: readonly ThroughputResult[]): string {
+export function throughputTable(
+  results: readonly ThroughputResult[],
+  variants: readonly RecordVariant[] = ['small', 'kib'],
+): string {
   const find = (peer: PeerName, variant: string) =>
     results.find((r) => r.peer === peer && r.variant === variant);
   const baseline = find('post-each', 'small')?.recordsPerSecond ?? Number.NaN;
-  const rows = PEER_NAMES.flatMap((peer) => {
+  const peers = PEER_NAMES.filter((peer) => variants.some((v) => find(peer, v)));
+  const rates = peers.map((peer) => [
+    PEERS[peer].label,
+    ...variants.map((v) => {
+      const r = find(peer, v);
+      return r ? `${formatRate(r.recordsPerSecond)} (${formatMBps(r.bytesPerSecond)})` : '';
+    }),
+  ]);
+  const ring = (v: RecordVariant) => find('weir-ring', v)?.recordsPerSecond ?? Number.NaN;
+  const ratios = peers
+    .filter((peer) => peer !== 'weir-ring')
+    .map((peer) => [
+      PEERS[peer].label,
+      ...variants.map((v) => {
+        const r = find(peer, v);
+        return r ? formatRatio(ring(v) / r.recordsPerSecond) : '';
+      }),
+    ]);
+  const details = peers.flatMap((peer) => {
     const small = find(peer, 'small');
-    const kib = find(peer, 'kib');
-    if (!small && !kib) return [];
+    if (!small) return [];
     return [
       [
         PEERS[peer].label,
-        formatRate(small?.recordsPerSecond ?? Number.NaN),
-        formatMBps(small?.bytesPerSecond ?? Number.NaN),
-        formatRatio((small?.recordsPerSecond ?? Number.NaN) / baseline),
-        formatRate(kib?.recordsPerSecond ?? Number.NaN),
-        formatMBps(kib?.bytesPerSecond ?? Number.NaN),
-        small
-          ? `${Math.round(small.producerCpuNsPerRecord)} / ${Math.round(small.consumerCpuNsPerRecord)}`
-          : '',
-        small ? percent(small.producerWaitShare) : '',
-        small ? percent(small.runQueueShare) : '',
+        formatRatio(small.recordsPerSecond / baseline),
+        `${Math.round(small.producerCpuNsPerRecord)} / ${Math.round(small.consumerCpuNsPerRecord)}`,
+        percent(small.producerWaitShare),
+        percent(small.runQueueShare),
       ],
     ];
   });
+  const sizeColumns = variants.map((v) => ({ title: v === 'kib' ? '1KiB' : v, align: 'right' as const }));
   return [
-    'Throughput: producer and consumer in two worker threads, end to end (median of rounds)',
-    formatTable(
-      [
-        { title: 'peer' },
-        { title: 'small rec/s', align: 'right' },
-        { title: 'MB/s', align: 'right' },
-        { title: 'vs post-each', align: 'right' },
-        { title: '1 KiB rec/s', align: 'right' },
-        { title: 'MB/s', align: 'right' },
-        { title: 'CPU ns/rec p/c', align: 'right' },
-        { title: 'p. blocked', align: 'right' },
-        { title: 'preempted', align: 'right' },
-      ],
-      rows,
-    ),
-    '(small records: CPU time per record of the producer / consumer thread; share of the run the producer',
-    ' was blocked on the consumer; share the threads spent runnable but waiting for a core, from schedstat)',
+    'Throughput: producer and consumer in two worker threads, end to end (median of rounds),',
+    'records/s (MB/s of msgpack) by record size',
+    formatTable([{ title: 'peer' }, ...sizeColumns], rates),
+    '',
+    "The weir ring against each peer (its records/s divided by the peer's), by record size",
+    formatTable([{ title: 'weir ring ÷' }, ...sizeColumns], ratios),
+    ...(details.length === 0
+      ? []
+      : [
+          '',
+          'Small records',
+          formatTable(
+            [
+              { title: 'peer' },
+              { title: 'vs post-each', align: 'right' },
+              { title: 'CPU ns/rec p/c', align: 'right' },
+              { title: 'p. blocked', align: 'right' },
+              { title: 'preempted', align: 'right' },
+            ],
+            details,
+          ),
+          '(CPU time per record of the producer / consumer thread; share of the run the producer was',
+          ' blocked on the consumer; share the threads spent runnable but waiting for a core, from schedstat)',
+        ]),
   ].join('\n');
 }
 

@@ -45,12 +45,13 @@ const SYLLABLES = [
   'te',
   'or',
 ];
-const LANGUAGES = ['en', 'nl', 'de', 'fr', 'es'];
+/** The `lang` values of posts. */
+export const LANGUAGES = ['en', 'nl', 'de', 'fr', 'es'];
 /** Bytes of text gathered before each write. */
 const WRITE_CHUNK = 1 << 20;
 
 /** `size` distinct lowercase pseudo-words of one to four syllables, in a fixed order. */
-function makeVocabulary(size: number, random: () => number): string[] {
+export function makeVocabulary(size: number, random: () => number): string[] {
   const words = new Set<string>();
   while (words.size < size) {
     const syllables = 1 + Math.floor(random() * 4);

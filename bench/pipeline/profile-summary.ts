@@ -28,6 +28,7 @@ interface CpuProfile {
 const BUCKETS: ReadonlyArray<readonly [string, RegExp]> = [
   ['idle', /^\(idle\)/],
   ['garbage collection', /^\(garbage collector\)/],
+  ['source: the in-job generator (whole-process lineAt)', /lineAt|generateLines|lineCollection/],
   ['user code: JSON.parse', /parsePost|^parse :0/],
   ['user code: tokenise', /tokenise|RegExp/],
   ['user code: job functions', /\.job\.[jt]s/],

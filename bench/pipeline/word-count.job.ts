@@ -6,7 +6,7 @@
  * word, collected under the uid `counts`.
  */
 import { defineJob } from '../../src/index.ts';
-import { parsePost, tokenise } from './words.ts';
+import { countWords } from './count-words.ts';
 
 /** Arguments of the job. */
 export interface WordCountJobArgs {
@@ -16,19 +16,8 @@ export interface WordCountJobArgs {
 
 export default defineJob<WordCountJobArgs>(
   (env, { path }) => {
-    env
-      .readTextFile(path)
-      .name('read')
-      .uid('read')
-      .map(parsePost)
-      .name('parse')
-      .flatMap((post) => tokenise(post.text))
-      .name('tokenise')
-      .keyBy((word) => word)
-      .count<string>()
-      .name('count')
-      .uid('count')
-      .collect({ uid: 'counts', name: 'counts' });
+    env;
+    countWords(env.readTextFile(path).name('read').uid('read')).collect({ uid: 'counts', name: 'counts' });
   },
   { runtimeMode: 'batch' },
 );

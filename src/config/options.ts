@@ -34,6 +34,16 @@ export interface StreamEnvironmentOptions {
    */
   readonly runtimeMode?: RuntimeMode;
   /**
+   * Streaming mode: rolling aggregations (`count`, `sum`, `min`, `max`, `reduce`) fold the records of
+   * each key in every producer for up to this many ms before the keyed exchange (Flink's mini-batch
+   * local-global aggregation), so that a hot key crosses the exchange once per mini-batch instead of
+   * once per record. The update stream then holds one update per key and mini-batch, whose value
+   * may jump by more than one record's worth; every final value, and every checkpoint, is the same
+   * (partials are sent before each barrier). Default: off (`undefined`), one update per record. Batch
+   * mode always pre-aggregates, until the end of input.
+   */
+  readonly localAggregationMs?: number;
+  /**
    * How a batch job's exchanges carry data (Flink's `execution.batch-shuffle-mode`). `blocking`: the
    * job runs by stages; each producer writes its output to files (blocking partitions) and ends,
    * and its consumers start afterwards in the same threads, so the job needs only as many threads
@@ -110,6 +120,8 @@ export interface ResolvedEnvironmentOptions {
   readonly inFlightTargetMs: number | undefined;
   readonly chaining: boolean;
   readonly runtimeMode: RuntimeMode;
+  /** Streaming local aggregation's longest delay in ms, or `null` when off. */
+  readonly localAggregationMs: number | null;
   /** `blocking` only for batch jobs without periodic checkpoints. */
   readonly batchShuffleMode: BatchShuffleMode;
   readonly partitionDirectory: string;
@@ -182,6 +194,19 @@ export function resolveEnvironmentOptions(
   if (runtimeMode !== 'streaming' && runtimeMode !== 'batch') {
     throw new InvalidOptionError('runtimeMode', '"streaming" or "batch"', runtimeMode);
   }
+  const localAggregationMs = options.localAggregationMs ?? null;
+  if (
+    localAggregationMs !== null &&
+    (typeof localAggregationMs !== 'number' ||
+      !(localAggregationMs >= 0) ||
+      !Number.isFinite(localAggregationMs))
+  ) {
+    throw new InvalidOptionError(
+      'localAggregationMs',
+      'a finite number of milliseconds >= 0',
+      localAggregationMs,
+    );
+  }
   const checkpointing = options.checkpointing;
   const checkpointConfig = resolveCheckpointConfig(checkpointing ?? {}); // validates, naming the option
   const batchShuffleMode = resolveBatchShuffleMode(
@@ -214,6 +239,7 @@ export function resolveEnvironmentOptions(
     inFlightTargetMs,
     chaining,
     runtimeMode,
+    localAggregationMs,
     batchShuffleMode,
     partitionDirectory,
     checkpointing,

@@ -67,21 +67,22 @@ const COUNT = valueState<number>('count');
 
 /**
  * Keyed count: per key, the number of records, emitted as `{ key, count }`. Streaming: one updated
- * count per record. Batch: the producers' combiners (combining-output.ts; every input of a keyed
- * aggregation is a combined hash edge in batch mode) send partial counts `{ key, count }`, which
- * are added up and emitted once per key at the end of input.
+ * count per input record. A combined input (batch mode, or streaming with local aggregation; the
+ * producers' combiners in combining-output.ts) brings partial counts `{ key, count }`, which are
+ * added up: streaming emits the updated count per partial, batch once per key at the end of input.
  */
 export function keyedCountOperator(key: ResolvedKeySelector): OperatorFactory {
   return (context, output): Operator => {
     const backend = backendOf(context);
     const count = backend.getState(COUNT);
     const rolling = context.runtimeMode === 'streaming';
+    const partials = context.combinedInput;
     return {
       process(record) {
         let k: Key;
         let n: number;
         try {
-          if (rolling) {
+          if (!partials) {
             k = key.fn(record);
             n = 1;
           } else {

@@ -19,6 +19,11 @@ export interface OperatorContext extends RuntimeContext {
   readonly transactional: boolean;
   /** `batch`: rolling aggregations emit only final values, when input ends. */
   readonly runtimeMode: RuntimeMode;
+  /**
+   * A keyed aggregation's input comes pre-aggregated by the producers' combiners (batch mode, or
+   * streaming with `localAggregationMs`): count then receives partial counts `{ key, count }`.
+   */
+  readonly combinedInput: boolean;
   /** The keyed state backend of a keyed operator (undefined for others). */
   readonly keyedState: KeyedStateBackend | undefined;
   /** Sends collected records to the job master (collect sinks use it); delivered in order. */

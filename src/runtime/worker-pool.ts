@@ -12,9 +12,17 @@ import { nativeStringExtractor } from './msgpackr-native.ts';
 import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
-/** The task worker module, with this module's own extension (`.ts` from source, `.js` when built). */
+/** Defined by scripts/bundle-dist.ts in the bundled engine: its task worker, relative to this module. */
+declare const WEIR_BUNDLED_TASK_WORKER: string | undefined;
+/**
+ * The task worker module: the bundle's when this is the bundled engine (so that a worker's engine
+ * and its job's `import 'weir'` are the same module instance), else this module's sibling with its
+ * own extension (`.ts` from source, `.js` from the tsc output).
+ */
 export const TASK_WORKER = new URL(
-  `../task/task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+  typeof WEIR_BUNDLED_TASK_WORKER === 'string'
+    ? WEIR_BUNDLED_TASK_WORKER
+    : `../task/task-worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
   import.meta.url,
 ).href;
 

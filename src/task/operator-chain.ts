@@ -34,6 +34,8 @@ export interface ChainContext {
   readonly subtaskIndex: number;
   readonly maxParallelism: number;
   readonly runtimeMode: RuntimeMode;
+  /** See OperatorContext.combinedInput. */
+  readonly combinedInput: boolean;
   readonly transactional: boolean;
   /** Which keyed-state backend keyed operators get. */
   readonly stateBackend: StateBackendOptions;
@@ -68,6 +70,7 @@ export function buildOperatorChain(
       parallelism: vertex.parallelism,
       maxParallelism: base.maxParallelism,
       runtimeMode: base.runtimeMode,
+      combinedInput: base.combinedInput,
       transactional: base.transactional,
       keyedState,
       sendToJobMaster: base.sendToJobMaster,

@@ -8,6 +8,7 @@ import { loadJobEnvironment } from '../api/job-loader.ts';
 import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
+import type { ResolvedEnvironmentOptions } from '../config/options.ts';
 import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
 import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
@@ -60,7 +61,7 @@ export async function buildSubtask(
       for (const writer of writers) writer.channel.close();
       throw error;
     }
-    const combine = env.options.runtimeMode === 'batch';
+    const combine = combineDelayMs(env.options);
     const consumer = edge.target.nodes[0]!;
     output.addEdge(writers, edge.partitioner, {
       maxParallelism: graph.maxParallelism,
@@ -76,6 +77,7 @@ export async function buildSubtask(
       subtaskIndex: deployment.subtaskIndex,
       maxParallelism: graph.maxParallelism,
       runtimeMode: env.options.runtimeMode,
+      combinedInput: combineDelayMs(env.options) !== null,
       transactional: deployment.checkpointing?.finalCheckpoint ?? false,
       stateBackend: env.options.stateBackend,
       sendToJobMaster,
@@ -132,4 +134,12 @@ function ownership(
     const group = keyGroupFor(partitioner.key(record), maxParallelism);
     return group >= range.start && group <= range.end;
   };
+}
+
+/**
+ * How long producers may hold partial aggregates before a keyed exchange: until the end of input in
+ * batch mode, `localAggregationMs` in streaming mode, `null` when they send every record as it is.
+ */
+function combineDelayMs(options: ResolvedEnvironmentOptions): number | null {
+  return options.runtimeMode === 'batch' ? Number.POSITIVE_INFINITY : options.localAggregationMs;
 }

@@ -28,8 +28,11 @@ export interface EdgeContext {
   readonly parallelism: number;
   /** The consuming operator, named when its key selector fails in the producer. */
   readonly consumer: { readonly operatorName: string; readonly operatorUid: string };
-  /** Batch mode: pre-aggregate before a keyed exchange whose partitioner can combine. */
-  readonly combine: boolean;
+  /**
+   * Pre-aggregate before a keyed exchange whose partitioner can combine, holding partials at most
+   * this many ms (Infinity: batch mode, until the end of input); `null`: never.
+   */
+  readonly combine: number | null;
 }
 
 /**
@@ -118,7 +121,7 @@ export class TaskOutput implements Collector<unknown> {
 
   /** Adds an edge; returns nothing, records then go to every edge added. */
   addEdge(writers: readonly ChannelWriter[], partitioner: PartitionerSpec, where: EdgeContext): void {
-    const spec = where.combine && partitioner.kind === 'hash' ? partitioner.combine : undefined;
+    const spec = where.combine !== null && partitioner.kind === 'hash' ? partitioner.combine : undefined;
     // Partials of another shape than the records (count's) are routed by their own key.
     const routing =
       spec?.partialKey && partitioner.kind === 'hash'
@@ -126,13 +129,11 @@ export class TaskOutput implements Collector<unknown> {
         : partitioner;
     const edge = edgeOutput(writers, routing, where, this.flag);
     if (spec && partitioner.kind === 'hash') {
-      const combiner = new CombiningOutput(
-        partitioner.key,
-        spec,
-        edge,
-        where.subtaskIndex,
-        where.parallelism,
-      );
+      const combiner = new CombiningOutput(partitioner.key, spec, edge, {
+        subtaskIndex: where.subtaskIndex,
+        parallelism: where.parallelism,
+        maxDelayMs: where.combine ?? Number.POSITIVE_INFINITY,
+      });
       this.#combiners.push(combiner);
       this.#edges.push(combiner);
     } else {
@@ -152,9 +153,16 @@ export class TaskOutput implements Collector<unknown> {
     else for (const edge of edges) edge.collect(record);
   }
 
-  /** Flushes batches whose flush timeout passed; returns the earliest pending deadline. */
+  /**
+   * Sends partials whose mini-batch is over and flushes batches whose flush timeout passed; returns
+   * the earliest pending deadline.
+   */
   flushIfDue(now: number): number {
     let next = Number.POSITIVE_INFINITY;
+    for (const c of this.#combiners) {
+      const deadline = c.flushIfDue(now);
+      if (deadline < next) next = deadline;
+    }
     for (const w of this.#writers) {
       const deadline = w.flushIfDue(now);
       if (deadline < next) next = deadline;

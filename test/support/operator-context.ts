@@ -10,6 +10,7 @@ export function operatorContext(overrides: Partial<OperatorContext> = {}): Opera
     parallelism: 1,
     maxParallelism: 128,
     runtimeMode: 'streaming',
+    combinedInput: false,
     transactional: false,
     keyedState: undefined,
     sendToJobMaster: () => {},

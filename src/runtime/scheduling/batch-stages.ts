@@ -88,6 +88,14 @@ export class BatchStages implements BlockingPartitions {
     for (const { source } of vertex.inputs) this.#unmark(source);
   }
 
+  /**
+   * `vertex` runs again although it finished: it feeds an unfinished vertex through a pipelined
+   * exchange, whose ring holds nothing of an earlier attempt.
+   */
+  runAgain(vertex: JobVertex): void {
+    this.#unmark(vertex);
+  }
+
   #unmark(vertex: JobVertex): void {
     if (!this.#finished.delete(vertex.id)) return;
     for (const { source } of vertex.inputs) if (this.#deleted.has(source.id)) this.#unmark(source);

@@ -2,7 +2,8 @@
  * The staged strategy for a batch job over blocking exchanges (Flink's batch scheduling): a
  * vertex's subtasks start once every subtask of the vertices feeding it has finished, reading the
  * files those wrote, in threads of the pool that earlier stages used (a pool as wide as the widest
- * vertex, as Flink's batch scheduler reuses slots). Vertices an earlier attempt finished are not
+ * vertex, as Flink's batch scheduler reuses slots). The exchange after a non-parallel source stays
+ * a ring (pipelined-regions.ts): the source runs with the vertices it feeds. Vertices an earlier attempt finished are not
  * run again ({@link BatchStages}). No checkpoints: none can cross a blocking exchange.
  *
  * Invariant: a vertex's collected records reach the job master only once the whole vertex has
@@ -11,9 +12,10 @@
 
 import { toError, WeirError } from '../../errors.ts';
 import type { JobGraph, JobVertex } from '../../graph/job-graph.ts';
-import { partitionChannels, planDeployment, type SubtaskPlan } from '../deployment.ts';
+import { planDeployment, type SubtaskPlan } from '../deployment.ts';
 import type { CollectedBatch } from '../protocol.ts';
 import { BatchStages } from './batch-stages.ts';
+import { pipelinedInStages, stagedChannels, stagedThreads } from './pipelined-regions.ts';
 import type { AttemptContext, AttemptSchedule, SchedulingStrategy } from './scheduling-strategy.ts';
 
 export class StagedScheduling implements SchedulingStrategy {
@@ -28,7 +30,7 @@ export class StagedScheduling implements SchedulingStrategy {
     this.#graph = graph;
     this.#ringCapacity = ringCapacity;
     this.#partitionDirectory = partitionDirectory;
-    this.threads = Math.max(...graph.vertices.map((v) => v.parallelism));
+    this.threads = stagedThreads(graph);
   }
 
   /** Makes the job's partition directory: one weir cannot use fails the job before any thread starts. */
@@ -39,7 +41,10 @@ export class StagedScheduling implements SchedulingStrategy {
   schedule(attempt: AttemptContext): AttemptSchedule {
     const stages = this.#opened();
     stages.beginAttempt();
-    const plans = planDeployment(this.#graph, partitionChannels(stages, this.#ringCapacity));
+    // A ring keeps nothing across attempts: a source feeding an unfinished vertex runs again.
+    for (const edge of this.#graph.edges)
+      if (pipelinedInStages(edge) && !stages.isFinished(edge.target)) stages.runAgain(edge.source);
+    const plans = planDeployment(this.#graph, stagedChannels(stages, this.#ringCapacity));
     /** Collected batches held per vertex until the vertex has finished. */
     const held = new Map<JobVertex, CollectedBatch[]>();
     return {
@@ -69,10 +74,11 @@ export class StagedScheduling implements SchedulingStrategy {
   }
 
   /**
-   * Deploys each vertex once every vertex feeding it has finished (vertices are in topological
-   * order), skipping those an earlier attempt finished; after a failure or a cancel, no further
-   * stage starts. A vertex whose subtasks all finished counts as finished even if another branch
-   * failed meanwhile: a restart need not run it again.
+   * Deploys each vertex once every vertex feeding it through a blocking exchange has finished and
+   * every vertex feeding it through a ring (pipelined-regions.ts) is deployed (vertices are in
+   * topological order), skipping those an earlier attempt finished; after a failure or a cancel, no
+   * further stage starts. A vertex whose subtasks all finished counts as finished even if another
+   * branch failed meanwhile: a restart need not run it again.
    */
   async #runByStages(
     attempt: AttemptContext,
@@ -80,12 +86,17 @@ export class StagedScheduling implements SchedulingStrategy {
     plans: readonly SubtaskPlan[],
     held: Map<JobVertex, CollectedBatch[]>,
   ): Promise<void> {
+    const ready = new Map<JobVertex, Promise<boolean>>();
     const finished = new Map<JobVertex, Promise<boolean>>();
     for (const vertex of this.#graph.vertices) {
-      const inputs = vertex.inputs.map((edge) => finished.get(edge.source)!);
+      const inputs = vertex.inputs.map(
+        (edge) => (pipelinedInStages(edge) ? ready : finished).get(edge.source)!,
+      );
+      const inputsReady = Promise.all(inputs).then((all) => all.every(Boolean));
+      ready.set(vertex, inputsReady);
       const stage = async (): Promise<boolean> => {
         if (stages.isFinished(vertex)) return true;
-        if (!(await Promise.all(inputs)).every(Boolean) || attempt.stopping) return false;
+        if (!(await inputsReady) || attempt.stopping) return false;
         try {
           const own = plans.filter((plan) => plan.vertex === vertex);
           await Promise.all(own.map((plan) => attempt.deploy(plan)));

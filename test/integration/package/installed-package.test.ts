@@ -141,6 +141,10 @@ describe('the packed weir, installed in a project', () => {
       'dist/index.js.map',
       'dist/task/task-worker.js',
       'dist/worker/bootstrap.mjs',
+      // What users and workers load (scripts/bundle-dist.ts).
+      'dist/bundle/index.js',
+      'dist/bundle/task-worker.js',
+      'dist/bundle/cli.js',
     ]) {
       expect(files).toContain(needed);
     }

@@ -1,5 +1,5 @@
 // `keyBy(...).count()` gives exact counts per key at parallelism 1, 2 and 4: rolling in streaming
-// mode, once per key (combined before the exchange) in batch mode, and resumes from a savepoint at
+// mode (per record, or per mini-batch with local aggregation), once per key (combined before the exchange) in batch mode, and resumes from a savepoint at
 // another parallelism with exact counts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,22 @@ describe.each([1, 2, 4])('count() at parallelism %i', (parallelism) => {
     expect(new Map([...byKey].map(([k, counts]) => [k, counts.length]))).toEqual(expected);
     // One subtask owns each key: its updates arrive in order, counting up from one.
     for (const [key, counts] of byKey) expect(counts, key).toEqual(counts.map((_, i) => i + 1));
+  });
+
+  it('streaming with local aggregation: counts rise per key to the exact total, fewer updates', async () => {
+    const result = await executeJob(job, {
+      args: { lines },
+      environment: { parallelism, localAggregationMs: 60_000 },
+    });
+    const records = result.collected<KeyCount<string>>('counts');
+    const last = new Map<string, number>();
+    for (const r of records) {
+      // One subtask owns each key: its updates arrive in order, each above the one before.
+      expect(r.count, r.key).toBeGreaterThan(last.get(r.key) ?? 0);
+      last.set(r.key, r.count);
+    }
+    expect(last).toEqual(expectedWordCounts());
+    expect(records.length).toBeLessThan(words);
   });
 
   it('batch: emits each final count once, combined before the exchange, also with checkpoints', async () => {

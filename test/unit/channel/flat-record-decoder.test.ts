@@ -15,6 +15,18 @@ const value = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 70 }),
   fc.string({ unit: 'binary', maxLength: 10 }),
+  // Long strings take the native ASCII check: one non-ASCII character anywhere must decline.
+  fc.string({ unit: 'grapheme-ascii', minLength: 100, maxLength: 3000 }),
+  fc
+    .tuple(
+      fc.string({ unit: 'grapheme-ascii', minLength: 20, maxLength: 2000 }),
+      fc.constantFrom('é', '€', '😀'),
+      fc.nat(),
+    )
+    .map(([ascii, other, at]) => {
+      const i = at % (ascii.length + 1);
+      return ascii.slice(0, i) + other + ascii.slice(i);
+    }),
   fc.integer(),
   fc.constantFrom(
     0,

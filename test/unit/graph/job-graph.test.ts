@@ -17,6 +17,9 @@ describe('job graph validation', () => {
     expect(() => new StreamEnvironment({ maxParallelism: 0 })).toThrow(InvalidOptionError);
     expect(() => new StreamEnvironment({ ringCapacity: 1000 })).toThrow(/ringCapacity/);
     expect(() => new StreamEnvironment({ bufferTimeoutMs: -1 })).toThrow(/bufferTimeoutMs/);
+    expect(() => new StreamEnvironment({ localAggregationMs: Number.NaN })).toThrow(/localAggregationMs/);
+    expect(new StreamEnvironment({ localAggregationMs: 5 }).options.localAggregationMs).toBe(5);
+    expect(new StreamEnvironment({}).options.localAggregationMs).toBeNull();
     const env = new StreamEnvironment({ parallelism: 2 });
     expect(() =>
       env

@@ -14,13 +14,14 @@ import { operatorContext } from '../../support/operator-context.ts';
 
 const identity = keySelectorFunction<string>('keyBy', (w) => w);
 
-function operator(runtimeMode: RuntimeMode) {
+function operator(runtimeMode: RuntimeMode, combinedInput = runtimeMode === 'batch') {
   const backend = new HeapKeyedStateBackend<unknown>({ maxParallelism: 128 });
   const out: KeyCount[] = [];
   const context = operatorContext({
     operatorName: 'count',
     operatorUid: 'count-1',
     runtimeMode,
+    combinedInput,
     keyedState: backend as OperatorContext['keyedState'],
   });
   const op = keyedCountOperator(identity)(context, { collect: (r) => out.push(r as KeyCount) });
@@ -64,6 +65,20 @@ describe('keyedCountOperator', () => {
     expect(out).toHaveLength(2);
   });
 
+  it('streaming with local aggregation: adds up partial counts and emits the new count per partial', () => {
+    const { op, out } = operator('streaming', true);
+    op.process({ key: 'a', count: 2 });
+    op.process({ key: 'b', count: 5 });
+    op.process({ key: 'a', count: 3 });
+    expect(out).toEqual([
+      { key: 'a', count: 2 },
+      { key: 'b', count: 5 },
+      { key: 'a', count: 5 },
+    ]);
+    op.finish?.();
+    expect(out).toHaveLength(3);
+  });
+
   it('batch: names the operator when an input is not a partial count', () => {
     const { op } = operator('batch');
     expect(() => op.process('a')).toThrow(/count/);
@@ -85,8 +100,7 @@ describe('count combiner', () => {
       identity.fn,
       combine.combine,
       { collect: (r) => sent.push({ ...(r as KeyCount) }) },
-      0,
-      1,
+      { subtaskIndex: 0, parallelism: 1, maxDelayMs: Number.POSITIVE_INFINITY },
     );
     for (const w of ['a', 'b', 'a', 'a', 'c']) output.collect(w);
     output.flush();

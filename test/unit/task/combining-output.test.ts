@@ -6,14 +6,16 @@ import { COMBINER_MAX_KEYS, CombiningOutput } from '../../../src/task/combining-
 
 type Rec = { k: string | number; n: number };
 
-function setup(combine: Omit<CombineSpec, 'operatorName' | 'operatorUid'>) {
+function setup(
+  combine: Omit<CombineSpec, 'operatorName' | 'operatorUid'>,
+  maxDelayMs = Number.POSITIVE_INFINITY,
+) {
   const sent: Rec[] = [];
   const output = new CombiningOutput(
     (r) => (r as Rec).k,
     { ...combine, operatorName: 'sum', operatorUid: 'sum-1' },
     { collect: (r) => sent.push({ ...(r as Rec) }) },
-    0,
-    1,
+    { subtaskIndex: 0, parallelism: 1, maxDelayMs },
   );
   return { output, sent };
 }
@@ -58,6 +60,33 @@ describe('CombiningOutput', () => {
     output.flush();
     expect(sent.at(-1)).toEqual({ k: 0, n: 5 });
     expect(sent.reduce((s, r) => s + r.n, 0)).toBe(COMBINER_MAX_KEYS + 5);
+  });
+
+  it('streaming: holds a mini-batch until its delay has passed, then sends it and starts over', () => {
+    const { output, sent } = setup(inPlace, 20);
+    expect(output.flushIfDue(performance.now() + 1e6)).toBe(Number.POSITIVE_INFINITY);
+    const before = performance.now();
+    output.collect({ k: 'a', n: 1 });
+    output.collect({ k: 'a', n: 2 });
+    const deadline = output.flushIfDue(before);
+    expect(deadline).toBeGreaterThanOrEqual(before + 20);
+    expect(sent).toEqual([]);
+    expect(output.flushIfDue(deadline)).toBe(Number.POSITIVE_INFINITY);
+    expect(sent).toEqual([{ k: 'a', n: 3 }]);
+    output.collect({ k: 'a', n: 4 });
+    expect(output.flushIfDue(deadline)).toBeGreaterThan(deadline);
+    output.flush();
+    expect(sent).toEqual([
+      { k: 'a', n: 3 },
+      { k: 'a', n: 4 },
+    ]);
+  });
+
+  it('batch: never sends a partial on a deadline', () => {
+    const { output, sent } = setup(inPlace);
+    output.collect({ k: 'a', n: 1 });
+    expect(output.flushIfDue(performance.now() + 1e9)).toBe(Number.POSITIVE_INFINITY);
+    expect(sent).toEqual([]);
   });
 
   it('names the aggregation and subtask when the fold throws', () => {

@@ -22,7 +22,7 @@ function setup(n: number, partitioner: PartitionerSpec) {
       subtaskIndex: 0,
       parallelism: 1,
       consumer: { operatorName: 'op', operatorUid: 'op-1' },
-      combine: false,
+      combine: null,
     },
   );
   const gates = rings.map((r) => new InputGate([r]));

@@ -1,0 +1,1 @@
+/** The start-up baseline: node on an empty script. */
