@@ -23,7 +23,7 @@ function outputTo(name: string) {
       subtaskIndex: 0,
       parallelism: 1,
       consumer: { operatorName: 'consumer', operatorUid: 'consumer' },
-      combine: false,
+      combine: null,
     },
   );
   return { output, downstream: new InputGate([ring]) };
