@@ -60,6 +60,7 @@ export async function launchJob(init: {
     restoreOptions: { allowNonRestoredState: resume?.allowNonRestoredState ?? false },
     firstCheckpointId: highest + 1,
     resourceLimits: options.workerResourceLimits,
+    threadSharing: options.threadSharing,
     stages:
       options.batchShuffleMode === 'blocking'
         ? { partitionDirectory: options.partitionDirectory }

@@ -14,6 +14,8 @@ import type { StreamEnvironment } from './stream-environment.ts';
 
 /** Environments captured from script modules, by module URL: a reused thread imports a module once. */
 const CAPTURED = Symbol.for('weir.worker.captured-environments');
+/** The last load begun in this thread (see {@link loadJobEnvironment}). */
+const LOADING = Symbol.for('weir.worker.job-loading');
 
 /** A job as a function of an environment and plain-data arguments. */
 export interface JobDefinition<A = unknown> {
@@ -46,8 +48,26 @@ export function isJobDefinition(value: unknown): value is JobDefinition {
 /**
  * Imports the job module and returns the environment it builds. `create` makes the environment of
  * a job definition; script modules create their own and are captured at `execute()`.
+ *
+ * Loads in one thread run one after another: subtasks sharing a thread load the same module at
+ * once, and a script's `execute()` is captured by one hook at a time, so a second concurrent load
+ * would miss the capture and wait forever; after the first, the others find it cached.
  */
-export async function loadJobEnvironment(
+export function loadJobEnvironment(
+  ref: JobModuleRef,
+  create: (options: JobModuleRef['options']) => StreamEnvironment,
+): Promise<StreamEnvironment> {
+  const globals = globalThis as Record<symbol, unknown>;
+  const previous = (globals[LOADING] as Promise<unknown> | undefined) ?? Promise.resolve();
+  const load = previous.then(
+    () => loadOnce(ref, create),
+    () => loadOnce(ref, create),
+  );
+  globals[LOADING] = load.catch(() => {});
+  return load;
+}
+
+async function loadOnce(
   ref: JobModuleRef,
   create: (options: JobModuleRef['options']) => StreamEnvironment,
 ): Promise<StreamEnvironment> {

@@ -73,8 +73,22 @@ export interface StreamEnvironmentOptions {
   readonly stateBackend?: StateBackendOptions | StateBackendType;
   /** Resume from a savepoint or retained checkpoint (a `_metadata` directory or a checkpoint base directory). */
   readonly resume?: ResumeFrom;
-  /** Resource limits of every worker thread (heap sizes); a worker that exceeds them fails the job. */
+  /**
+   * Resource limits of every worker thread (heap sizes); a thread that exceeds them fails every
+   * subtask in it, and so the job. With `threadSharing` (the default) a thread holds one subtask of
+   * each vertex, so its limits are shared by them.
+   */
   readonly workerResourceLimits?: ResourceLimits;
+  /**
+   * Whether subtasks share worker threads (Flink's slot sharing): subtask i of every operator runs
+   * in thread i, so a job at parallelism p uses p threads however many operators it has, starts
+   * faster and takes less memory (each thread costs Node ~50 ms of CPU and ~20 MiB). The subtasks
+   * of a thread take turns in its event loop (each yields every few ms and whenever it waits). A
+   * crash of a thread fails every subtask in it. `false`: every subtask runs in a thread of its own,
+   * so that the operating system, not the event loop, divides the cores between them. Default true
+   * (docs/threads.md has the measurements).
+   */
+  readonly threadSharing?: boolean;
   /**
    * The job module, for jobs written as scripts (`import.meta.url`): every worker evaluates it.
    * Default: the script Node.js was started with.
@@ -130,6 +144,7 @@ export interface ResolvedEnvironmentOptions {
   readonly stateBackend: StateBackendOptions;
   readonly resume: ResumeFrom | undefined;
   readonly workerResourceLimits: ResourceLimits | undefined;
+  readonly threadSharing: boolean;
   readonly module: string | undefined;
 }
 
@@ -137,6 +152,8 @@ export const DEFAULT_MAX_PARALLELISM = 128;
 export const DEFAULT_RING_CAPACITY = 512 * 1024;
 /** Default `channel.inFlightTargetMs`: 100 ms, which Flink's debloater targets too (1 s there by default, 100 ms recommended for latency). */
 export const DEFAULT_IN_FLIGHT_TARGET_MS = 100;
+/** Default `threadSharing` (see docs/threads.md for the measurements behind it). */
+export const DEFAULT_THREAD_SHARING = true;
 /** Upper bound of max parallelism, as in Flink (2^15). */
 export const UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
 
@@ -230,6 +247,8 @@ export function resolveEnvironmentOptions(
   }
   const stateBackend = resolveStateBackendOptions(options.stateBackend);
   const workerResourceLimits = options.workerResourceLimits;
+  const threadSharing = options.threadSharing ?? DEFAULT_THREAD_SHARING;
+  if (typeof threadSharing !== 'boolean') throw new InvalidOptionError('threadSharing', 'a boolean', threadSharing);
   const module = options.module === undefined ? undefined : String(options.module);
   return {
     parallelism,
@@ -247,6 +266,7 @@ export function resolveEnvironmentOptions(
     stateBackend,
     resume,
     workerResourceLimits,
+    threadSharing,
     module,
   };
 }

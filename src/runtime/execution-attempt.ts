@@ -11,12 +11,12 @@
  * after a cancel was requested.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { Piscina } from 'piscina';
 import { toError } from '../errors.ts';
 import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.ts';
 import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
+import type { ThreadPool } from './thread-pool.ts';
 import { deserializeError } from './error-transport.ts';
 import { WorkerExitedError } from './errors.ts';
 import type { FailureSource } from './job-events.ts';
@@ -79,7 +79,7 @@ export interface AttemptInit {
   /** Timers (the cancel grace period). */
   readonly timers: Scheduler;
   /** The job's worker threads (as many as the strategy asked for); owned by the job master. */
-  readonly pool: Piscina;
+  readonly pool: ThreadPool;
   /** The job's scheduling strategy (which knows what earlier attempts finished). */
   readonly scheduling: SchedulingStrategy;
 }
@@ -201,7 +201,7 @@ export class ExecutionAttempt {
     return totals;
   }
 
-  async #deploy(pool: Piscina, plan: SubtaskPlan): Promise<void> {
+  async #deploy(pool: ThreadPool, plan: SubtaskPlan): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     const subtask: RunningSubtask = {
       plan,
@@ -211,7 +211,7 @@ export class ExecutionAttempt {
       execution: new SubtaskExecution(),
       reported: () => {},
     };
-    // Reports travel on the control port, the task's completion on piscina's: wait for both, so
+    // Reports travel on the control port, the run's return on the thread's: wait for both, so
     // that no collected record, acknowledgement or final counter is lost when the port closes.
     const reported = new Promise<void>((resolve) => {
       subtask.reported = resolve;
@@ -233,7 +233,10 @@ export class ExecutionAttempt {
       splitCursor: plan.splitCursor,
     };
     try {
-      await pool.run(deployment, { transferList: [port2], signal: subtask.abort.signal });
+      await pool.run(deployment, {
+        slot: this.#init.scheduling.placement.slotOf(plan),
+        signal: subtask.abort.signal,
+      });
       await reported;
     } catch (error) {
       if (subtask.execution.moveTo('failed')) {

@@ -11,7 +11,6 @@
  * `onFailure`), which moves the job to `failing`; time and timers are injected (`clock`, `timers`),
  * so nothing here reads the system clock or sets a timer itself.
  */
-import type { Piscina } from 'piscina';
 import type { CheckpointConfig } from '../checkpoint/config.ts';
 import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
 import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
@@ -19,7 +18,7 @@ import { failedOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
 import { toError, type WeirError } from '../errors.ts';
-import { type JobGraph, subtaskCount } from '../graph/job-graph.ts';
+import type { JobGraph } from '../graph/job-graph.ts';
 import { JobLifecycle } from '../job/job-lifecycle.ts';
 import type { JobStatus } from '../job/job-status.ts';
 import type { RestartStrategy } from '../restart/strategy.ts';
@@ -34,6 +33,7 @@ import type { CollectedBatch, JobModuleRef } from './protocol.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
 import type { SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
+import type { ThreadPool } from './thread-pool.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface JobMasterInit {
@@ -63,6 +63,8 @@ export interface JobMasterInit {
   readonly timers?: Scheduler;
   /** Present: the job runs by stages over blocking exchanges (`StagedScheduling`); absent: pipelined. */
   readonly stages?: StagedExecution | undefined;
+  /** Subtask i of every vertex runs in thread i (slot-sharing.ts); default true. */
+  readonly threadSharing?: boolean;
 }
 
 /** How the job ended, as a value. */
@@ -83,7 +85,7 @@ export class JobMaster {
   readonly #started: number;
   readonly #restarts: RestartBackoff;
   #attempt: ExecutionAttempt | undefined;
-  #pool: Piscina | undefined;
+  #pool: ThreadPool | undefined;
   /** Chosen once, from `init.stages`. */
   readonly #scheduling: SchedulingStrategy;
   #attemptNumber = 0;
@@ -105,7 +107,12 @@ export class JobMaster {
       this.#clock,
       init.timers ?? keepAliveTimerScheduler,
     );
-    this.#scheduling = createSchedulingStrategy(init.graph, init.ringCapacity, init.stages);
+    this.#scheduling = createSchedulingStrategy(
+      init.graph,
+      init.ringCapacity,
+      init.stages,
+      init.threadSharing ?? true,
+    );
     this.#lifecycle = new JobLifecycle();
     this.#lifecycle.on('status', (from, to, cause) => init.events.onStatus(from, to, cause));
     this.#checkpointing = new JobCheckpointing({
@@ -133,14 +140,12 @@ export class JobMaster {
   async run(): Promise<JobOutcome> {
     let restoreFrom = this.#init.initialState;
     const scheduling = this.#scheduling;
-    const subtasks = subtaskCount(this.#init.graph);
-    let pool: Piscina;
+    let pool: ThreadPool;
     try {
       // Before the pool, so that what the strategy cannot prepare fails the job before any thread starts.
       scheduling.open();
       pool = await createWorkerPool(
-        scheduling.threads,
-        subtasks,
+        scheduling.placement.threads,
         this.#init.resourceLimits,
         this.#init.job.module,
       );

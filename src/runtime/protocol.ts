@@ -36,7 +36,7 @@ export interface OutputEdgeDeployment {
   readonly channels: readonly ChannelDescriptor[];
 }
 
-/** Everything one subtask needs to run (the piscina task payload). */
+/** Everything one subtask needs to run (the payload of {@link RunSubtask}). */
 export interface TaskDeployment {
   readonly job: JobModuleRef;
   readonly jobName: string;
@@ -138,3 +138,24 @@ export type ControlFromTask =
   | { readonly type: 'finished'; readonly counters: SubtaskCounters }
   | { readonly type: 'cancelled'; readonly counters: SubtaskCounters }
   | CheckpointReport;
+
+/**
+ * Main thread → a worker thread of the job's pool (`worker-pool.ts`): run one more subtask in this
+ * thread, beside any it already runs; `deployment.control` is transferred with it.
+ */
+export interface RunSubtask {
+  readonly type: 'run';
+  /** The pool's number for this run, echoed in {@link SubtaskReturned}. */
+  readonly id: number;
+  readonly deployment: TaskDeployment;
+}
+
+/**
+ * Worker thread → main thread: the subtask of run `id` returned. Its outcome went over its control
+ * port first (finished, failed, cancelled); `error` is set only if the host itself threw.
+ */
+export interface SubtaskReturned {
+  readonly type: 'returned';
+  readonly id: number;
+  readonly error?: SerializedError;
+}

@@ -1,14 +1,13 @@
 /**
- * The worker threads of a job: a piscina pool with exactly one thread per subtask (per subtask of
- * the widest stage, for a batch job run by stages), each running one long task (the subtask) at a
- * time. The pool outlives execution attempts: a restart submits
- * the new attempt's subtasks to the threads that are already up (with the job module already
- * loaded), and piscina replaces any thread that died or was terminated.
+ * Starting a job's worker threads: the job's code bundled once for all threads (worker-bundle.ts),
+ * the flags they may take, and the thread pool (thread-pool.ts) with as many threads as the
+ * scheduling strategy asked for. The pool outlives execution attempts: a restart runs the new
+ * attempt's subtasks in the threads that are already up, with the job module already loaded.
  */
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { Piscina } from 'piscina';
 import { nativeStringExtractor } from './msgpackr-native.ts';
+import { ThreadPool } from './thread-pool.ts';
 import { workerBundle } from './worker-bundle.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('../worker/bootstrap.mjs', import.meta.url));
@@ -28,18 +27,16 @@ export const TASK_WORKER = new URL(
 
 /**
  * Starts the pool for a job whose module is `jobModule` (a file URL). TypeScript is bundled here
- * once for all threads (see worker-bundle.ts). `queued` subtasks at most wait for a thread (a batch
- * job run by stages has fewer threads than subtasks).
+ * once for all threads (see worker-bundle.ts).
  */
 export async function createWorkerPool(
   threads: number,
-  queued: number,
   resourceLimits: ResourceLimits | undefined,
   jobModule: string,
-): Promise<Piscina> {
-  // Loaded here rather than at the top: every worker imports this module with the engine's index.
-  const [{ Piscina }, bundle] = await Promise.all([import('piscina'), workerBundle(TASK_WORKER, jobModule)]);
+): Promise<ThreadPool> {
+  const bundle = await workerBundle(TASK_WORKER, jobModule);
   const options = {
+    threads,
     filename: BOOTSTRAP,
     // Unbundled, a TypeScript job needs tsx in the workers even when the engine is JavaScript (dist/).
     workerData: {
@@ -47,24 +44,18 @@ export async function createWorkerPool(
         ? { entry: bundle.entry, aliases: bundle.aliases }
         : { entry: TASK_WORKER, tsx: /\.[cm]?tsx?$/.test(jobModule) }),
       msgpackrExtractor: nativeStringExtractor(),
+      weirPoolThread: true,
     },
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: Number.POSITIVE_INFINITY,
-    // The subtask's own event loop must stay free between tasks and during them.
-    atomics: 'disabled',
-    maxQueue: Math.max(threads, queued),
     ...(resourceLimits ? { resourceLimits } : {}),
   } as const;
-  if (!bundle) return new Piscina(options);
+  if (!bundle) return new ThreadPool(options);
   // Workers inherit the process's flags; running the bundle, they need no tsx of their own.
   // Flags given explicitly are checked, unlike inherited ones: drop those a worker refuses
   // (per-process flags such as --max-semi-space-size), which Node names in its error.
   let execArgv = withoutTsx(process.execArgv);
   for (;;) {
     try {
-      return new Piscina({ ...options, execArgv });
+      return new ThreadPool({ ...options, execArgv });
     } catch (error) {
       const refused = refusedFlags(error);
       const kept = execArgv.filter((arg) => !refused.includes(arg));

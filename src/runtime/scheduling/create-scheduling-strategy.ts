@@ -10,13 +10,14 @@ export interface StagedExecution {
   readonly partitionDirectory: string;
 }
 
-/** Staged when `stages` is given, else pipelined. */
+/** Staged when `stages` is given, else pipelined; subtasks share threads when `threadSharing`. */
 export function createSchedulingStrategy(
   graph: JobGraph,
   ringCapacity: number,
   stages: StagedExecution | undefined,
+  threadSharing: boolean,
 ): SchedulingStrategy {
   return stages
-    ? new StagedScheduling(graph, ringCapacity, stages.partitionDirectory)
-    : new PipelinedScheduling(graph, ringCapacity);
+    ? new StagedScheduling(graph, ringCapacity, stages.partitionDirectory, threadSharing)
+    : new PipelinedScheduling(graph, ringCapacity, threadSharing);
 }

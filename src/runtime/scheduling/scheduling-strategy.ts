@@ -12,6 +12,7 @@
 import type { JobVertex } from '../../graph/job-graph.ts';
 import type { SubtaskPlan } from '../deployment.ts';
 import type { CollectedBatch } from '../protocol.ts';
+import type { SlotPlacement } from './slot-sharing.ts';
 
 /** What one execution attempt lets its schedule do. */
 export interface AttemptContext {
@@ -40,8 +41,8 @@ export interface AttemptSchedule {
 }
 
 export interface SchedulingStrategy {
-  /** Threads the job's pool holds. */
-  readonly threads: number;
+  /** Threads the job's pool holds, and which subtask runs in which (slot-sharing.ts). */
+  readonly placement: SlotPlacement;
   /** Whether checkpoints can be taken (none cross a blocking exchange). */
   readonly checkpoints: boolean;
   /** Prepares what the job needs before any thread starts; throws if it cannot. */

@@ -2,7 +2,8 @@
  * The staged strategy for a batch job over blocking exchanges (Flink's batch scheduling): a
  * vertex's subtasks start once every subtask of the vertices feeding it has finished, reading the
  * files those wrote, in threads of the pool that earlier stages used (a pool as wide as the widest
- * vertex, as Flink's batch scheduler reuses slots). The exchange after a non-parallel source stays
+ * vertex, as Flink's batch scheduler reuses slots; with thread sharing, subtask i of each stage in
+ * thread i). The exchange after a non-parallel source stays
  * a ring (pipelined-regions.ts): the source runs with the vertices it feeds. Vertices an earlier attempt finished are not
  * run again ({@link BatchStages}). No checkpoints: none can cross a blocking exchange.
  *
@@ -16,21 +17,22 @@ import { planDeployment, type SubtaskPlan } from '../deployment.ts';
 import type { CollectedBatch } from '../protocol.ts';
 import { BatchStages } from './batch-stages.ts';
 import { pipelinedInStages, stagedChannels, stagedThreads } from './pipelined-regions.ts';
+import { type SlotPlacement, slotPlacement } from './slot-sharing.ts';
 import type { AttemptContext, AttemptSchedule, SchedulingStrategy } from './scheduling-strategy.ts';
 
 export class StagedScheduling implements SchedulingStrategy {
-  readonly threads: number;
+  readonly placement: SlotPlacement;
   readonly checkpoints = false;
   readonly #graph: JobGraph;
   readonly #ringCapacity: number;
   readonly #partitionDirectory: string;
   #stages: BatchStages | undefined;
 
-  constructor(graph: JobGraph, ringCapacity: number, partitionDirectory: string) {
+  constructor(graph: JobGraph, ringCapacity: number, partitionDirectory: string, threadSharing: boolean) {
     this.#graph = graph;
     this.#ringCapacity = ringCapacity;
     this.#partitionDirectory = partitionDirectory;
-    this.threads = stagedThreads(graph);
+    this.placement = slotPlacement(graph, threadSharing, stagedThreads(graph));
   }
 
   /** Makes the job's partition directory: one weir cannot use fails the job before any thread starts. */

@@ -96,10 +96,21 @@ describe.each([1, 2, 4])('a batch job by stages at parallelism %i', (parallelism
 });
 
 describe('a batch job by stages', () => {
-  it('runs pipelined, a thread per subtask, with batchShuffleMode "pipelined" and the same sums', async () => {
+  it('runs pipelined with batchShuffleMode "pipelined": a thread per parallel instance, the same sums', async () => {
     const result = await executeJob<BatchStagesArgs>(job, {
       args: { count, keys },
       environment: { parallelism: 2, runtimeMode: 'batch', batchShuffleMode: 'pipelined' },
+    });
+    const records = result.collected<KeySum>('sums');
+    expect(sumsOf(records)).toEqual(expectedSums());
+    // Thread sharing (the default): subtask i of each of the three vertices in thread i.
+    expect(threadsOf(records).size).toBe(2);
+  });
+
+  it('runs pipelined a thread per subtask without thread sharing, with the same sums', async () => {
+    const result = await executeJob<BatchStagesArgs>(job, {
+      args: { count, keys },
+      environment: { parallelism: 2, runtimeMode: 'batch', batchShuffleMode: 'pipelined', threadSharing: false },
     });
     const records = result.collected<KeySum>('sums');
     expect(sumsOf(records)).toEqual(expectedSums());
@@ -123,15 +134,24 @@ describe('a batch job by stages', () => {
     expect(readdirSync(join(root, 'state'))).toEqual([]);
   });
 
-  it('queues a stage wider than the pool: two sources of a union in two threads', async () => {
-    const result = await executeJob<BatchStagesArgs>(job, {
-      args: { count, keys, union: true },
-      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: partitionDirectory() },
-    });
-    const records = result.collected<KeySum>('sums');
-    expect(sumsOf(records)).toEqual(expectedSums(2 * count));
-    expect(threadsOf(records).size).toBe(2);
-  });
+  it.each([true, false])(
+    'runs a stage wider than the pool (two sources of a union) in two threads, thread sharing %s',
+    async (threadSharing) => {
+      // Shared: subtask i of both sources in thread i at once; unshared: the pool queues two of them.
+      const result = await executeJob<BatchStagesArgs>(job, {
+        args: { count, keys, union: true },
+        environment: {
+          parallelism: 2,
+          runtimeMode: 'batch',
+          partitionDirectory: partitionDirectory(),
+          threadSharing,
+        },
+      });
+      const records = result.collected<KeySum>('sums');
+      expect(sumsOf(records)).toEqual(expectedSums(2 * count));
+      expect(threadsOf(records).size).toBe(2);
+    },
+  );
 
   it('fails with the user error of a later stage, removes its files and leaves no thread', async () => {
     const before = osThreadCount();

@@ -29,23 +29,35 @@ function graph() {
 
 describe('createSchedulingStrategy', () => {
   it('chooses pipelined without stages: a thread per subtask, checkpoints possible', () => {
-    const strategy = createSchedulingStrategy(graph(), 4096, undefined);
+    const strategy = createSchedulingStrategy(graph(), 4096, undefined, false);
     expect(strategy).toBeInstanceOf(PipelinedScheduling);
-    expect(strategy.threads).toBe(5);
+    expect(strategy.placement.threads).toBe(5);
     expect(strategy.checkpoints).toBe(true);
   });
 
   it('chooses staged with stages: a thread per subtask of the widest vertex, no checkpoints', () => {
     const g = graph();
-    const strategy = createSchedulingStrategy(g, 4096, { partitionDirectory: root });
+    const strategy = createSchedulingStrategy(g, 4096, { partitionDirectory: root }, false);
     expect(strategy).toBeInstanceOf(StagedScheduling);
-    expect(strategy.threads).toBe(3);
+    expect(strategy.placement.threads).toBe(3);
     expect(strategy.checkpoints).toBe(false);
     expect(strategy.finishedCounts(g.vertices[0]!)).toBeUndefined();
   });
 
+  it('with thread sharing, places subtask i of every vertex in thread i of a pool as wide as the widest vertex', () => {
+    for (const stages of [undefined, { partitionDirectory: root }]) {
+      const g = graph();
+      const { placement } = createSchedulingStrategy(g, 4096, stages, true);
+      expect(placement.threads).toBe(3);
+      const plan = (vertex: number, subtaskIndex: number) =>
+        ({ vertex: g.vertices[vertex]!, subtaskIndex }) as Parameters<typeof placement.slotOf>[0];
+      expect([0, 1, 2].map((i) => placement.slotOf(plan(0, i)))).toEqual([0, 1, 2]);
+      expect([0, 1].map((i) => placement.slotOf(plan(1, i)))).toEqual([0, 1]);
+    }
+  });
+
   it('makes the partition directory on open, not before, and removes it on dispose', () => {
-    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: root });
+    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: root }, true);
     expect(() => strategy.schedule({} as Parameters<typeof strategy.schedule>[0])).toThrow(/before open/);
     strategy.open();
     const made = new Set(readdirSync(root).map((f) => join(root, f)));
@@ -55,7 +67,7 @@ describe('createSchedulingStrategy', () => {
   });
 
   it('names the partition directory when it cannot be made', () => {
-    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: join(root, 'no', '\0') });
+    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: join(root, 'no', '\0') }, true);
     expect(() => strategy.open()).toThrow(/partitionDirectory/);
   });
 });
