@@ -34,6 +34,8 @@ options:
       --buffer-timeout <ms>     flush timeout of partly filled batches (default: 1)
       --ring-capacity <bytes>   bytes per channel ring, a power of two (default: 524288)
       --no-chaining             run every operator in its own subtasks
+      --no-thread-sharing       run every subtask in a thread of its own (default: subtask i of
+                                every operator in thread i)
       --checkpoint-interval <ms>  take a checkpoint every <ms> (at least 10)
       --checkpoint-mode <mode>  exactly-once (default) or at-least-once
       --checkpoint-dir <dir>    checkpoint directory (default: ./weir-checkpoints/<job file name>)
@@ -65,6 +67,7 @@ const FLAGS = {
   'buffer-timeout': { type: 'string' },
   'ring-capacity': { type: 'string' },
   'no-chaining': { type: 'boolean' },
+  'no-thread-sharing': { type: 'boolean' },
   'checkpoint-interval': { type: 'string' },
   'checkpoint-mode': { type: 'string' },
   'checkpoint-dir': { type: 'string' },
@@ -192,6 +195,7 @@ function environmentOf(
       ringCapacity: number('ring-capacity'),
     }),
     ...(values['no-chaining'] ? { chaining: false } : {}),
+    ...(values['no-thread-sharing'] ? { threadSharing: false } : {}),
     ...(stateDir !== undefined
       ? { stateBackend: { type: 'embedded', directory: resolve(stateDir) } }
       : backend !== undefined

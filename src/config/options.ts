@@ -248,7 +248,8 @@ export function resolveEnvironmentOptions(
   const stateBackend = resolveStateBackendOptions(options.stateBackend);
   const workerResourceLimits = options.workerResourceLimits;
   const threadSharing = options.threadSharing ?? DEFAULT_THREAD_SHARING;
-  if (typeof threadSharing !== 'boolean') throw new InvalidOptionError('threadSharing', 'a boolean', threadSharing);
+  if (typeof threadSharing !== 'boolean')
+    throw new InvalidOptionError('threadSharing', 'a boolean', threadSharing);
   const module = options.module === undefined ? undefined : String(options.module);
   return {
     parallelism,

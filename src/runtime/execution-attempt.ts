@@ -16,7 +16,6 @@ import { type JobGraph, type JobVertex, subtaskCount } from '../graph/job-graph.
 import type { Scheduler } from '../util/scheduler.ts';
 import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
-import type { ThreadPool } from './thread-pool.ts';
 import { deserializeError } from './error-transport.ts';
 import { WorkerExitedError } from './errors.ts';
 import type { FailureSource } from './job-events.ts';
@@ -33,6 +32,7 @@ import type {
 } from './protocol.ts';
 import type { AttemptSchedule, SchedulingStrategy } from './scheduling/scheduling-strategy.ts';
 import { SubtaskExecution, type SubtaskStates } from './subtask-execution-state.ts';
+import type { ThreadPool } from './thread-pool.ts';
 
 /** How long cancelled subtasks get to stop by themselves before their threads are terminated. */
 const CANCEL_GRACE_MS = 5000;

@@ -83,7 +83,10 @@ export class ThreadPool {
    * `slot` is undefined, in a thread that runs nothing, once there is one. Resolves when the
    * subtask returned; rejects when its thread died or `signal` aborted it.
    */
-  run(deployment: TaskDeployment, options: { slot?: number | undefined; signal?: AbortSignal } = {}): Promise<void> {
+  run(
+    deployment: TaskDeployment,
+    options: { slot?: number | undefined; signal?: AbortSignal } = {},
+  ): Promise<void> {
     if (this.#destroyed) return Promise.reject(new Error('the thread pool was destroyed'));
     return new Promise<void>((resolve, reject) => {
       const run: Run = { id: this.#nextId++, resolve, reject };

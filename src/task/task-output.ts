@@ -3,8 +3,12 @@
  * partitioner, and {@link TaskOutput}, which fans records out to all edges and sends control events
  * (barriers, end of input) and flushes to every channel.
  *
- * Thread: the subtask's worker thread. Backpressure is reported through `blocked`, which the task
- * loop checks after every record it feeds into the chain.
+ * Thread: the subtask's worker thread. Backpressure is reported through `flag.blocked`, which the
+ * task loop checks after every record it feeds into the chain: set when an edge can take no record,
+ * which for a rebalance edge means all of its channels are full. Rebalance is load-aware: it skips
+ * a channel whose ring is full while another has room (records of a rebalance edge have no order
+ * across channels), so that a consumer that gets less of the CPU (one sharing its thread with the
+ * producer, docs/threads.md) gets fewer records instead of stalling the producer.
  */
 
 import type { ChannelWriter } from '../channel/channel-writer.ts';
@@ -15,9 +19,36 @@ import { userFunctionError } from '../operators/user-function-error.ts';
 import { subtaskSelector } from '../state/key-groups.ts';
 import { CombiningOutput } from './combining-output.ts';
 
-/** Shared flag: set by any edge output whose channel filled up. */
+/** Shared flag: set by any edge output that can take no more records. */
 export interface BlockedFlag {
   blocked: boolean;
+}
+
+/** An edge's collector, and whether the edge can take no record now (tries the backlogs first). */
+export interface EdgeCollector extends Collector<unknown> {
+  blocked(): boolean;
+}
+
+/** Whether every writer is blocked after trying to drain its backlog (a rebalance edge's test). */
+function allBlocked(writers: readonly ChannelWriter[]): boolean {
+  for (const w of writers) if (!w.blocked || w.tryDrain()) return false;
+  return true;
+}
+
+/** Whether some writer is blocked after trying to drain its backlog. */
+function anyBlocked(writers: readonly ChannelWriter[]): boolean {
+  for (const w of writers) if (w.blocked && !w.tryDrain()) return true;
+  return false;
+}
+
+/** The first writer after `from` (round-robin) that is not blocked or drains, else undefined. */
+function openWriter(writers: readonly ChannelWriter[], from: number): ChannelWriter | undefined {
+  const n = writers.length;
+  for (let k = 0; k < n; k++) {
+    const w = writers[(from + k) % n]!;
+    if (!w.blocked || w.tryDrain()) return w;
+  }
+  return undefined;
 }
 
 /** Where an edge runs: the producing subtask, and the operator that consumes the edge. */
@@ -44,13 +75,15 @@ export function edgeOutput(
   partitioner: PartitionerSpec,
   where: EdgeContext,
   flag: BlockedFlag,
-): Collector<unknown> {
+): EdgeCollector {
   const { maxParallelism, subtaskIndex, consumer } = where;
   const n = writers.length;
+  const blocked = (): boolean => anyBlocked(writers);
   switch (partitioner.kind) {
     case 'forward': {
       const w = writers[0]!;
       return {
+        blocked,
         collect(record) {
           w.emit(record);
           if (w.blocked) flag.blocked = true;
@@ -60,16 +93,21 @@ export function edgeOutput(
     case 'rebalance': {
       let next = subtaskIndex % n;
       return {
+        blocked: () => allBlocked(writers),
         collect(record) {
-          const w = writers[next]!;
+          let w = writers[next]!;
           next = next + 1 === n ? 0 : next + 1;
+          // A full channel is skipped while another has room; its backlog (one frame at most)
+          // goes first when its turn comes again, or when the task drains before it idles.
+          if (w.blocked && !w.tryDrain()) w = openWriter(writers, next) ?? w;
           w.emit(record);
-          if (w.blocked) flag.blocked = true;
+          if (w.blocked && allBlocked(writers)) flag.blocked = true;
         },
       };
     }
     case 'shuffle':
       return {
+        blocked,
         collect(record) {
           const w = writers[Math.floor(Math.random() * n)]!;
           w.emit(record);
@@ -78,6 +116,7 @@ export function edgeOutput(
       };
     case 'broadcast':
       return {
+        blocked,
         collect(record) {
           for (const w of writers) {
             w.emit(record);
@@ -95,6 +134,7 @@ export function edgeOutput(
         parallelism: where.parallelism,
       };
       return {
+        blocked,
         collect(record) {
           let k: Key;
           try {
@@ -113,9 +153,11 @@ export function edgeOutput(
 
 /** All outputs of a subtask. */
 export class TaskOutput implements Collector<unknown> {
-  /** True when some channel is full: stop feeding records and await {@link waitForSpace}. */
+  /** True when some edge can take no record: stop feeding records and await {@link waitForSpace}. */
   readonly flag: BlockedFlag = { blocked: false };
   readonly #edges: Collector<unknown>[] = [];
+  /** Each edge's own collector (under any combiner) and its writers. */
+  readonly #routes: { readonly edge: EdgeCollector; readonly writers: readonly ChannelWriter[] }[] = [];
   readonly #writers: ChannelWriter[] = [];
   readonly #combiners: CombiningOutput[] = [];
 
@@ -128,6 +170,7 @@ export class TaskOutput implements Collector<unknown> {
         ? { ...partitioner, key: spec.partialKey }
         : partitioner;
     const edge = edgeOutput(writers, routing, where, this.flag);
+    this.#routes.push({ edge, writers });
     if (spec && partitioner.kind === 'hash') {
       const combiner = new CombiningOutput(partitioner.key, spec, edge, {
         subtaskIndex: where.subtaskIndex,
@@ -196,8 +239,27 @@ export class TaskOutput implements Collector<unknown> {
     this.#updateFlag();
   }
 
-  /** Waits until every channel has taken its backlog (or `shouldStop` says to give up). */
+  /** Whether some channel holds a backlog (frames waiting for space), even if its edge takes records. */
+  get backlogged(): boolean {
+    for (const w of this.#writers) if (w.blocked && !w.tryDrain()) return true;
+    return false;
+  }
+
+  /**
+   * Waits until every edge takes records again (a rebalance edge: once one of its channels has
+   * room), or `shouldStop` says to give up.
+   */
   async waitForSpace(shouldStop: () => boolean): Promise<void> {
+    for (;;) {
+      const route = this.#routes.find((r) => r.edge.blocked());
+      if (route === undefined || shouldStop()) break;
+      await route.writers.find((w) => w.blocked)?.waitForSpace(shouldStop);
+    }
+    this.#updateFlag();
+  }
+
+  /** Waits until every channel has taken its backlog (before idling or ending), or `shouldStop`. */
+  async drainAll(shouldStop: () => boolean): Promise<void> {
     for (const w of this.#writers) {
       if (w.blocked) await w.waitForSpace(shouldStop);
       if (shouldStop()) return;
@@ -211,6 +273,6 @@ export class TaskOutput implements Collector<unknown> {
   }
 
   #updateFlag(): void {
-    this.flag.blocked = this.#writers.some((w) => w.blocked);
+    this.flag.blocked = this.#routes.some((r) => r.edge.blocked());
   }
 }

@@ -110,8 +110,9 @@ export class TaskRunner {
     await this.#drain();
   }
 
+  /** Waits until every channel took its backlog (end of input goes last, behind everything). */
   async #drain(): Promise<void> {
-    while (this.#output.flag.blocked && !this.#cancelled) await this.#output.waitForSpace(this.#stop);
+    while (this.#output.backlogged && !this.#cancelled) await this.#output.drainAll(this.#stop);
   }
 
   async #runSource(): Promise<void> {
@@ -136,7 +137,11 @@ export class TaskRunner {
         // latency (the sleep is a timer of a millisecond or more), so it goes out at once: batches
         // fill while the source is busy and are flushed when it runs dry (adaptive flush).
         output.flushAll();
-        if (output.flag.blocked) continue;
+        if (output.backlogged) {
+          // Nothing to read: wait for the channels instead, so that no frame (a barrier) lingers.
+          await output.drainAll(this.#stopOrTrigger);
+          continue;
+        }
         await sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
         continue;
@@ -198,7 +203,11 @@ export class TaskRunner {
         // No input: flush partial batches before waiting rather than at their timeout, since
         // nothing more would join them meanwhile (adaptive flush, as for sources).
         output.flushAll();
-        if (flag.blocked) continue;
+        if (output.backlogged) {
+          // As for sources: wait for the channels rather than for input, so no frame lingers.
+          await output.drainAll(this.#stop);
+          continue;
+        }
         const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {

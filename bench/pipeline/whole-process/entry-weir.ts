@@ -15,6 +15,7 @@ const result = await executeJob(new URL('./job.mjs', import.meta.url), {
     runtimeMode: spec.mode ?? 'streaming',
     ...(spec.localAggregationMs === undefined ? {} : { localAggregationMs: spec.localAggregationMs }),
     ...(spec.checkpointMs === undefined ? {} : { checkpointing: { intervalMs: spec.checkpointMs } }),
+    ...(spec.threadSharing === undefined ? {} : { threadSharing: spec.threadSharing }),
   },
 });
 if (spec.mode === 'batch') {

@@ -29,6 +29,11 @@ export interface WholeProcessParams {
   /** The streaming variants' local aggregation (the `-la` variants). */
   readonly localAggregationMs: number;
   readonly startup: boolean;
+  /**
+   * Also run every weir trial with `threadSharing: false` (label suffix `-unshared`), in the same
+   * rounds: the paired comparison behind the option's default.
+   */
+  readonly unshared?: boolean;
   /** Only the trials whose label is listed (all when undefined). */
   readonly only?: readonly string[];
 }
@@ -43,6 +48,13 @@ export function planTrials(params: WholeProcessParams, path: (records: number) =
       const add = (label: string, entry: EntryName, extra: Partial<TrialSpec> = {}): void => {
         if (params.only && entry !== 'node-stream' && !params.only.includes(label)) return;
         trials.push({ label, shape, entry, spec: { ...base, ...extra } });
+        if (params.unshared && entry === 'weir')
+          trials.push({
+            label: `${label}-unshared`,
+            shape,
+            entry,
+            spec: { ...base, ...extra, threadSharing: false },
+          });
       };
       add('node-stream', 'node-stream');
       add('loop', 'loop');
@@ -73,6 +85,13 @@ export function planTrials(params: WholeProcessParams, path: (records: number) =
       entry: 'weir',
       spec: { ...spec, mode: 'streaming', parallelism: p },
     });
+    if (params.unshared)
+      trials.push({
+        label: `weir 10 records p${p} unshared`,
+        shape: 'start-up',
+        entry: 'weir',
+        spec: { ...spec, mode: 'streaming', parallelism: p, threadSharing: false },
+      });
     trials.push({
       label: `weir run, 10 records p${p}`,
       shape: 'start-up',

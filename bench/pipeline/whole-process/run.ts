@@ -6,7 +6,7 @@
  *
  *   npm run bench -- pipeline --whole-process [--inputs=iterable,sequence,file]
  *     [--records=100000,300000,1000000,5000000] [--rounds N] [--only=weir-batch-p2,...] [--no-startup]
- *     [--local-aggregation-ms N]
+ *     [--local-aggregation-ms N] [--unshared]
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -40,6 +40,7 @@ function paramsFor(args: BenchArgs): WholeProcessParams {
     // 100 ms mini-batches: a word count's ~9 M updates at 300 k lines become ~1 M (20 ms: ~1.6 M).
     localAggregationMs: Math.round(flagNumber(args, 'local-aggregation-ms', 100)),
     startup: !args.flags.has('no-startup'),
+    unshared: args.flags.has('unshared'),
     ...(only ? { only } : {}),
   };
 }

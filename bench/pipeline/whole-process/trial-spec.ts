@@ -19,6 +19,8 @@ export interface TrialSpec {
   /** weir only: streaming local aggregation (see `localAggregationMs`). */
   readonly localAggregationMs?: number;
   readonly parallelism?: number;
+  /** weir only: `threadSharing` (undefined: the engine's default). */
+  readonly threadSharing?: boolean;
 }
 
 /** What an entry reports: enough to tell a lost or doubled record. */

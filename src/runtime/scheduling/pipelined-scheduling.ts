@@ -6,8 +6,8 @@
  */
 import { type JobGraph, subtaskCount } from '../../graph/job-graph.ts';
 import { planDeployment, ringChannels } from '../deployment.ts';
-import { type SlotPlacement, slotPlacement } from './slot-sharing.ts';
 import type { AttemptContext, AttemptSchedule, SchedulingStrategy } from './scheduling-strategy.ts';
+import { type SlotPlacement, slotPlacement } from './slot-sharing.ts';
 
 export class PipelinedScheduling implements SchedulingStrategy {
   readonly placement: SlotPlacement;

@@ -17,8 +17,8 @@ import { planDeployment, type SubtaskPlan } from '../deployment.ts';
 import type { CollectedBatch } from '../protocol.ts';
 import { BatchStages } from './batch-stages.ts';
 import { pipelinedInStages, stagedChannels, stagedThreads } from './pipelined-regions.ts';
-import { type SlotPlacement, slotPlacement } from './slot-sharing.ts';
 import type { AttemptContext, AttemptSchedule, SchedulingStrategy } from './scheduling-strategy.ts';
+import { type SlotPlacement, slotPlacement } from './slot-sharing.ts';
 
 export class StagedScheduling implements SchedulingStrategy {
   readonly placement: SlotPlacement;

@@ -110,7 +110,12 @@ describe('a batch job by stages', () => {
   it('runs pipelined a thread per subtask without thread sharing, with the same sums', async () => {
     const result = await executeJob<BatchStagesArgs>(job, {
       args: { count, keys },
-      environment: { parallelism: 2, runtimeMode: 'batch', batchShuffleMode: 'pipelined', threadSharing: false },
+      environment: {
+        parallelism: 2,
+        runtimeMode: 'batch',
+        batchShuffleMode: 'pipelined',
+        threadSharing: false,
+      },
     });
     const records = result.collected<KeySum>('sums');
     expect(sumsOf(records)).toEqual(expectedSums());

@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executeJob, InvalidOptionError, JobCancelledError, type JobFailure, startJob } from '../../../src/index.ts';
+import {
+  executeJob,
+  InvalidOptionError,
+  JobCancelledError,
+  type JobFailure,
+  startJob,
+} from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { osThreadCount } from '../../support/threads.ts';
 import type { BatchStagesArgs, KeySum } from '../jobs/batch-stages.job.ts';
@@ -69,7 +75,8 @@ describe('thread sharing', () => {
         environment: { threadSharing: 'yes' as unknown as boolean },
       }),
     ).rejects.toSatisfy(
-      (error: unknown) => error instanceof InvalidOptionError && /threadSharing/.test((error as Error).message),
+      (error: unknown) =>
+        error instanceof InvalidOptionError && /threadSharing/.test((error as Error).message),
     );
   });
 
@@ -106,7 +113,8 @@ describe('thread sharing', () => {
     expect(failures[0]?.error).toMatchObject({ code: 'ERR_WORKER_EXITED' });
     expect(failures[0]?.restart).toEqual({ delayMs: 10, attempt: 2 });
     const expected = new Map<string, number>();
-    for (let n = 0; n < jobCount; n++) expected.set(keyOf(n, jobKeys), (expected.get(keyOf(n, jobKeys)) ?? 0) + 1);
+    for (let n = 0; n < jobCount; n++)
+      expected.set(keyOf(n, jobKeys), (expected.get(keyOf(n, jobKeys)) ?? 0) + 1);
     const final = (await completedCheckpoints(checkpoints)).at(-1)!;
     expect(await keyedValues(final, 'counter', COUNT)).toEqual(expected);
     const lines = readdirSync(output)

@@ -67,7 +67,12 @@ describe('createSchedulingStrategy', () => {
   });
 
   it('names the partition directory when it cannot be made', () => {
-    const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: join(root, 'no', '\0') }, true);
+    const strategy = createSchedulingStrategy(
+      graph(),
+      4096,
+      { partitionDirectory: join(root, 'no', '\0') },
+      true,
+    );
     expect(() => strategy.open()).toThrow(/partitionDirectory/);
   });
 });
