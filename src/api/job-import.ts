@@ -4,7 +4,7 @@
  * (what to run instead). A TypeScript job compiled as CommonJS (tsx in a `"type": "commonjs"`
  * project) has its `export default` under `default.default`; it is unwrapped here.
  */
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { JobModuleError } from '../errors.ts';
 import { jobImporter } from './job-hooks.ts';
@@ -64,6 +64,11 @@ export function jobModuleError(error: unknown, url: string): unknown {
  * ES module's SyntaxError from `import()` carries no location, `node --check` prints it first.
  */
 function syntaxErrorLine(path: string): string | undefined {
+  // Loaded here, on an error path: `node:child_process` (with net and dgram) costs every thread that
+  // imports the engine ~5 ms otherwise.
+  const { spawnSync } = createRequire(import.meta.url)(
+    'node:child_process',
+  ) as typeof import('node:child_process');
   const check = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 30_000 });
   if (check.status === 0) return undefined;
   const first = check.stderr.split('\n')[0] ?? '';

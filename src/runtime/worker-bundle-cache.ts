@@ -21,7 +21,6 @@
  * are removed once stale (another process may still be copying them). Failures to read the cache
  * are misses and failures to write it are ignored; only an unsafe directory is an error.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   lstatSync,
@@ -35,6 +34,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { lazyCrypto, randomHex } from '../util/lazy-builtins.ts';
 import { ensurePrivateDirectory } from '../util/private-directory.ts';
 
 /** Bumped whenever the bundle's layout or contents change meaning, so old entries are not used. */
@@ -101,9 +101,9 @@ export interface BundleRecipe {
  * when one cannot be read (a missing file hashes as missing: a bundle may depend on its absence).
  */
 export function contentHash(sources: readonly string[], recipe: BundleRecipe): string | undefined {
-  const hash = createHash('sha256').update(
-    JSON.stringify([FORMAT, recipe.weirVersion, process.version, recipe.options]),
-  );
+  const hash = lazyCrypto()
+    .createHash('sha256')
+    .update(JSON.stringify([FORMAT, recipe.weirVersion, process.version, recipe.options]));
   for (const file of [...sources].sort()) {
     let content: Buffer | undefined;
     try {
@@ -153,7 +153,7 @@ export function storeBundle(
   sources: readonly string[],
   recipe: BundleRecipe,
 ): void {
-  const writing = `.writing-${randomBytes(6).toString('hex')}`;
+  const writing = `.writing-${randomHex(6)}`;
   let root: string | undefined;
   try {
     root = openBundleCache();
@@ -221,7 +221,7 @@ function isManifest(value: unknown): value is Manifest {
 }
 
 function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return lazyCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 function contentOf(manifestFile: string): string | undefined {

@@ -17,9 +17,9 @@
  * batch self-describing, so a writer can emit batches between yields to the event loop. The
  * checksum catches corruption that would otherwise decode into plausible garbage.
  */
-import { crc32 } from 'node:zlib';
 import { Packr, Unpackr } from 'msgpackr';
 import { describeValue } from '../errors.ts';
+import { lazyZlib } from '../util/lazy-builtins.ts';
 import { StateAccessError, StateRestoreError } from './errors.ts';
 import { STATE_KINDS, type StateKind } from './state-descriptor.ts';
 
@@ -111,7 +111,7 @@ export class KeyGroupWriter {
     blob[3] = 0;
     new DataView(blob.buffer, blob.byteOffset, HEADER_BYTES).setUint32(
       4,
-      crc32(blob.subarray(HEADER_BYTES)),
+      lazyZlib().crc32(blob.subarray(HEADER_BYTES)),
       true,
     );
     // Trim, so that the blob does not pin the spare capacity of the growth buffer.
@@ -166,7 +166,7 @@ export function checkKeyGroupBlob(
     );
   if (options.verified === true) return;
   const expected = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getUint32(4, true);
-  if (crc32(bytes.subarray(HEADER_BYTES)) !== expected) throw corrupt('checksum mismatch');
+  if (lazyZlib().crc32(bytes.subarray(HEADER_BYTES)) !== expected) throw corrupt('checksum mismatch');
 }
 
 /** One state of a decoded key group. */

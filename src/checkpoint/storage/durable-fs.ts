@@ -7,10 +7,10 @@
  *
  * Thread: any (used by the coordinator on the main thread and by state writers in workers).
  */
-import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { copyFile, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from '../../util/lazy-builtins.ts';
 import { CheckpointCorruptError, CheckpointStorageError } from '../errors.ts';
 import { algorithmOf, createChecksum } from './state-handle.ts';
 
@@ -35,7 +35,7 @@ export async function writeFileDurably(path: string, data: Uint8Array): Promise<
 
 /** Replaces `path` with `data` atomically: a reader sees the old file, or all of the new one. */
 export async function writeFileAtomically(path: string, data: Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = `${path}.tmp-${process.pid}-${randomHex(4)}`;
   await writeFileDurably(temp, data);
   try {
     await rename(temp, path);

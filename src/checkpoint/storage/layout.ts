@@ -5,8 +5,8 @@
  * `<targetDir>/savepoint-<id>-<random>`. Subtasks write their state files into `chk-<id>`; the
  * coordinator writes `_metadata` last.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { randomHex } from '../../util/lazy-builtins.ts';
 
 /** Directory name of checkpoint `id`, in the job's checkpoint directory. */
 export function checkpointDirName(id: number): string {
@@ -20,7 +20,7 @@ export function checkpointDir(baseDir: string, id: number): string {
 
 /** Directory name of savepoint `id`: in the job's directory, or (with a random suffix) in a target. */
 export function savepointDirName(id: number, inTarget: boolean): string {
-  return inTarget ? `savepoint-${id}-${randomBytes(4).toString('hex')}` : `savepoint-${id}`;
+  return inTarget ? `savepoint-${id}-${randomHex(4)}` : `savepoint-${id}`;
 }
 
 /** The checkpoint id a directory name claims (`chk-7`, `savepoint-7`, `savepoint-7-1a2b3c4d`), if any. */

@@ -15,8 +15,8 @@
  * checkpoint m (for incremental snapshots), which then must not be deleted while this checkpoint is
  * retained or pending. Nothing else is accepted, so a handle can never point outside storage.
  */
-import { createHash } from 'node:crypto';
-import * as zlib from 'node:zlib';
+
+import { lazyCrypto, lazyZlib } from '../../util/lazy-builtins.ts';
 import { CheckpointStorageError } from '../errors.ts';
 
 /** The kinds of state an operator subtask snapshots. */
@@ -71,10 +71,11 @@ export interface OperatorSubtaskState {
 
 const CHECKSUM_PATTERN = /^(?:sha256:[0-9a-f]{64}|crc32:[0-9a-f]{8})$/;
 
+type Crc32 = (data: Uint8Array, value?: number) => number;
 /** `zlib.crc32`, which Node has from 20.15 on (weir supports 20.0: older versions write SHA-256). */
-const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (
-  zlib as { crc32?: (data: Uint8Array, value?: number) => number }
-).crc32;
+function crc32(): Crc32 | undefined {
+  return (lazyZlib() as { crc32?: Crc32 }).crc32;
+}
 
 const crcText = (value: number): string => `crc32:${value.toString(16).padStart(8, '0')}`;
 const OWN_FILE = /^[^/\\]+$/;
@@ -94,7 +95,7 @@ export function checksumOf(data: Uint8Array, algorithm: ChecksumAlgorithm = defa
 export type ChecksumAlgorithm = 'crc32' | 'sha256';
 
 function defaultAlgorithm(): ChecksumAlgorithm {
-  return crc32 === undefined ? 'sha256' : 'crc32';
+  return crc32() === undefined ? 'sha256' : 'crc32';
 }
 
 /** The algorithm a handle checksum was computed with. */
@@ -113,13 +114,13 @@ export function createChecksum(algorithm: ChecksumAlgorithm = defaultAlgorithm()
   digest(): string;
 } {
   if (algorithm === 'crc32') {
-    if (crc32 === undefined)
+    const crc = crc32();
+    if (crc === undefined)
       throw new CheckpointStorageError('verify a crc32 checksum (this Node has no zlib.crc32)', 'checksum');
-    const crc = crc32;
     let value = 0;
     return { update: (chunk) => void (value = crc(chunk, value)), digest: () => crcText(value) };
   }
-  const hash = createHash('sha256');
+  const hash = lazyCrypto().createHash('sha256');
   return {
     update: (chunk) => void hash.update(chunk),
     digest: () => `sha256:${hash.digest('hex')}`,
@@ -190,6 +191,7 @@ export function stateFileName(operatorUid: string, subtask: number, kind: StateK
     const ch = String.fromCharCode(byte);
     encoded += /[A-Za-z0-9_-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
-  if (encoded.length > 160) encoded = `uid%${createHash('sha256').update(operatorUid).digest('hex')}`;
+  if (encoded.length > 160)
+    encoded = `uid%${lazyCrypto().createHash('sha256').update(operatorUid).digest('hex')}`;
   return `${encoded}-${subtask}-${kind}.state`;
 }

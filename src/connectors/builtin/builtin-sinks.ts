@@ -3,11 +3,11 @@
  * per record, and discard. The text-file sink lives in its own module.
  */
 
-import { randomBytes } from 'node:crypto';
 import { renderRecord } from '../../errors.ts';
 import type { RuntimeContext } from '../../operators/functions.ts';
 import type { CollectedBatch, Operator, OperatorFactory } from '../../operators/operator.ts';
 import { userFunctionError } from '../../operators/user-function-error.ts';
+import { randomHex } from '../../util/lazy-builtins.ts';
 import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
 
 /** Records a collect sink sends to the job master per message. */
@@ -51,7 +51,7 @@ function collectTransactions(
   uid: string,
   send: (batch: CollectedBatch) => void,
 ): TwoPhaseCommitFunctions<CollectTransaction, unknown> {
-  const token = randomBytes(4).toString('hex');
+  const token = randomHex(4);
   let sequence = 0;
   return {
     beginTransaction: (context) => ({ id: `${context.subtaskIndex}-${token}-${sequence++}`, records: [] }),

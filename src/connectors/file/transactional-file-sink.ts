@@ -11,7 +11,6 @@
  * subtask index k it owns (k mod parallelism, as the restore plan deals sink states), after it
  * committed the ones its state names: no other subtask commits or writes those files.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -26,6 +25,7 @@ import {
 import { join } from 'node:path';
 import { renderRecord } from '../../errors.ts';
 import type { OperatorFactory } from '../../operators/operator.ts';
+import { randomHex } from '../../util/lazy-builtins.ts';
 import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
 
 /** A transaction: its files' names (plain data, stored in checkpoints). */
@@ -47,7 +47,7 @@ function fileTransactions(dir: string): TwoPhaseCommitFunctions<FileTransaction,
   const open = new Map<string, { fd: number; buffer: string; lines: number }>();
   let sequence = 0;
   // A token per subtask instance keeps names of new transactions apart from earlier attempts'.
-  const token = randomBytes(4).toString('hex');
+  const token = randomHex(4);
   const flush = (file: { fd: number; buffer: string }): void => {
     if (file.buffer.length === 0) return;
     writeSync(file.fd, file.buffer);

@@ -16,7 +16,8 @@
  *
  * Thread: any; pure functions.
  */
-import { createHash } from 'node:crypto';
+
+import { lazyCrypto } from '../../util/lazy-builtins.ts';
 import { decodeCanonicalKey } from '../key-decoding.ts';
 import { canonicalKey, ESCAPE } from '../key-encoding.ts';
 
@@ -34,7 +35,7 @@ export const MAX_STATE_ID = 0xffff;
 export function rowKey(keyGroup: number, stateId: number, canonical: string): Buffer {
   const inlineBytes = canonical.length * 2;
   if (inlineBytes > MAX_INLINE_KEY_BYTES) {
-    const digest = createHash('sha256').update(canonical, 'utf16le').digest();
+    const digest = lazyCrypto().createHash('sha256').update(canonical, 'utf16le').digest();
     const row = Buffer.allocUnsafe(PREFIX_BYTES + 2 + digest.length);
     row.writeUInt32BE(keyGroup * 0x10000 + stateId, 0);
     row[PREFIX_BYTES] = LONG_KEY_MARKER;
