@@ -83,7 +83,11 @@ export async function runTrial(
         };
   const channel =
     config.inFlightTargetMs === undefined ? {} : { channel: { inFlightTargetMs: config.inFlightTargetMs } };
-  const environment = { parallelism: config.parallelism, ...checkpointing, ...channel };
+  // Paired comparisons of thread placement (docs/threads.md): WEIR_BENCH_THREAD_SHARING=0 runs every
+  // subtask in a thread of its own; unset, the engine's default.
+  const sharing = process.env['WEIR_BENCH_THREAD_SHARING'];
+  const threads = sharing === undefined ? {} : { threadSharing: sharing !== '0' };
+  const environment = { parallelism: config.parallelism, ...checkpointing, ...channel, ...threads };
   const gatherer = new HistogramGatherer(args.channel, config.parallelism);
   const windowMs = windowFor(config, timing);
   const started = performance.now();
