@@ -92,6 +92,7 @@ export {
   MissingDependencyError,
   PartitionIoError,
   RecordEncodeError,
+  SourceReplayError,
   UnsafeDirectoryError,
   WeirError,
   type WeirErrorCode,
