@@ -1,7 +1,7 @@
 // With thread sharing, subtask i of every vertex runs in worker thread i: a job at parallelism p uses
 // p threads; a producer and its consumer in one thread pass records through a ring of the smallest
 // size without deadlock; a crash of a shared thread fails the job once and the restart restores
-// exact state; cancelling leaves no thread behind.
+// exact state; a thread over its resource limits fails the job; cancelling leaves no thread behind.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,16 @@ describe('thread sharing', () => {
       .flatMap((f) => readFileSync(join(output, f), 'utf8').split('\n').filter(Boolean));
     expect(lines).toHaveLength(jobCount);
     expect(osThreadCount()).toBeLessThanOrEqual(before);
+  });
+
+  it('applies workerResourceLimits to each shared thread: one over its heap fails the job', async () => {
+    const failure = await executeJob(new URL('../jobs/memory-hog.job.ts', import.meta.url), {
+      environment: { parallelism: 2, workerResourceLimits: { maxOldGenerationSizeMb: 24 } },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 'ERR_WORKER_EXITED' });
   });
 
   it('cancels a job whose threads hold several subtasks and leaves no thread', async () => {
