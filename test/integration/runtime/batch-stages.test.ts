@@ -228,28 +228,32 @@ describe('a batch job by stages', () => {
     expect(new Set(records.map((r) => r.sum)).size).toBe(count);
   });
 
-  it('cancels with a stage queued for a thread, leaving no thread and no file', async () => {
-    const before = osThreadCount();
-    const directory = partitionDirectory();
-    // Two rate-limited sources of two subtasks each in two threads: two subtasks wait in the queue.
-    const client = await startJob<BatchStagesArgs>(job, {
-      args: { count: 1_000_000, keys, union: true, ratePerSecond: 1000 },
-      environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: directory },
-    });
-    // Cancel once the first stage runs: its two threads busy, two source subtasks queued.
-    const progress = await new Promise<JobProgress>((resolve) =>
-      client.on('progress', (p: JobProgress) => {
-        if (p.subtasks.running > 0) resolve(p);
-      }),
-    );
-    expect(progress.subtasks.running).toBeLessThanOrEqual(2);
-    expect(progress.subtasks.finished).toBe(0);
-    await client.cancel();
-    await expect(client.result).rejects.toBeInstanceOf(JobCancelledError);
-    expect(readdirSync(directory)).toEqual([]);
-    expect(openFilesUnder(directory)).toEqual([]);
-    expect(osThreadCount()).toBeLessThanOrEqual(before);
-  });
+  it.each([false, true])(
+    'cancels a stage of two sources, thread sharing %s, leaving no thread and no file',
+    async (threadSharing) => {
+      const before = osThreadCount();
+      const directory = partitionDirectory();
+      // Two rate-limited sources of two subtasks each in two threads: without thread sharing two
+      // subtasks wait in the pool's queue; with it, each thread runs one subtask of each source.
+      const client = await startJob<BatchStagesArgs>(job, {
+        args: { count: 1_000_000, keys, union: true, ratePerSecond: 1000 },
+        environment: { parallelism: 2, runtimeMode: 'batch', partitionDirectory: directory, threadSharing },
+      });
+      // Cancel once the first stage runs.
+      const progress = await new Promise<JobProgress>((resolve) =>
+        client.on('progress', (p: JobProgress) => {
+          if (p.subtasks.running > 0) resolve(p);
+        }),
+      );
+      if (!threadSharing) expect(progress.subtasks.running).toBeLessThanOrEqual(2);
+      expect(progress.subtasks.finished).toBe(0);
+      await client.cancel();
+      await expect(client.result).rejects.toBeInstanceOf(JobCancelledError);
+      expect(readdirSync(directory)).toEqual([]);
+      expect(openFilesUnder(directory)).toEqual([]);
+      expect(osThreadCount()).toBeLessThanOrEqual(before);
+    },
+  );
 
   it('refuses a partition directory it cannot create files in before any thread starts', async () => {
     const file = join(root, 'not-a-directory');
