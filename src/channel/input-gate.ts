@@ -157,12 +157,13 @@ export class InputGate {
 
   /**
    * An unaligned barrier that may overtake now, for a consumer in the middle of a frame's records
-   * (a slow operator). `null` when none has arrived, or while a barrier taken out of band earlier
-   * is still ahead in some channel: the records being processed may then be overtaken ones.
+   * (a slow operator). `null` when none has arrived, or, unless `pastEarlier`, while a barrier
+   * taken out of band earlier is still ahead in some channel (the records being processed may then
+   * be overtaken ones).
    */
-  pollOvertaking(): GateEvent | null {
+  pollOvertaking(pastEarlier = false): GateEvent | null {
     if (!this.#overtake) return null;
-    for (const ahead of this.#ahead) if (ahead.length > 0) return null;
+    if (!pastEarlier) for (const ahead of this.#ahead) if (ahead.length > 0) return null;
     for (let i = 0; i < this.channels.length; i++) {
       // Even a barrier next in its ring: the records it goes ahead of are the ones being processed.
       const found = this.#overtaking(i, true);

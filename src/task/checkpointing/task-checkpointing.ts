@@ -34,6 +34,8 @@ export class TaskCheckpointing {
    */
   readonly #overtaken = new Map<number, Uint8Array[]>();
   readonly #barriers: BarrierHandler | undefined;
+  /** The checkpoint capturing when the batch being processed was read, if any. */
+  #readUnder: number | undefined;
   readonly #gate: InputGate | undefined;
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
@@ -126,22 +128,32 @@ export class TaskCheckpointing {
 
   /**
    * The task pauses inside a batch (a slow chain): an overtaking barrier that arrived meanwhile is
-   * taken now rather than after the batch, and the batch's unprocessed rest, read before the
-   * snapshot and not in it, becomes channel state ahead of what the barrier overtook. Only with no
-   * checkpoint under way here (nothing captured or overtaken yet, no out-of-band barrier still
-   * ahead in the gate), so that rest cannot have been captured already.
+   * taken now rather than after the batch. If it starts a snapshot, the batch's unprocessed rest,
+   * read before that snapshot and not in it, becomes channel state ahead of what the barrier
+   * overtook. Taken only where that rest cannot be in the state already: with no checkpoint under
+   * way here (nothing captured or overtaken, no out-of-band barrier still ahead in the gate), or
+   * while capturing the checkpoint the batch was read under (the rest is then captured with its
+   * batch, or was never in flight: nothing to add for that checkpoint).
    */
   #betweenRecords(records: readonly unknown[], from: number): void {
     const barriers = this.#barriers;
-    if (barriers === undefined || this.#gate === undefined) return;
-    if (barriers.pendingCheckpoints > 0 || this.#captures.size > 0 || this.#overtaken.size > 0) return;
-    const polled = this.#gate.pollOvertaking();
+    if (barriers === undefined || this.#gate === undefined || this.#overtaken.size > 0) return;
+    const idle = barriers.pendingCheckpoints === 0 && this.#captures.size === 0;
+    const readUnder = this.#readUnder;
+    const capturing = readUnder !== undefined && this.#captures.has(readUnder);
+    if (!idle && !capturing) return;
+    const polled = this.#gate.pollOvertaking(capturing);
     if (polled === null || polled.event.kind !== 'overtaking-barrier') return;
     const { barrier, overtaken } = polled.event;
+    const id = barrier.checkpointId;
+    if (capturing && id === readUnder) {
+      this.#onOvertakingBarrier(polled.channel, barrier, overtaken);
+      return;
+    }
     const rest = capturePackr.pack(records.slice(from)).slice();
     this.#onOvertakingBarrier(polled.channel, barrier, [rest, ...overtaken]);
     // Not snapshotted in that call (a stale barrier): the rest is processed as usual, not state.
-    this.#overtaken.delete(barrier.checkpointId);
+    this.#overtaken.delete(id);
   }
 
   /** Whether the job ends with a final checkpoint (periodic checkpoints are on). */
@@ -196,7 +208,10 @@ export class TaskCheckpointing {
    * that checkpoint. It is encoded at once (operators may change the record objects afterwards).
    */
   #onRecords(channel: number, records: readonly unknown[]): void {
+    this.#readUnder = undefined;
     if (this.#captures.size === 0) return;
+    // One exactly-once checkpoint captures at a time: the batch is read under it.
+    for (const id of this.#captures.keys()) this.#readUnder = id;
     let encoded: Uint8Array | undefined;
     for (const capture of this.#captures.values()) {
       if (!capture.channels.has(channel)) continue;

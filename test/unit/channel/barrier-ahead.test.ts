@@ -5,9 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { FrameKind } from '../../../src/channel/frame.ts';
 import { RecordDecoder } from '../../../src/channel/record-codec.ts';
 import { RingBuffer } from '../../../src/channel/ring-buffer.ts';
-import { type ChannelEvent, ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
+import {
+  type ChannelEvent,
+  ChannelWriter,
+  createDoorbell,
+  createRing,
+  InputGate,
+} from '../../../src/index.ts';
 
-const unaligned = (checkpointId: number) => ({ checkpointId, timestamp: 1, savepoint: false, unaligned: true });
+const unaligned = (checkpointId: number) => ({
+  checkpointId,
+  timestamp: 1,
+  savepoint: false,
+  unaligned: true,
+});
 
 function drain(gate: InputGate): ChannelEvent[] {
   const out: ChannelEvent[] = [];
@@ -51,7 +62,9 @@ describe('ChannelWriter.emitBarrierAhead', () => {
     const before = events.slice(0, barrierAt).flatMap((e) => (e.kind === 'records' ? e.records : []));
     const after = events.slice(barrierAt + 1).flatMap((e) => (e.kind === 'records' ? e.records : []));
     // What was in the ring comes before the barrier; the held frames after it, nothing lost.
-    expect(before.map((r) => (r as { n: number }).n)).toEqual(Array.from({ length: written - 1 }, (_, i) => i));
+    expect(before.map((r) => (r as { n: number }).n)).toEqual(
+      Array.from({ length: written - 1 }, (_, i) => i),
+    );
     expect(after.map((r) => (r as { n: number }).n)).toEqual([written - 1, written]);
   });
 
@@ -97,7 +110,7 @@ describe('InputGate.pollOvertaking', () => {
     ]);
   });
 
-  it('takes nothing while a barrier delivered out of band is still ahead, nor without overtaking', () => {
+  it('passes a barrier delivered out of band only on request, and takes nothing without overtaking', () => {
     const descriptor = createRing({ capacity: 4096, name: 'in', doorbell: createDoorbell() });
     const writer = new ChannelWriter(descriptor, { batchBytes: 64 });
     const gate = new InputGate([descriptor], { overtakeUnalignedBarriers: true });
@@ -109,6 +122,14 @@ describe('InputGate.pollOvertaking', () => {
     writer.emitBarrier(unaligned(5));
     expect(gate.poll()?.event.kind).toBe('overtaking-barrier');
     expect(gate.pollOvertaking()).toBeNull();
+    // Past it on request: the later barrier overtakes every record before it.
+    const later = gate.pollOvertaking(true)?.event;
+    expect(later?.kind === 'overtaking-barrier' && later.barrier.checkpointId).toBe(5);
+    if (later?.kind !== 'overtaking-barrier') return;
+    expect(later.overtaken.map((frame) => new RecordDecoder().decode(frame))).toEqual([
+      [{ n: 0 }],
+      [{ n: 1 }],
+    ]);
     const plain = createRing({ capacity: 4096, name: 'in', doorbell: createDoorbell() });
     new ChannelWriter(plain).emitBarrier(unaligned(1));
     expect(new InputGate([plain]).pollOvertaking()).toBeNull();
