@@ -24,10 +24,6 @@ export const YIELD_EVERY_MS = 5;
 /** Source records pulled per poll. */
 const SOURCE_BATCH = 256;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** How checkpointing plugs into the loop; {@link NO_CHECKPOINTING} when it is off. */
 export interface RunnerHooks {
   /** Source tasks: whether the coordinator's triggers are waiting to be handled. */
@@ -67,6 +63,8 @@ export class TaskRunner {
   #replay: unknown[] | undefined;
   #cancelled = false;
   #lastYield = performance.now();
+  /** Ends the source's sleep on its rate limit early (a trigger must not wait out the timer). */
+  #endSleep: (() => void) | undefined;
   readonly #stop = (): boolean => this.#cancelled;
   readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
@@ -88,6 +86,7 @@ export class TaskRunner {
   wake(): void {
     this.#gate?.wake();
     this.#output.wake();
+    this.#endSleep?.();
   }
 
   /** Whether {@link cancel} was called. */
@@ -151,7 +150,7 @@ export class TaskRunner {
         // fill while the source is busy and are flushed when it runs dry (adaptive flush).
         output.flushAll();
         if (output.flag.blocked) continue;
-        await sleep(Math.min(result, MAX_PARK_MS));
+        await this.#sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
         continue;
       }
@@ -161,6 +160,19 @@ export class TaskRunner {
         this.#lastYield = performance.now();
       }
     }
+  }
+
+  /** Sleeps `ms`, or until {@link wake}: a checkpoint trigger or cancel arrived meanwhile. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.#endSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.#endSleep = end;
+    });
   }
 
   async #runInputs(): Promise<void> {
