@@ -121,7 +121,18 @@ export type {
 export type {
   KeyedContext,
   KeyedProcessFunction,
+  OnTimerContext,
 } from './operators/keyed-process-function.ts';
+export { OutputTag } from './operators/side-output.ts';
+// ── event time ──
+export type { TimeDomain, TimerService } from './operators/time/keyed-timers.ts';
+export { MAX_WATERMARK, MIN_WATERMARK } from './operators/time/watermark.ts';
+export type { WatermarkGenerator, WatermarkOutput } from './operators/time/watermark-generator.ts';
+export {
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  type TimestampAssigner,
+  WatermarkStrategy,
+} from './operators/time/watermark-strategy.ts';
 export { KeyExtractionError, UserFunctionError } from './operators/user-function-error.ts';
 // ── restart strategies and job lifecycle ──
 export type {

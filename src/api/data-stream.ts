@@ -23,7 +23,10 @@ import type {
 } from '../operators/functions.ts';
 import { keySelectorFunction } from '../operators/key-selector.ts';
 import type { OperatorFactory } from '../operators/operator.ts';
+import type { OutputTag } from '../operators/side-output.ts';
 import { filterOperator, flatMapOperator, mapOperator } from '../operators/stateless.ts';
+import { timestampsAndWatermarksOperator } from '../operators/time/timestamps-operator.ts';
+import { WatermarkStrategy } from '../operators/time/watermark-strategy.ts';
 import { checkFunction } from './function-check.ts';
 import type { CollectHandle, GraphBuilder } from './graph-builder.ts';
 import { KeyedStream } from './keyed-stream.ts';
@@ -116,6 +119,45 @@ export class DataStream<T> {
       checkFunction('flatMap', fn),
       flatMapOperator(fn as FlatMapFunction<unknown, unknown>),
     );
+  }
+
+  /**
+   * Gives every record an event-time timestamp and generates watermarks, as `strategy` says (see
+   * `docs/event-time.md`). Watermarks from upstream are replaced by this operator's. On a source's
+   * stream it chains to the source, so each source subtask has its own watermarks.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    if (!(strategy instanceof WatermarkStrategy))
+      throw new InvalidOptionError('assignTimestampsAndWatermarks strategy', 'a WatermarkStrategy', strategy);
+    return this.#operator<T>(
+      'timestamps',
+      'Timestamps/Watermarks',
+      timestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>),
+    );
+  }
+
+  /**
+   * The records this operator emitted to the side output `tag` (a window's late records, or a
+   * process function's `context.output(tag, value)`), as a stream of their own.
+   */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const node = this.#own('getSideOutput');
+    if (!node.sideOutputs)
+      throw new InvalidOptionError(
+        'getSideOutput',
+        'called on a keyed process function or a window operation',
+        node.name,
+      );
+    if (typeof tag?.id !== 'string') throw new InvalidOptionError('getSideOutput tag', 'an OutputTag', tag);
+    const side = this.builder.addNode({
+      kind: 'side-output',
+      role: 'operator',
+      name: `side-output(${tag.id})`,
+      inputs: [{ node, partitioner: null }],
+      operator: (_context, output) => ({ process: (record) => output.collect(record) }),
+      sideOutputTag: tag.id,
+    });
+    return new DataStream<X>(this.builder, [{ node: side, partitioner: null }], side);
   }
 
   /**

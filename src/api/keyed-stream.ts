@@ -8,8 +8,9 @@ import { InvalidOptionError } from '../errors.ts';
 import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
 import type { Key, KeyCount, ReduceFunction } from '../operators/functions.ts';
 import type { ResolvedKeySelector } from '../operators/key-selector.ts';
-import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../operators/keyed.ts';
+import { keyedCountOperator, keyedReduceOperator } from '../operators/keyed.ts';
 import type { KeyedProcessFunction } from '../operators/keyed-process-function.ts';
+import { keyedProcessOperator } from '../operators/keyed-process-operator.ts';
 import type { OperatorFactory } from '../operators/operator.ts';
 import type { DataStream } from './data-stream.ts';
 import { fieldUpdater } from './field-update.ts';
@@ -95,6 +96,8 @@ export class KeyedStream<T> {
       'process',
       name,
       keyedProcessOperator(this.#key, fn as KeyedProcessFunction<unknown, unknown>),
+      undefined,
+      true,
     );
   }
 
@@ -141,6 +144,7 @@ export class KeyedStream<T> {
     name: string,
     factory: OperatorFactory,
     fold?: Pick<CombineSpec, 'reduce' | 'first' | 'partialKey'>,
+    sideOutputs = false,
   ): DataStream<R> {
     let node: StreamNode | undefined;
     const combine: CombineSpec | undefined = fold && {
@@ -166,6 +170,7 @@ export class KeyedStream<T> {
       inputs,
       operator: factory,
       keyed: true,
+      sideOutputs,
     });
     return this.#toStream<R>(node);
   }

@@ -1,8 +1,10 @@
 // A subtask that runs out of work flushes its partial batches at once, not at the flush timeout.
+
 import { describe, expect, it } from 'vitest';
 import { ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
 import type { Collector } from '../../../src/operators/functions.ts';
 import type { SourceReader } from '../../../src/operators/operator.ts';
+import { ProcessingTimers } from '../../../src/operators/time/processing-time-service.ts';
 import type { OperatorChain } from '../../../src/task/operator-chain.ts';
 import { TaskOutput } from '../../../src/task/task-output.ts';
 import { TaskRunner } from '../../../src/task/task-runner.ts';
@@ -30,7 +32,15 @@ function outputTo(name: string) {
 }
 
 function chain(head: Collector<unknown>, source?: SourceReader): OperatorChain {
-  return { head, operators: [], source, counts: [0], keyedBackends: new Map() };
+  return {
+    head: { collect: (r) => head.collect(r), emitWatermark: () => {}, emitWatermarkStatus: () => {} },
+    operators: [],
+    source,
+    counts: [0],
+    keyedBackends: new Map(),
+    recordTime: { current: undefined },
+    processingTimers: new ProcessingTimers(),
+  };
 }
 
 /** Polls `gate` until it yields records, parking between polls (no sleeps). */
