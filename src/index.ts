@@ -13,6 +13,7 @@ export { defineJob, type JobDefinition } from './api/job-loader.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
+export { type DeclareWindowOperator, WindowedStream } from './api/windowed-stream.ts';
 export {
   type BlockingPartitionDescriptor,
   BlockingPartitionWriter,
@@ -134,6 +135,21 @@ export {
   WatermarkStrategy,
 } from './operators/time/watermark-strategy.ts';
 export { KeyExtractionError, UserFunctionError } from './operators/user-function-error.ts';
+export {
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  type TimeWindow,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  type WindowAssigner,
+} from './operators/windowing/window-assigners.ts';
+export type {
+  ProcessWindowContext,
+  ProcessWindowFunction,
+  WindowInfo,
+} from './operators/windowing/window-function.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,

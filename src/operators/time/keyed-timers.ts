@@ -145,7 +145,7 @@ export class KeyedTimers implements TimerService {
   #fire(domain: Domain, kind: TimeDomain, until: number): void {
     const backend = this.#backend;
     const queue = domain.queue;
-    while (queue.peekTime() <= until) {
+    while (queue.size > 0 && queue.peekTime() <= until) {
       const { time, value: key } = queue.pop()!;
       backend.setCurrentKey(key);
       if (!domain.state.contains(time)) continue; // deleted, or a duplicate already fired

@@ -57,7 +57,7 @@ export class ProcessingTimers implements ProcessingTimeService {
   fireDue(): void {
     if (this.#heap.size === 0) return;
     const now = this.now();
-    while (this.#heap.peekTime() <= now) {
+    while (this.#heap.size > 0 && this.#heap.peekTime() <= now) {
       const { time, value } = this.#heap.pop()!;
       value(time);
     }
