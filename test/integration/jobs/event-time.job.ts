@@ -33,9 +33,12 @@ export interface Event {
   readonly ts: number;
 }
 
-/** Event n: 10 ms after event n - 1 (210 after every 40th), minus a delay of up to `bound - 10`: out of order, never late. */
+/**
+ * Event n: 10 ms after event n - 1 (210 after every 40th), minus a delay of up to `bound - 10` (at
+ * most 110): out of order, never late.
+ */
 export function eventOf(n: number, args: Pick<EventTimeArgs, 'keys' | 'bound'>): Event {
-  const delay = (n * 7919) % Math.max(1, args.bound - 9);
+  const delay = (n * 7919) % Math.max(1, Math.min(args.bound, 120) - 9);
   return { key: `k${(n * 31) % args.keys}`, n, ts: 1_000_000 + n * 10 + Math.floor(n / 40) * 200 - delay };
 }
 
