@@ -46,7 +46,12 @@ export class KeyedOperatorHarness {
   readonly #subtasks: Subtask[];
   readonly #key: (record: unknown) => Key;
 
-  private constructor(subtasks: Subtask[], key: (record: unknown) => Key, clock: ManualClock, watermarks: number[][]) {
+  private constructor(
+    subtasks: Subtask[],
+    key: (record: unknown) => Key,
+    clock: ManualClock,
+    watermarks: number[][],
+  ) {
     this.#subtasks = subtasks;
     this.#key = key;
     this.clock = clock;
@@ -56,7 +61,12 @@ export class KeyedOperatorHarness {
   static async open(
     factory: OperatorFactory,
     key: (record: unknown) => Key,
-    options: { parallelism?: number; backend?: 'heap' | 'embedded'; restore?: HarnessSnapshot; clock?: ManualClock } = {},
+    options: {
+      parallelism?: number;
+      backend?: 'heap' | 'embedded';
+      restore?: HarnessSnapshot;
+      clock?: ManualClock;
+    } = {},
   ): Promise<KeyedOperatorHarness> {
     const parallelism = options.parallelism ?? 1;
     const clock = options.clock ?? new ManualClock(0);
@@ -73,7 +83,13 @@ export class KeyedOperatorHarness {
       const emitted: number[] = [];
       watermarks.push(emitted);
       const operator = factory(
-        operatorContext({ subtaskIndex: index, parallelism, keyedState: backend, recordTime: time, processingTime: timers }),
+        operatorContext({
+          subtaskIndex: index,
+          parallelism,
+          keyedState: backend,
+          recordTime: time,
+          processingTime: timers,
+        }),
         {
           collect: (record) => harness.#collect(record, time.current),
           emitWatermark: (timestamp) => emitted.push(timestamp),

@@ -88,35 +88,38 @@ describe('event-time windows under injected failures', () => {
   it.each([
     ['tumbling', 2, 3],
     ['timers', 3, 1],
-  ] as const)('%s: a savepoint at parallelism %i resumes at %i with the same results', async (window, from, to) => {
-    // A bound as large as the input: a subtask restored with several sources' splits reads them one
-    // after the other, which must not make any record late.
-    const extra = { bound: 100_000, ratePerSecond: 4000 };
-    const first = argsFor(`${window}-sp-${from}`, window, extra);
-    const client = await startJob(job, {
-      args: first,
-      environment: {
-        parallelism: from,
-        checkpointing: { storage: { kind: 'filesystem', dir: join(root, `chk-sp-${window}-${from}`) } },
-      },
-    });
-    expect((await client.triggerCheckpoint()).status).toBe('completed');
-    const outcome = await client.stopWithSavepoint(join(root, `sp-${window}-${from}`));
-    if (outcome.status !== 'completed') throw new Error(`savepoint ${outcome.status}`);
-    await client.result;
-    const second = argsFor(`${window}-resumed-${to}`, window, extra);
-    const resumed = await startJob(job, {
-      args: second,
-      environment: {
-        parallelism: to,
-        resume: { path: outcome.checkpoint.pointer },
-        checkpointing: {
-          intervalMs: 50,
-          storage: { kind: 'filesystem', dir: join(root, `chk-resumed-${window}-${to}`) },
+  ] as const)(
+    '%s: a savepoint at parallelism %i resumes at %i with the same results',
+    async (window, from, to) => {
+      // A bound as large as the input: a subtask restored with several sources' splits reads them one
+      // after the other, which must not make any record late.
+      const extra = { bound: 100_000, ratePerSecond: 4000 };
+      const first = argsFor(`${window}-sp-${from}`, window, extra);
+      const client = await startJob(job, {
+        args: first,
+        environment: {
+          parallelism: from,
+          checkpointing: { storage: { kind: 'filesystem', dir: join(root, `chk-sp-${window}-${from}`) } },
         },
-      },
-    });
-    await resumed.result;
-    expect(committedLines(first.output, second.output).sort()).toEqual(referenceLines(first));
-  });
+      });
+      expect((await client.triggerCheckpoint()).status).toBe('completed');
+      const outcome = await client.stopWithSavepoint(join(root, `sp-${window}-${from}`));
+      if (outcome.status !== 'completed') throw new Error(`savepoint ${outcome.status}`);
+      await client.result;
+      const second = argsFor(`${window}-resumed-${to}`, window, extra);
+      const resumed = await startJob(job, {
+        args: second,
+        environment: {
+          parallelism: to,
+          resume: { path: outcome.checkpoint.pointer },
+          checkpointing: {
+            intervalMs: 50,
+            storage: { kind: 'filesystem', dir: join(root, `chk-resumed-${window}-${to}`) },
+          },
+        },
+      });
+      await resumed.result;
+      expect(committedLines(first.output, second.output).sort()).toEqual(referenceLines(first));
+    },
+  );
 });

@@ -4,7 +4,13 @@
 import { Unpackr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { TimestampedRecord } from '../../../src/channel/timestamped-record.ts';
-import { type ChannelEvent, ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
+import {
+  type ChannelEvent,
+  ChannelWriter,
+  createDoorbell,
+  createRing,
+  InputGate,
+} from '../../../src/index.ts';
 
 function channel(overtakeUnalignedBarriers = false) {
   const descriptor = createRing({ capacity: 8192, name: 'in', doorbell: createDoorbell() });
@@ -33,7 +39,10 @@ describe('timestamped records', () => {
     writer.emitWatermark(4);
     writer.emitEndOfInput();
     expect(drain(gate)).toEqual([
-      { kind: 'records', records: [new TimestampedRecord({ a: 1 }, 5), { a: 2 }, new TimestampedRecord('x', -3.5)] },
+      {
+        kind: 'records',
+        records: [new TimestampedRecord({ a: 1 }, 5), { a: 2 }, new TimestampedRecord('x', -3.5)],
+      },
       { kind: 'watermark-status', idle: true },
       { kind: 'watermark-status', idle: false },
       { kind: 'watermark', timestamp: 4 },
@@ -50,9 +59,12 @@ describe('timestamped records', () => {
     writer.emitWatermarkStatus(true);
     writer.emitBarrier({ checkpointId: 3, timestamp: 0, savepoint: false, unaligned: true });
     const [first, ...rest] = drain(gate);
-    if (first?.kind !== 'overtaking-barrier') throw new Error(`expected an overtaking barrier, got ${first?.kind}`);
+    if (first?.kind !== 'overtaking-barrier')
+      throw new Error(`expected an overtaking barrier, got ${first?.kind}`);
     const unpackr = new Unpackr({ useRecords: true, moreTypes: true });
-    expect(first.overtaken.map((bytes) => unpackr.unpack(bytes))).toEqual([[new TimestampedRecord({ n: 1 }, 10)]]);
+    expect(first.overtaken.map((bytes) => unpackr.unpack(bytes))).toEqual([
+      [new TimestampedRecord({ n: 1 }, 10)],
+    ]);
     expect(rest).toEqual([
       { kind: 'records', records: [new TimestampedRecord({ n: 1 }, 10)] },
       { kind: 'watermark', timestamp: 9 },

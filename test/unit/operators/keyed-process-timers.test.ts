@@ -34,7 +34,11 @@ const fn: KeyedProcessFunction<R, string> = {
 };
 
 const open = (options: Parameters<typeof KeyedOperatorHarness.open>[2] = {}) =>
-  KeyedOperatorHarness.open(keyedProcessOperator(byKey, fn as KeyedProcessFunction<unknown, unknown>), byKey.fn, options);
+  KeyedOperatorHarness.open(
+    keyedProcessOperator(byKey, fn as KeyedProcessFunction<unknown, unknown>),
+    byKey.fn,
+    options,
+  );
 
 describe.each(['heap', 'embedded'] as const)('keyed timers (%s)', (backend) => {
   it('fire once per key and timestamp, in time order, with the key in scope', async () => {
@@ -48,11 +52,7 @@ describe.each(['heap', 'embedded'] as const)('keyed timers (%s)', (backend) => {
     h.watermark(25);
     expect(h.values()).toEqual(['b event-time 10 ts=10', 'a event-time 20 ts=20']);
     h.watermark(Number.POSITIVE_INFINITY);
-    expect(h.values()).toEqual([
-      'b event-time 10 ts=10',
-      'a event-time 20 ts=20',
-      'a event-time 30 ts=30',
-    ]);
+    expect(h.values()).toEqual(['b event-time 10 ts=10', 'a event-time 20 ts=20', 'a event-time 30 ts=30']);
     expect(h.side.get('echo')?.map((e) => e.value)).toEqual(['a@1', 'b@2', 'a@3', 'a@4', 'c@5', 'c@6']);
     expect(h.watermarks.every((w) => w.at(-1) === Number.POSITIVE_INFINITY)).toBe(true);
     h.dispose();

@@ -56,7 +56,9 @@ describe('timestampsAndWatermarksOperator', () => {
 
   it('follows the largest timestamp (monotonous) at the interval given', async () => {
     const { op, out, tick } = await assigner(
-      WatermarkStrategy.forMonotonousTimestamps<E>().withTimestampAssigner((e) => e.ts).withAutoWatermarkInterval(50),
+      WatermarkStrategy.forMonotonousTimestamps<E>()
+        .withTimestampAssigner((e) => e.ts)
+        .withAutoWatermarkInterval(50),
     );
     op.process({ ts: 7 });
     tick(50);
@@ -79,7 +81,9 @@ describe('timestampsAndWatermarksOperator', () => {
 
   it('goes idle after the idleness timeout and active with the next record', async () => {
     const { op, out, tick } = await assigner(
-      WatermarkStrategy.forBoundedOutOfOrderness<E>(0).withTimestampAssigner((e) => e.ts).withIdleness(500),
+      WatermarkStrategy.forBoundedOutOfOrderness<E>(0)
+        .withTimestampAssigner((e) => e.ts)
+        .withIdleness(500),
     );
     op.process({ ts: 10 });
     tick(200);

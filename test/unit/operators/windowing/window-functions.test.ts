@@ -18,7 +18,9 @@ import { KeyedOperatorHarness } from '../../../support/keyed-operator-harness.ts
 import { byKey, countSum, type Ev } from './window-reference.ts';
 
 const ids = processContents((key, ctx, elements, out) =>
-  out.collect(`${String(key)} [${ctx.window.start},${ctx.window.end}) ${(elements as Ev[]).map((e) => e.id).join(',')}`),
+  out.collect(
+    `${String(key)} [${ctx.window.start},${ctx.window.end}) ${(elements as Ev[]).map((e) => e.id).join(',')}`,
+  ),
 );
 
 describe.each(['heap', 'embedded'] as const)('process windows (%s)', (backend) => {
@@ -30,7 +32,13 @@ describe.each(['heap', 'embedded'] as const)('process windows (%s)', (backend) =
       contents: ids,
     });
     const h = await KeyedOperatorHarness.open(factory, byKey.fn, { backend });
-    for (const [ts, id] of [[50, 1], [10, 2], [150, 3], [99, 4]] as const) h.process({ key: 'a', ts, id }, ts);
+    for (const [ts, id] of [
+      [50, 1],
+      [10, 2],
+      [150, 3],
+      [99, 4],
+    ] as const)
+      h.process({ key: 'a', ts, id }, ts);
     h.watermark(99);
     expect(h.values()).toEqual(['a [0,100) 1,2,4']);
     h.watermark(Number.POSITIVE_INFINITY);
@@ -63,10 +71,17 @@ describe.each(['heap', 'embedded'] as const)('process windows (%s)', (backend) =
 
 describe('count windows', () => {
   it('emit every `size` records of a key, and keep the rest', async () => {
-    const factory = countWindowOperator(byKey, 3, reduceContents((a, b) => ({ ...(a as Ev), id: (a as Ev).id + (b as Ev).id })));
+    const factory = countWindowOperator(
+      byKey,
+      3,
+      reduceContents((a, b) => ({ ...(a as Ev), id: (a as Ev).id + (b as Ev).id })),
+    );
     const h = await KeyedOperatorHarness.open(factory, byKey.fn);
     for (let id = 1; id <= 7; id++) h.process({ key: id % 2 ? 'a' : 'b', ts: id, id }, id);
-    expect(h.values()).toEqual([{ key: 'a', ts: 1, id: 1 + 3 + 5 }, { key: 'b', ts: 2, id: 2 + 4 + 6 }]);
+    expect(h.values()).toEqual([
+      { key: 'a', ts: 1, id: 1 + 3 + 5 },
+      { key: 'b', ts: 2, id: 2 + 4 + 6 },
+    ]);
     h.dispose();
   });
 

@@ -55,7 +55,10 @@ function model(events: readonly Ev[], bound: number, lateness: number): { lines:
 }
 
 const anyOrder = fc
-  .array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), ts: fc.nat(999) }), { minLength: 1, maxLength: 120 })
+  .array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), ts: fc.nat(999) }), {
+    minLength: 1,
+    maxLength: 120,
+  })
   .map((raw) => raw.map((r, id): Ev => ({ ...r, id })));
 
 describe('allowed lateness', () => {

@@ -49,7 +49,12 @@ async function open(
 }
 
 /** Feeds `events` with a bounded-out-of-orderness watermark after each; returns the highest watermark. */
-function feed(harness: KeyedOperatorHarness, events: readonly Ev[], bound: number, from = Number.NEGATIVE_INFINITY): number {
+function feed(
+  harness: KeyedOperatorHarness,
+  events: readonly Ev[],
+  bound: number,
+  from = Number.NEGATIVE_INFINITY,
+): number {
   let max = from;
   for (const e of events) {
     harness.process(e, e.ts);
@@ -62,7 +67,11 @@ function feed(harness: KeyedOperatorHarness, events: readonly Ev[], bound: numbe
 }
 
 const cases: Array<[string, WindowAssigner, (events: readonly Ev[]) => string[]]> = [
-  ['tumbling', TumblingEventTimeWindows.of(500), (e) => referenceWindows(e, TumblingEventTimeWindows.of(500).assignWindows)],
+  [
+    'tumbling',
+    TumblingEventTimeWindows.of(500),
+    (e) => referenceWindows(e, TumblingEventTimeWindows.of(500).assignWindows),
+  ],
   [
     'sliding',
     SlidingEventTimeWindows.of(600, 200),

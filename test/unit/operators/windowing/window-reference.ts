@@ -39,7 +39,11 @@ export const resultLine = (key: unknown, w: TimeWindow, acc: Acc): string =>
 export function outOfOrderEvents(bound: number, span = 5000): fc.Arbitrary<Ev[]> {
   return fc
     .array(
-      fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd', 'e'), ts: fc.nat(span - 1), jitter: fc.nat(bound) }),
+      fc.record({
+        key: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+        ts: fc.nat(span - 1),
+        jitter: fc.nat(bound),
+      }),
       { minLength: 1, maxLength: 150 },
     )
     .map((raw) =>
