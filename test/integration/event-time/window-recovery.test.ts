@@ -1,7 +1,7 @@
 // Event-time windows and timers over out-of-order input are exactly-once across failures: after
 // exceptions and worker exits at seeded records, the committed window results equal the reference
 // on the sorted input (which a failure-free run commits), for tumbling, sliding and session windows
-// and keyed timers, aligned and unaligned, heap and embedded; and a savepoint taken at one
+// and keyed timers, aligned, unaligned and incremental, heap and embedded; and a savepoint taken at one
 // parallelism resumes at another with the same results.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,18 +51,21 @@ function argsFor(name: string, window: WindowKind, extra: Partial<EventTimeArgs>
   };
 }
 
-const runs: Array<[WindowKind, number, number, { unaligned?: boolean; stateBackend?: StateBackendType }]> = [
+const runs: Array<
+  [WindowKind, number, number, { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType }]
+> = [
   ['tumbling', 2, 41, {}],
   ['sliding', 3, 42, { unaligned: true }],
   ['session', 2, 43, {}],
   ['session', 1, 44, { stateBackend: 'embedded' }],
   ['timers', 4, 45, { unaligned: true }],
-  ['tumbling', 2, 46, { stateBackend: 'embedded' }],
+  ['tumbling', 2, 46, { stateBackend: 'embedded', incremental: true }],
+  ['sliding', 2, 47, { incremental: true }],
 ];
 
 describe('event-time windows under injected failures', () => {
   it.each(runs)('%s at parallelism %i, seed %i %o', async (window, parallelism, seed, options) => {
-    const { stateBackend = 'heap', unaligned = false } = options;
+    const { stateBackend = 'heap', unaligned = false, incremental = false } = options;
     const name = `${window}-${parallelism}-${seed}`;
     const args = argsFor(name, window, failurePoints(seed, 4000));
     const client = await startJob(job, {
@@ -73,6 +76,7 @@ describe('event-time windows under injected failures', () => {
         checkpointing: {
           intervalMs: 50,
           unaligned,
+          incremental,
           retained: 2,
           storage: { kind: 'filesystem', dir: join(root, `chk-${name}`) },
         },
