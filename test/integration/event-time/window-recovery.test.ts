@@ -52,7 +52,12 @@ function argsFor(name: string, window: WindowKind, extra: Partial<EventTimeArgs>
 }
 
 const runs: Array<
-  [WindowKind, number, number, { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType }]
+  [
+    WindowKind,
+    number,
+    number,
+    { unaligned?: boolean; incremental?: boolean; stateBackend?: StateBackendType },
+  ]
 > = [
   ['tumbling', 2, 41, {}],
   ['sliding', 3, 42, { unaligned: true }],
