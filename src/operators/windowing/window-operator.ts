@@ -68,8 +68,8 @@ export function windowOperator(key: ResolvedKeySelector, spec: WindowSpec): Oper
         currentProcessingTime: () => clock.now(),
         output: (tag, value) => output.collect(new SideOutputRecord(tag.id, value)),
       };
-      // Results carry the window's last timestamp (event time), as in Flink.
-      time.current = eventTime ? maxTimestamp(window) : undefined;
+      // Results carry the window's last timestamp (in either time domain), as in Flink.
+      time.current = maxTimestamp(window);
       try {
         contents.emit(windowContext, contents.incremental ? meta.acc : store.elements(window), output);
       } catch (error) {
