@@ -1,5 +1,7 @@
 // Event-time windows and timers over out-of-order input are exactly-once across failures: after
-// exceptions and worker exits at seeded records, the committed window results equal the reference
+// exceptions and worker exits at seeded records, and worker exits inside checkpoints (in the sink's
+// pre-commit at the barrier, or in its commit once the checkpoint completed), the committed results
+// equal the reference
 // on the sorted input (which a failure-free run commits), for tumbling, sliding and session windows
 // and keyed timers, aligned, unaligned and incremental, heap and embedded; and a savepoint taken at one
 // parallelism resumes at another with the same results.
@@ -93,6 +95,34 @@ describe('event-time windows under injected failures', () => {
     expect(result.attempts).toBeGreaterThanOrEqual(2);
     expect(committedLines(args.output).sort()).toEqual(referenceLines(args));
   });
+
+  it.each([
+    // The first pre-commit and the first commit of sink subtask 0 (in its thread): every run has them.
+    ['session', 2, { preCommitExitAt: 1 }],
+    ['tumbling', 3, { commitExitAt: 1 }],
+    ['timers', 2, { preCommitExitAt: 1, commitExitAt: 1 }],
+  ] as const)(
+    '%s at parallelism %i: a worker exit inside a checkpoint %o',
+    async (window, parallelism, failures) => {
+      const name = `${window}-in-checkpoint-${parallelism}-${Object.keys(failures).join('-')}`;
+      const fired = new SharedArrayBuffer(8);
+      const args = argsFor(name, window, { ratePerSecond: 4000, checkpointFailures: { ...failures, fired } });
+      const client = await startJob(job, {
+        args,
+        environment: {
+          parallelism,
+          checkpointing: { intervalMs: 50, storage: { kind: 'filesystem', dir: join(root, `chk-${name}`) } },
+          restart: { strategy: 'fixed-delay', attempts: 10, delayMs: 10 },
+        },
+      });
+      const result = await client.result;
+      const flags = new Int32Array(fired);
+      if ('preCommitExitAt' in failures) expect(flags[0]).toBe(1);
+      if ('commitExitAt' in failures) expect(flags[1]).toBe(1);
+      expect(result.attempts).toBeGreaterThanOrEqual(2);
+      expect(committedLines(args.output).sort()).toEqual(referenceLines(args));
+    },
+  );
 
   it.each([
     ['tumbling', 2, 3],

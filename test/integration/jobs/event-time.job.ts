@@ -2,7 +2,9 @@
 // file sink, with failures injected at chosen records (as chaos.job.ts): an exception in the map,
 // or the window operator's worker thread exiting. `eventOf` and `referenceLines` give the input and
 // the results a correct run commits, computed on the sorted input.
+import { mkdirSync } from 'node:fs';
 import {
+  type DataStream,
   defineJob,
   EventTimeSessionWindows,
   mapState,
@@ -10,6 +12,7 @@ import {
   TumblingEventTimeWindows,
   WatermarkStrategy,
 } from '../../../src/index.ts';
+import { type CheckpointFailures, crashingFileSink } from './crashing-file-sink.ts';
 
 export type WindowKind = 'tumbling' | 'sliding' | 'session' | 'timers';
 
@@ -25,6 +28,8 @@ export interface EventTimeArgs {
   readonly exitAt: readonly number[];
   /** One Int32 flag per failure (throwAt then exitAt): set once it fired. */
   readonly fired: SharedArrayBuffer;
+  /** Worker exits inside checkpoints, in the sink (then a two-phase-commit file sink of its own). */
+  readonly checkpointFailures?: CheckpointFailures;
 }
 
 export interface Event {
@@ -105,6 +110,16 @@ const sumAggregate = {
 
 const BUCKETS = mapState<number, Acc>('buckets');
 
+function sink(results: DataStream<string>, args: EventTimeArgs): void {
+  const failures = args.checkpointFailures;
+  if (failures === undefined) {
+    results.writeFiles(args.output);
+    return;
+  }
+  mkdirSync(args.output, { recursive: true });
+  results.sinkToTransactional(crashingFileSink(args.output, failures)).uid('sink');
+}
+
 export default defineJob<EventTimeArgs>((env, args) => {
   const fired = new Int32Array(args.fired);
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
@@ -129,7 +144,7 @@ export default defineJob<EventTimeArgs>((env, args) => {
   };
   const keyed = events.keyBy('key');
   if (args.window === 'timers') {
-    keyed
+    const timers = keyed
       .process<string>({
         processElement(e, ctx, out) {
           exitOnce(e);
@@ -147,8 +162,8 @@ export default defineJob<EventTimeArgs>((env, args) => {
           buckets.remove(start);
         },
       })
-      .uid('windows')
-      .writeFiles(args.output);
+      .uid('windows');
+    sink(timers, args);
     return;
   }
   const assigner =
@@ -157,9 +172,9 @@ export default defineJob<EventTimeArgs>((env, args) => {
       : args.window === 'sliding'
         ? SlidingEventTimeWindows.of(SIZE, SLIDE)
         : EventTimeSessionWindows.withGap(GAP);
-  keyed
+  const windows = keyed
     .window(assigner)
-    .aggregate(
+    .aggregate<Acc, Acc, string>(
       {
         ...sumAggregate,
         add: (e: Event, acc: Acc): Acc => {
@@ -169,6 +184,6 @@ export default defineJob<EventTimeArgs>((env, args) => {
       },
       (key, ctx, [acc], out) => out.collect(line(String(key), ctx.window.start, ctx.window.end, acc!)),
     )
-    .uid('windows')
-    .writeFiles(args.output);
+    .uid('windows');
+  sink(windows, args);
 });
