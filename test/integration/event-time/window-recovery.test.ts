@@ -132,7 +132,8 @@ describe('event-time windows under injected failures', () => {
     async (window, from, to) => {
       // A bound as large as the input: a subtask restored with several sources' splits reads them one
       // after the other, which must not make any record late.
-      const extra = { bound: 100_000, ratePerSecond: 4000 };
+      // Slow enough that the savepoint is taken before the input ends, even on a loaded machine.
+      const extra = { bound: 100_000, ratePerSecond: 1000 };
       const first = argsFor(`${window}-sp-${from}`, window, extra);
       const client = await startJob(job, {
         args: first,
@@ -145,7 +146,7 @@ describe('event-time windows under injected failures', () => {
       const outcome = await client.stopWithSavepoint(join(root, `sp-${window}-${from}`));
       if (outcome.status !== 'completed') throw new Error(`savepoint ${outcome.status}`);
       await client.result;
-      const second = argsFor(`${window}-resumed-${to}`, window, extra);
+      const second = argsFor(`${window}-resumed-${to}`, window, { ...extra, ratePerSecond: 8000 });
       const resumed = await startJob(job, {
         args: second,
         environment: {
