@@ -93,6 +93,7 @@ export {
   MissingDependencyError,
   PartitionIoError,
   RecordEncodeError,
+  SourceReplayError,
   UnsafeDirectoryError,
   WeirError,
   type WeirErrorCode,

@@ -6,6 +6,7 @@
  * Thread: the subtask's worker thread only.
  */
 
+import { TimestampedRecord } from '../channel/timestamped-record.ts';
 import type { ProcessingTimers } from '../operators/time/processing-time-service.ts';
 import { MAX_WATERMARK } from '../operators/time/watermark.ts';
 import { WatermarkValve } from '../operators/time/watermark-valve.ts';
@@ -27,6 +28,19 @@ export class TaskTime {
             status: (idle) => chain.head.emitWatermarkStatus(idle),
           })
         : undefined;
+  }
+
+  /**
+   * A record decoded from a frame (restored output channel state) as the chain's output sees it:
+   * its value, with its timestamp, if any, in the chain's record-time slot.
+   */
+  unwrap(record: unknown): unknown {
+    if (!(record instanceof TimestampedRecord)) {
+      this.#chain.recordTime.current = undefined;
+      return record;
+    }
+    this.#chain.recordTime.current = record.timestamp;
+    return record.value;
   }
 
   /** Channel `channel` delivered a watermark. */
