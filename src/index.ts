@@ -79,6 +79,19 @@ export type {
   StreamEnvironmentOptions,
 } from './config/options.ts';
 export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
+// ── connectors to servers (docs/connectors.md) ──
+export { ConnectorRecordError, ConnectorUnavailableError } from './connectors/connector-errors.ts';
+export type { PostgresConnectionOptions } from './connectors/postgres/pg-connection.ts';
+export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
+export type { RowOptions } from './connectors/postgres/row-writer.ts';
+export type { RedisConnectionOptions } from './connectors/redis/redis-connection.ts';
+export type { RedisEntryFields, RedisStreamSinkOptions } from './connectors/redis/redis-stream-sink.ts';
+export type {
+  RedisStreamEntry,
+  RedisStreamSourceOptions,
+  RedisStreamSplit,
+} from './connectors/redis/redis-stream-source.ts';
+export type { SinkGuarantee } from './connectors/sink/staged-commit-sink.ts';
 // ── exactly-once sinks ──
 export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
 // ── errors ──
