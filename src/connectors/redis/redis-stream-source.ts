@@ -29,7 +29,7 @@ export interface RedisStreamEntry {
 
 /** Options of the Redis Streams source. */
 export interface RedisStreamSourceOptions extends RedisConnectionOptions {
-  /** The stream keys; each is a split. */
+  /** The stream keys; each is a split. A restored job reads the streams its checkpoint holds. */
   readonly streams: readonly string[];
   /** `earliest` (default), `latest` (entries added after the first read), or an id to start after. */
   readonly start?: 'earliest' | 'latest' | string;
@@ -171,13 +171,20 @@ export function redisStreamSplits(options: RedisStreamSourceOptions): RedisStrea
   return [...new Set(options.streams)].map((stream) => ({ stream, after, end }));
 }
 
-/** The source factory (see the module doc). */
+/**
+ * The source factory (see the module doc). A restored split keeps its position, and its end if it
+ * had one; a split of an unbounded run takes this job's bound (a savepoint of an unbounded job can
+ * be resumed as a bounded catch-up).
+ */
 export function redisStreamSource(options: RedisStreamSourceOptions): SourceFactory {
+  const initial = redisStreamSplits(options);
+  const end = initial[0]?.end ?? null;
   return (context) =>
     new AsyncSplitReader(
       new RedisStreamFetcher(options),
-      redisStreamSplits(options),
+      initial,
       context.subtaskIndex,
       context.parallelism,
+      (split) => (split.end === null ? { ...split, end } : split),
     );
 }

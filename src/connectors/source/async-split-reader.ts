@@ -66,6 +66,7 @@ export class AsyncSplitReader<S> implements SourceReader {
   readonly #fetcher: SplitFetcher<S>;
   readonly #subtask: number;
   readonly #parallelism: number;
+  readonly #adopt: (split: S) => S;
   /** Position after the last emitted record, by split key (what a checkpoint holds). */
   #emitted = new Map<string, S>();
   /** Position after the last fetched record, by split key (where the next fetch starts). */
@@ -77,8 +78,16 @@ export class AsyncSplitReader<S> implements SourceReader {
   #epoch = 0;
   #failure: unknown;
 
-  constructor(fetcher: SplitFetcher<S>, initial: readonly S[], subtask: number, parallelism: number) {
+  /** `adopt`: what a restored split becomes in this job (a connector may apply its current options). */
+  constructor(
+    fetcher: SplitFetcher<S>,
+    initial: readonly S[],
+    subtask: number,
+    parallelism: number,
+    adopt: (split: S) => S = (split) => split,
+  ) {
     this.#fetcher = fetcher;
+    this.#adopt = adopt;
     this.#subtask = subtask;
     this.#parallelism = parallelism;
     this.#assign(initial);
@@ -157,7 +166,7 @@ export class AsyncSplitReader<S> implements SourceReader {
     this.#inFlight = false;
     this.#buffer = [];
     this.#next = 0;
-    this.#assign(splits as S[]);
+    this.#assign((splits as S[]).map(this.#adopt));
   }
 
   close(): void {
