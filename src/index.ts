@@ -81,6 +81,13 @@ export type {
 export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
 // ── connectors to servers (docs/connectors.md) ──
 export { ConnectorRecordError, ConnectorUnavailableError } from './connectors/connector-errors.ts';
+export type { JetStreamSinkOptions } from './connectors/nats/jetstream-sink.ts';
+export type {
+  JetStreamMessage,
+  JetStreamSourceOptions,
+  JetStreamSplit,
+} from './connectors/nats/jetstream-source.ts';
+export type { NatsConnectionOptions } from './connectors/nats/nats-connection.ts';
 export type { PostgresConnectionOptions } from './connectors/postgres/pg-connection.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
 export type { RowOptions } from './connectors/postgres/row-writer.ts';

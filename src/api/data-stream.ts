@@ -6,9 +6,14 @@
 
 import { checkInteger } from '../config/options.ts';
 import { collectSink, discardSink, functionSink, printSink } from '../connectors/builtin/builtin-sinks.ts';
-import { checkPostgresSinkOptions, checkRedisSinkOptions } from '../connectors/connector-options.ts';
+import {
+  checkJetStreamSinkOptions,
+  checkPostgresSinkOptions,
+  checkRedisSinkOptions,
+} from '../connectors/connector-options.ts';
 import { textFileSink } from '../connectors/file/text-file-sink.ts';
 import { transactionalFileSink } from '../connectors/file/transactional-file-sink.ts';
+import { type JetStreamSinkOptions, jetStreamSink } from '../connectors/nats/jetstream-sink.ts';
 import { type PostgresSinkOptions, postgresSink } from '../connectors/postgres/postgres-sink.ts';
 import { type RedisStreamSinkOptions, redisStreamSink } from '../connectors/redis/redis-stream-sink.ts';
 import {
@@ -241,6 +246,17 @@ export class DataStream<T> {
   sinkToPostgres(options: PostgresSinkOptions<T>): DataStream<never> {
     checkPostgresSinkOptions('sinkToPostgres', options as PostgresSinkOptions<never>);
     return this.#sink('sinkToPostgres', postgresSink(options));
+  }
+
+  /**
+   * Publishes every record to a NATS JetStream subject; exactly-once with periodic checkpoints
+   * (a checkpoint's messages staged in its state, published when it completes with message ids
+   * that JetStream de-duplicates within the stream's duplicate window), or at-least-once. Needs
+   * `@nats-io/transport-node` and `@nats-io/jetstream`. See docs/connectors.md.
+   */
+  sinkToJetStream(options: JetStreamSinkOptions<T>): DataStream<never> {
+    checkJetStreamSinkOptions('sinkToJetStream', options as JetStreamSinkOptions<never>);
+    return this.#sink('sinkToJetStream', jetStreamSink(options));
   }
 
   /** Calls `fn` for every record: a custom sink. */

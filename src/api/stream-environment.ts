@@ -13,8 +13,13 @@ import {
 } from '../config/options.ts';
 import { arraySource, iterableSource } from '../connectors/builtin/array-source.ts';
 import { type SequenceOptions, sequenceSource } from '../connectors/builtin/sequence-source.ts';
-import { checkRedisSourceOptions } from '../connectors/connector-options.ts';
+import { checkJetStreamSourceOptions, checkRedisSourceOptions } from '../connectors/connector-options.ts';
 import { textFileSource } from '../connectors/file/text-file-source.ts';
+import {
+  type JetStreamMessage,
+  type JetStreamSourceOptions,
+  jetStreamSource,
+} from '../connectors/nats/jetstream-source.ts';
 import {
   type RedisStreamEntry,
   type RedisStreamSourceOptions,
@@ -181,6 +186,19 @@ export class StreamEnvironment {
     checkRedisSourceOptions('fromRedisStream', options);
     // Every subtask sees all streams' positions on restore and keeps its share (any parallelism).
     return this.#source<RedisStreamEntry>('fromRedisStream', redisStreamSource(options), {
+      unionOperatorState: true,
+      bounded: (options.bounded ?? false) !== false,
+    });
+  }
+
+  /**
+   * The messages of subjects of a NATS JetStream stream (a split per subject), from the start,
+   * the end or a sequence, unbounded or bounded; the position per subject (the stream sequence) is
+   * checkpointed and replayed exactly. Needs `@nats-io/transport-node` and `@nats-io/jetstream`.
+   */
+  fromJetStream(options: JetStreamSourceOptions): DataStream<JetStreamMessage> {
+    checkJetStreamSourceOptions('fromJetStream', options);
+    return this.#source<JetStreamMessage>('fromJetStream', jetStreamSource(options), {
       unionOperatorState: true,
       bounded: (options.bounded ?? false) !== false,
     });

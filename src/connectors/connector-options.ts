@@ -4,6 +4,8 @@
  * `fromRedisStream streams must be a non-empty list of non-empty strings, got []`.
  */
 import { InvalidOptionError } from '../errors.ts';
+import type { JetStreamSinkOptions } from './nats/jetstream-sink.ts';
+import type { JetStreamSourceOptions } from './nats/jetstream-source.ts';
 import type { PostgresSinkOptions } from './postgres/postgres-sink.ts';
 import type { RedisStreamSinkOptions } from './redis/redis-stream-sink.ts';
 import type { RedisStreamSourceOptions } from './redis/redis-stream-source.ts';
@@ -106,4 +108,48 @@ export function checkPostgresSinkOptions(method: string, options: PostgresSinkOp
     typeof transactionPrefix === 'string' && /^[A-Za-z0-9_]{1,120}$/.test(transactionPrefix),
     'letters, digits and _ (at most 120)',
   );
+}
+
+export function checkJetStreamSourceOptions(method: string, options: JetStreamSourceOptions): void {
+  requireObject(method, options);
+  if (typeof options.stream !== 'string' || options.stream.length === 0)
+    throw new InvalidOptionError(`${method} stream`, 'a non-empty string', options.stream);
+  stringList(method, 'subjects', options.subjects);
+  if (options.subjects.some((s) => /[*>\s]/.test(s)))
+    throw new InvalidOptionError(
+      `${method} subjects`,
+      'subjects without wildcards or spaces',
+      options.subjects,
+    );
+  const { start, bounded, blockMs } = options;
+  optional(
+    method,
+    'start',
+    start,
+    start === 'earliest' || start === 'latest' || (Number.isSafeInteger(start) && (start as number) >= 0),
+    "'earliest', 'latest' or a sequence ≥ 0",
+  );
+  optional(
+    method,
+    'bounded',
+    bounded,
+    typeof bounded === 'boolean' || positiveInteger(bounded),
+    'a boolean or a sequence ≥ 1',
+  );
+  optional(
+    method,
+    'blockMs',
+    blockMs,
+    positiveInteger(blockMs) && (blockMs as number) <= 1000,
+    'an integer from 1 to 1000',
+  );
+}
+
+export function checkJetStreamSinkOptions(method: string, options: JetStreamSinkOptions<never>): void {
+  requireObject(method, options);
+  const { subject, data } = options;
+  if (!((typeof subject === 'string' && subject.length > 0) || typeof subject === 'function'))
+    throw new InvalidOptionError(`${method} subject`, 'a non-empty string or a function', subject);
+  optional(method, 'data', data, typeof data === 'function', 'a function');
+  guarantee(method, options.guarantee);
 }

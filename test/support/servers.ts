@@ -10,20 +10,27 @@ export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } as const;
 
 const START: Record<string, string> = {
-  PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or bash scripts/services.sh)',
+  PostgreSQL:
+    'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or bash scripts/services.sh)',
   Redis:
     'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log (or bash scripts/services.sh)',
   NATS: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log (or bash scripts/services.sh)',
 };
 
 /** Resolves when `service` accepts a TCP connection at host:port; else rejects with one line. */
-export function requireServer(service: 'PostgreSQL' | 'Redis' | 'NATS', host: string, port: number): Promise<void> {
+export function requireServer(
+  service: 'PostgreSQL' | 'Redis' | 'NATS',
+  host: string,
+  port: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.setTimeout(5000);
     const fail = (why: string): void => {
       socket.destroy();
-      reject(new Error(`${service} does not answer at ${host}:${port} (${why}); start it: ${START[service]}`));
+      reject(
+        new Error(`${service} does not answer at ${host}:${port} (${why}); start it: ${START[service]}`),
+      );
     };
     socket.once('connect', () => {
       socket.end();
@@ -80,4 +87,17 @@ export async function preparedTransactions(client: pg.Client, prefix: string): P
     [prefix],
   );
   return rows.map((r) => r.gid);
+}
+
+/** A JetStream manager for a test's set-up and checks (and the connection to close). */
+export async function testJetStream(): Promise<{
+  connection: import('@nats-io/transport-node').NatsConnection;
+  jsm: import('@nats-io/jetstream').JetStreamManager;
+  js: import('@nats-io/jetstream').JetStreamClient;
+}> {
+  await requireServer('NATS', '127.0.0.1', 4222);
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
+  const connection = await connect({ servers: '127.0.0.1:4222' });
+  return { connection, jsm: await jetstreamManager(connection), js: jetstream(connection) };
 }
