@@ -8,6 +8,8 @@ import { POSTGRES, REDIS_URL } from '../../../support/servers.ts';
 
 export interface RedisToPostgresArgs {
   readonly streams: readonly string[];
+  /** Read the streams bounded (default) or until cancelled. */
+  readonly bounded?: boolean;
   /** Schema holding `updates (user_id, count)` and `totals (user_id PRIMARY KEY, count)`. */
   readonly schema: string;
   readonly throwAt: readonly number[];
@@ -33,7 +35,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
   const sinkFailures = args.throwAt.length + args.exitAt.length;
   const counts = env
-    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: true })
+    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: args.bounded ?? true })
     .uid('clicks')
     .map((entry: RedisStreamEntry) => {
       const until = performance.now() + (args.busyMicros ?? 0) / 1000;
