@@ -87,11 +87,10 @@ export type {
   JetStreamSourceOptions,
   JetStreamSplit,
 } from './connectors/nats/jetstream-source.ts';
-export type { NatsConnectionOptions } from './connectors/nats/nats-connection.ts';
-export type { PostgresConnectionOptions } from './connectors/postgres/pg-connection.ts';
+export type { NatsConnectionOptions } from './connectors/nats/nats-options.ts';
+export type { PostgresConnectionOptions, RowOptions } from './connectors/postgres/postgres-options.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
-export type { RowOptions } from './connectors/postgres/row-writer.ts';
-export type { RedisConnectionOptions } from './connectors/redis/redis-connection.ts';
+export type { RedisConnectionOptions } from './connectors/redis/redis-options.ts';
 export type { RedisEntryFields, RedisStreamSinkOptions } from './connectors/redis/redis-stream-sink.ts';
 export type {
   RedisStreamEntry,

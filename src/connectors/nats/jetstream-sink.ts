@@ -18,12 +18,8 @@ import {
   type StagedCommitter,
   stagedCommitSink,
 } from '../sink/staged-commit-sink.ts';
-import {
-  connectJetStream,
-  type JetStreamConnection,
-  type NatsConnectionOptions,
-  natsAddress,
-} from './nats-connection.ts';
+import { connectJetStream, type JetStreamConnection } from './nats-connection.ts';
+import { type NatsConnectionOptions, natsAddress } from './nats-options.ts';
 
 /** Options of the JetStream sink. */
 export interface JetStreamSinkOptions<T> extends NatsConnectionOptions {

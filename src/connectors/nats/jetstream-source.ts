@@ -13,12 +13,8 @@ import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { SourceFactory } from '../../operators/operator.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
 import { AsyncSplitReader, type FetchResult, type SplitFetcher } from '../source/async-split-reader.ts';
-import {
-  connectJetStream,
-  type JetStreamConnection,
-  type NatsConnectionOptions,
-  natsAddress,
-} from './nats-connection.ts';
+import { connectJetStream, type JetStreamConnection } from './nats-connection.ts';
+import { type NatsConnectionOptions, natsAddress } from './nats-options.ts';
 
 /** One message, as the source emits it. */
 export interface JetStreamMessage {

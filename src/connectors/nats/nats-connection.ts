@@ -11,31 +11,13 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { loadClient } from '../client-loader.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
-
-/** Where a NATS connector connects; every field optional. */
-export interface NatsConnectionOptions {
-  /** `host:port` or `nats://host:port`; default `NATS_URL`, else `127.0.0.1:4222`. */
-  readonly server?: string;
-  /** Default `NATS_USER`. */
-  readonly user?: string;
-  /** Default `NATS_PASSWORD`. */
-  readonly password?: string;
-  /** Default `NATS_TOKEN`. */
-  readonly token?: string;
-  /** Milliseconds to wait for the connection and for each request (default 5000). */
-  readonly timeoutMs?: number;
-}
+import { type NatsConnectionOptions, natsAddress } from './nats-options.ts';
 
 /** A connection and its JetStream client and manager. */
 export interface JetStreamConnection {
   readonly connection: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-}
-
-/** The address of `options` for messages: `host:port`. */
-export function natsAddress(options: NatsConnectionOptions): string {
-  return (options.server ?? process.env['NATS_URL'] ?? '127.0.0.1:4222').replace(/^nats:\/\//, '');
 }
 
 /** A connected client; rejects with {@link ConnectorUnavailableError} naming `connector` and the address. */

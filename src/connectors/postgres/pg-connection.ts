@@ -9,28 +9,7 @@
 import type { Client, ClientConfig } from 'pg';
 import { commonJsExports, loadClient } from '../client-loader.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
-
-/** Where a PostgreSQL connector connects; every field optional (pg's `PG*` variables, then defaults). */
-export interface PostgresConnectionOptions {
-  /** `postgres://user:password@host:port/database`. */
-  readonly connectionString?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly password?: string;
-  readonly database?: string;
-  /** Milliseconds to wait for a connection (default 5000). */
-  readonly connectTimeoutMs?: number;
-}
-
-/** `host:port/database` of `options`, for messages (never credentials). */
-export function postgresAddress(options: PostgresConnectionOptions): string {
-  const url = options.connectionString !== undefined ? new URL(options.connectionString) : undefined;
-  const host = options.host ?? (url?.hostname || process.env['PGHOST'] || 'localhost');
-  const port = options.port ?? Number(url?.port || process.env['PGPORT'] || 5432);
-  const database = options.database ?? (url?.pathname.slice(1) || process.env['PGDATABASE'] || '');
-  return `${host}:${port}/${database}`;
-}
+import { type PostgresConnectionOptions, postgresAddress } from './postgres-options.ts';
 
 /** A connected client; rejects with {@link ConnectorUnavailableError} naming `connector` and the address. */
 export async function connectPostgres(

@@ -7,7 +7,9 @@
  * completes it is `COMMIT PREPARED` on a second, control connection (a session with a transaction
  * open cannot commit a prepared one). On restore the prepared transactions the restored state names
  * are committed (a missing one was committed already), and the prepared transactions of earlier
- * attempts that no state names (checkpoints that never completed) are rolled back. At-least-once
+ * attempts that no state names (checkpoints that never completed) are rolled back; started without
+ * restored state, the sink rolls back its prefix's prepared transactions of earlier runs at the
+ * first barrier (so starting afresh abandons them: resume from the checkpoint to keep them). At-least-once
  * (or without checkpoints) rows are written at once, a statement per batch.
  *
  * Transaction ids: `<prefix>_<subtask>_<token>_<n>` (`token` random per subtask start), where the
@@ -24,7 +26,8 @@ import type { SinkGuarantee, StagedCommitter } from '../sink/staged-commit-sink.
 import { stagedCommitSink } from '../sink/staged-commit-sink.ts';
 import { type TwoPhaseCommitFunctions, twoPhaseCommitSink } from '../sink/two-phase-commit-sink.ts';
 import { connectPostgres, quoteLiteral, UNDEFINED_OBJECT } from './pg-connection.ts';
-import { type PendingRow, type RowOptions, RowWriter } from './row-writer.ts';
+import type { RowOptions } from './postgres-options.ts';
+import { type PendingRow, RowWriter } from './row-writer.ts';
 
 /** Options of the PostgreSQL sink. */
 export interface PostgresSinkOptions<T> extends RowOptions<T> {
@@ -55,6 +58,9 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
   /** Statements on the data connection, in order; the first failure fails all that follow. */
   #writes: Promise<void> = Promise.resolve();
   #failure: unknown;
+  #context: OperatorContext | undefined;
+  /** Whether earlier attempts' prepared transactions were dealt with (on restore, or at the first barrier). */
+  #lingeringHandled = false;
 
   constructor(options: PostgresSinkOptions<T>) {
     this.#options = options;
@@ -62,6 +68,7 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
   }
 
   async open(context: OperatorContext): Promise<void> {
+    this.#context = context;
     this.#prefix =
       this.#options.transactionPrefix ?? sanitize(`weir_${this.#options.table}_${context.operatorUid}`);
     const lost = (error: unknown): void => {
@@ -112,6 +119,15 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
 
   preCommit(_transaction: PreparedTransaction): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (!this.#lingeringHandled) {
+      // Started without restored state (a fresh start, or a restart before any checkpoint
+      // completed): no earlier transaction of this sink may commit, and a prepared one would hold
+      // its rows' locks forever (an upsert of the same key would wait on it). As Flink's Kafka sink
+      // aborts lingering transactions on a fresh start, roll them back.
+      void this.abortLingering(this.#context!).catch((error: unknown) => {
+        this.#failure ??= error;
+      });
+    }
     const open = this.#open!;
     this.#flush();
     this.#open = undefined;
@@ -152,6 +168,7 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
 
   /** Rolls back this sink's prepared transactions of earlier attempts from subtasks this one took over. */
   async abortLingering(context: OperatorContext): Promise<void> {
+    this.#lingeringHandled = true;
     const { rows } = await this.#control!.query<{ gid: string }>(
       'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1)',
       [`${this.#prefix}_`],

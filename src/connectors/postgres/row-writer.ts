@@ -8,27 +8,8 @@
  */
 import type { Client } from 'pg';
 import { ConnectorRecordError, ConnectorUnavailableError } from '../connector-errors.ts';
-import {
-  connectPostgres,
-  insertStatement,
-  isDataError,
-  type PostgresConnectionOptions,
-  postgresAddress,
-} from './pg-connection.ts';
-
-/** How records become rows. */
-export interface RowOptions<T> extends PostgresConnectionOptions {
-  /** The table, `name` or `schema.name`. */
-  readonly table: string;
-  /** The columns written, in order. */
-  readonly columns: readonly string[];
-  /** The row of a record: values in column order, or an object by column; default `record[column]`. */
-  readonly row?: (record: T) => readonly unknown[] | Readonly<Record<string, unknown>>;
-  /** Upsert on these columns (a unique key of the table): a later row replaces an earlier one. */
-  readonly upsertKey?: readonly string[];
-  /** Rows per statement (default 500, fewer when the columns would exceed 65535 parameters). */
-  readonly batchRows?: number;
-}
+import { connectPostgres, insertStatement, isDataError } from './pg-connection.ts';
+import { postgresAddress, type RowOptions } from './postgres-options.ts';
 
 /** A row ready to write, with its record for error messages. */
 export interface PendingRow {

@@ -10,23 +10,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { commonJsExports, loadClient } from '../client-loader.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
-
-/** Where a Redis connector connects; every field optional. */
-export interface RedisConnectionOptions {
-  /** `redis://[user:password@]host:port[/db]`; default: `REDIS_URL`, else `redis://127.0.0.1:6379`. */
-  readonly url?: string;
-  readonly username?: string;
-  /** Default: the URL's, else `REDIS_PASSWORD`. */
-  readonly password?: string;
-  /** Milliseconds to wait for the connection (default 5000). */
-  readonly connectTimeoutMs?: number;
-}
-
-/** The address of `options`, for messages: `host:port`, never credentials. */
-export function redisAddress(options: RedisConnectionOptions): string {
-  const url = new URL(options.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
-  return `${url.hostname || '127.0.0.1'}:${url.port || '6379'}`;
-}
+import { type RedisConnectionOptions, redisAddress } from './redis-options.ts';
 
 function clientOptions(options: RedisConnectionOptions): RedisOptions {
   const url = new URL(options.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');

@@ -19,7 +19,8 @@ import {
   type StagedCommitter,
   stagedCommitSink,
 } from '../sink/staged-commit-sink.ts';
-import { connectRedis, type RedisConnectionOptions, redisAddress } from './redis-connection.ts';
+import { connectRedis } from './redis-connection.ts';
+import { type RedisConnectionOptions, redisAddress } from './redis-options.ts';
 
 /** The fields of an entry: values are written as strings (numbers as their decimal form). */
 export type RedisEntryFields = Readonly<Record<string, string | number>>;

@@ -13,7 +13,8 @@ import type { Redis } from 'ioredis';
 import type { SourceFactory } from '../../operators/operator.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
 import { AsyncSplitReader, type FetchResult, type SplitFetcher } from '../source/async-split-reader.ts';
-import { connectRedis, type RedisConnectionOptions, redisAddress } from './redis-connection.ts';
+import { connectRedis } from './redis-connection.ts';
+import { type RedisConnectionOptions, redisAddress } from './redis-options.ts';
 import { compareStreamIds, fieldsOf, timestampOf } from './stream-ids.ts';
 
 /** One entry of a Redis stream, as the source emits it. */

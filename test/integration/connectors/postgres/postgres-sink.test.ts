@@ -101,6 +101,22 @@ describe('PostgreSQL two-phase-commit sink', () => {
     await restored.close?.();
   });
 
+  it('started without restored state, rolls back what an earlier run prepared at its first barrier', async () => {
+    const target = await table('fresh', 'id int PRIMARY KEY, v text');
+    const prefix = `${schema}_fresh`;
+    const crashed = await sinkSubtask(target, prefix);
+    crashed.process({ id: 1, v: 'old' });
+    await checkpoint(crashed, 1); // never completes: the run dies
+    await crashed.close?.();
+    const fresh = await sinkSubtask(target, prefix);
+    fresh.process({ id: 1, v: 'new' }); // would wait on the old row lock if the old transaction stayed
+    await checkpoint(fresh, 1);
+    await fresh.notifyCheckpointComplete?.(1);
+    expect(await rows('fresh')).toEqual([{ id: 1, v: 'new' }]);
+    expect(await preparedTransactions(client, prefix)).toEqual([]);
+    await fresh.close?.();
+  });
+
   it('fails the job naming a record the table refuses', async () => {
     const target = await table('refuse', 'id int PRIMARY KEY, v varchar(3) NOT NULL');
     const job = await startJob(new URL('../jobs/postgres-rows.job.ts', import.meta.url), {

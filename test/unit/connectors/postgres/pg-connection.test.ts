@@ -1,11 +1,8 @@
 // The SQL the PostgreSQL connectors build: quoted names, multi-row inserts and upserts; addresses
 // for messages carry no credentials.
 import { describe, expect, it } from 'vitest';
-import {
-  insertStatement,
-  postgresAddress,
-  quoteName,
-} from '../../../../src/connectors/postgres/pg-connection.ts';
+import { insertStatement, quoteName } from '../../../../src/connectors/postgres/pg-connection.ts';
+import { postgresAddress } from '../../../../src/connectors/postgres/postgres-options.ts';
 
 describe('PostgreSQL statements', () => {
   it('quote each part of a name', () => {
