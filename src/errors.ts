@@ -22,6 +22,7 @@ export type WeirErrorCode =
   | 'ERR_CONNECTOR_UNAVAILABLE'
   | 'ERR_CONNECTOR_RECORD'
   | 'ERR_JOB_MODULE'
+  | 'ERR_SOURCE_REPLAY'
   | 'ERR_USAGE'
   | 'ERR_USER_FUNCTION'
   | 'ERR_WORKER_EXITED'
@@ -237,4 +238,15 @@ export function renderRecord(record: unknown, limit = 120): string {
     text = Object.prototype.toString.call(record);
   }
   return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+/**
+ * A source cannot replay what a restore needs: `fromIterable` given a one-shot iterator that a
+ * restart would find exhausted, or an iterable that yields fewer elements on replay than the
+ * checkpoint had consumed. Configuration, not a transient failure: restarting cannot fix it.
+ */
+export class SourceReplayError extends WeirError {
+  constructor(message: string) {
+    super('ERR_SOURCE_REPLAY', 'configuration', message);
+  }
 }

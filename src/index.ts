@@ -111,6 +111,7 @@ export {
   MissingDependencyError,
   PartitionIoError,
   RecordEncodeError,
+  SourceReplayError,
   UnsafeDirectoryError,
   WeirError,
   type WeirErrorCode,

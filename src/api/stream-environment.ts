@@ -128,10 +128,22 @@ export class StreamEnvironment {
     return this.fromArray(elements);
   }
 
-  /** A non-parallel source over a re-iterable collection (iterated again after a restore). */
-  fromIterable<T>(iterable: Iterable<T>): DataStream<T> {
-    if (iterable == null || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function') {
-      throw new InvalidOptionError('fromIterable iterable', 'an iterable', iterable);
+  /**
+   * A non-parallel source over a re-iterable collection, iterated again after a restore and the
+   * elements the checkpoint had consumed skipped; or over what a function returns, called afresh
+   * on every start and restore: `fromIterable(() => generate())`. A generator object can be
+   * iterated once only: a restart that needs it again fails with {@link SourceReplayError}.
+   */
+  fromIterable<T>(iterable: Iterable<T> | (() => Iterable<T>)): DataStream<T> {
+    if (
+      typeof iterable !== 'function' &&
+      (iterable == null || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function')
+    ) {
+      throw new InvalidOptionError(
+        'fromIterable iterable',
+        'an iterable or a function returning one',
+        iterable,
+      );
     }
     return this.#source<T>('fromIterable', iterableSource(iterable), { maxOwnParallelism: 1 });
   }

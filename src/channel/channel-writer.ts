@@ -178,6 +178,34 @@ export class ChannelWriter {
     this.#control(FrameKind.Barrier, BARRIER_PAYLOAD_BYTES);
   }
 
+  /**
+   * Unaligned checkpoints: writes `barrier` ahead of the records this writer holds back behind a
+   * full ring (the backlog, the partial batch included) and returns their frames, which the caller
+   * persists as output channel state; they still go out, after the barrier. With nothing held back,
+   * or a control frame in the backlog (which must keep its place), this is {@link emitBarrier} and
+   * returns no frame.
+   */
+  emitBarrierAhead(barrier: Barrier): Uint8Array[] {
+    this.flush();
+    const held = this.#backlog;
+    if (held.length === 0 || held.some((frame) => frame.kind !== FrameKind.Records)) {
+      this.emitBarrier(barrier);
+      return [];
+    }
+    encodeBarrier(barrier, this.#scratchView, 0);
+    this.#backlog = [];
+    // A barrier is a few bytes: it may take room the in-flight limit keeps back for records.
+    if (this.channel.tryWrite(FrameKind.Barrier, this.#scratch, BARRIER_PAYLOAD_BYTES)) {
+      this.#limit?.appended(RingBuffer.frameBytes(BARRIER_PAYLOAD_BYTES));
+      this.#count(FrameKind.Barrier, BARRIER_PAYLOAD_BYTES);
+    } else {
+      this.#enqueue(FrameKind.Barrier, this.#scratch.slice(0, BARRIER_PAYLOAD_BYTES));
+    }
+    this.#backlog.push(...held);
+    // The backlog's frames are the writer's own copies, never changed: safe to persist as they are.
+    return held.map((frame) => frame.bytes);
+  }
+
   /** Flushes, then writes a cancellation barrier for `checkpointId`. */
   emitCancelBarrier(checkpointId: number): void {
     this.#scratchView.setFloat64(0, checkpointId, true);

@@ -21,6 +21,8 @@ export interface FrameSink {
    * channel closes, or a short time passes; `undefined` when it fits now.
    */
   sleepUntilSpace(length: number): Promise<void> | undefined;
+  /** Ends a {@link sleepUntilSpace} of the producer's own thread early, if the channel can. */
+  wakeProducer?(): void;
   /** Closes the channel; no thread stays parked on it. */
   close(): void;
 }

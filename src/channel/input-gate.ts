@@ -155,6 +155,23 @@ export class InputGate {
     return null;
   }
 
+  /**
+   * An unaligned barrier that may overtake now, for a consumer in the middle of a frame's records
+   * (a slow operator). `null` when none has arrived, or, unless `pastEarlier`, while a barrier
+   * taken out of band earlier is still ahead in some channel (the records being processed may then
+   * be overtaken ones).
+   */
+  pollOvertaking(pastEarlier = false): GateEvent | null {
+    if (!this.#overtake) return null;
+    if (!pastEarlier) for (const ahead of this.#ahead) if (ahead.length > 0) return null;
+    for (let i = 0; i < this.channels.length; i++) {
+      // Even a barrier next in its ring: the records it goes ahead of are the ones being processed.
+      const found = this.#overtaking(i, true);
+      if (found !== undefined) return { channel: i, event: { kind: 'overtaking-barrier', ...found } };
+    }
+    return null;
+  }
+
   /** Whether some unpaused, unfinished channel has a frame to read. */
   hasInput(): boolean {
     for (let i = 0; i < this.channels.length; i++) {
@@ -181,7 +198,7 @@ export class InputGate {
    * only the frames that arrived since the last look. A barrier with nothing before it is left to
    * be read in band.
    */
-  #overtaking(i: number): { barrier: Barrier; overtaken: Uint8Array[] } | undefined {
+  #overtaking(i: number, evenFirst = false): { barrier: Barrier; overtaken: Uint8Array[] } | undefined {
     const channel = this.channels[i]!;
     if (this.#ended[i] || !(channel instanceof RingBuffer)) return undefined;
     const delivered = this.#ahead[i]!;
@@ -195,7 +212,7 @@ export class InputGate {
       stop = index;
       if (kind === FrameKind.Barrier) {
         const found = decodeBarrier(channel.view, offset);
-        if (found.unaligned && !found.savepoint && index > 0) barrier = found;
+        if (found.unaligned && !found.savepoint && (index > 0 || evenFirst)) barrier = found;
       }
       return true;
     });

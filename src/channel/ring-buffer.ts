@@ -242,6 +242,16 @@ export class RingBuffer implements FrameSink, FrameSource {
     Atomics.store(this.#words, PRODUCER_PARKED, 0);
   }
 
+  /**
+   * Ends the producer's park early. Producer thread only, from its event loop: a control message
+   * (a checkpoint trigger, cancel) must not wait out {@link MAX_PARK_MS} behind a full ring.
+   */
+  wakeProducer(): void {
+    if (Atomics.load(this.#words, PRODUCER_PARKED) === 0) return;
+    Atomics.add(this.#words, SPACE_SEQ, 1);
+    Atomics.notify(this.#words, SPACE_SEQ);
+  }
+
   /** The Int32Array and index a parked producer waits on. */
   get spaceWord(): Int32Array {
     return this.#words;

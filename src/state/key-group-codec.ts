@@ -102,6 +102,21 @@ export class KeyGroupWriter {
     this.#append(bytes);
   }
 
+  /** Bytes written so far: a mark for {@link since}. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** A copy of what was written since `mark` (a {@link length}): one state's part, say. */
+  since(mark: number): Uint8Array {
+    return this.#buffer.slice(mark, this.#length);
+  }
+
+  /** Appends what {@link since} returned for the same state, entries unchanged. */
+  appendEncoded(bytes: Uint8Array): void {
+    this.#append(bytes);
+  }
+
   /** The finished blob (header, checksum, payload). The writer must not be used afterwards. */
   finish(): Uint8Array {
     const blob = this.#buffer.subarray(0, this.#length);

@@ -118,6 +118,8 @@ export class TaskOutput implements Collector<unknown> {
   readonly #edges: Collector<unknown>[] = [];
   readonly #writers: ChannelWriter[] = [];
   readonly #combiners: CombiningOutput[] = [];
+  /** Whether a record re-sent through {@link collect} reaches exactly one channel, as it did. */
+  #replayable = false;
 
   /** Adds an edge; returns nothing, records then go to every edge added. */
   addEdge(writers: readonly ChannelWriter[], partitioner: PartitionerSpec, where: EdgeContext): void {
@@ -140,6 +142,7 @@ export class TaskOutput implements Collector<unknown> {
       this.#edges.push(edge);
     }
     this.#writers.push(...writers);
+    this.#replayable = this.#edges.length === 1 && partitioner.kind !== 'broadcast' && spec === undefined;
   }
 
   /** Every channel writer of this subtask. */
@@ -181,6 +184,28 @@ export class TaskOutput implements Collector<unknown> {
     for (const c of this.#combiners) c.flush();
     for (const w of this.#writers) w.emitBarrier(barrier);
     this.#updateFlag();
+  }
+
+  /**
+   * Sources, unaligned checkpoints: sends `barrier` down every channel ahead of the records held
+   * back behind full rings, and returns those records' frames (output channel state, replayed on
+   * restore through {@link collect}). Only where a replay cannot duplicate a record: one edge, not
+   * broadcast, no pre-aggregation; elsewhere, and for aligned barriers, as {@link emitBarrier}.
+   */
+  emitBarrierAhead(barrier: Barrier): Uint8Array[] {
+    if (!barrier.unaligned || barrier.savepoint || !this.#replayable) {
+      this.emitBarrier(barrier);
+      return [];
+    }
+    const held: Uint8Array[] = [];
+    for (const w of this.#writers) held.push(...w.emitBarrierAhead(barrier));
+    this.#updateFlag();
+    return held;
+  }
+
+  /** Ends the parks of a wait for space early (a control message arrived). */
+  wake(): void {
+    for (const w of this.#writers) w.channel.wakeProducer?.();
   }
 
   /** Sends a cancellation barrier down every channel. */

@@ -24,10 +24,6 @@ export const YIELD_EVERY_MS = 5;
 /** Source records pulled per poll. */
 const SOURCE_BATCH = 256;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** How checkpointing plugs into the loop; {@link NO_CHECKPOINTING} when it is off. */
 export interface RunnerHooks {
   /** Source tasks: whether the coordinator's triggers are waiting to be handled. */
@@ -45,6 +41,11 @@ export interface RunnerHooks {
    * `overtaken` (copies); the hook hands the barrier to the handler itself.
    */
   onOvertakingBarrier?(channel: number, barrier: Barrier, overtaken: readonly Uint8Array[]): void;
+  /**
+   * Overtaking checkpoints: the loop pauses inside `channel`'s batch, `records[from..]` still to be
+   * processed; a barrier that overtakes may be taken now instead of after the whole batch.
+   */
+  betweenRecords?(channel: number, records: readonly unknown[], from: number): void;
 }
 
 export const NO_CHECKPOINTING: RunnerHooks = {
@@ -62,6 +63,8 @@ export class TaskRunner {
   #replay: unknown[] | undefined;
   #cancelled = false;
   #lastYield = performance.now();
+  /** Ends the source's sleep on its rate limit early (a trigger must not wait out the timer). */
+  #endSleep: (() => void) | undefined;
   readonly #stop = (): boolean => this.#cancelled;
   readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
@@ -82,6 +85,8 @@ export class TaskRunner {
   /** Wakes the loop if it waits for input (a control message needs attention). */
   wake(): void {
     this.#gate?.wake();
+    this.#output.wake();
+    this.#endSleep?.();
   }
 
   /** Whether {@link cancel} was called. */
@@ -92,7 +97,7 @@ export class TaskRunner {
   /** Asks the loop to stop as soon as possible; wakes it if it is waiting. Any thread-local caller. */
   cancel(): void {
     this.#cancelled = true;
-    this.#gate?.wake();
+    this.wake();
   }
 
   /** Runs to the end of input (resolves) or to cancellation (resolves, `cancelled` true). */
@@ -119,6 +124,14 @@ export class TaskRunner {
     const head = this.#chain.head;
     const output = this.#output;
     const hooks = this.#hooks;
+    // Restored output channel state (records an unaligned barrier went ahead of): out first.
+    const replay = this.#replay ?? [];
+    this.#replay = undefined;
+    for (const record of replay) {
+      output.collect(record);
+      await this.#drain();
+      if (this.#cancelled) return;
+    }
     for (;;) {
       if (this.#cancelled) return;
       // Checkpoint triggers are taken between two polls, also while the output is blocked: the
@@ -137,7 +150,7 @@ export class TaskRunner {
         // fill while the source is busy and are flushed when it runs dry (adaptive flush).
         output.flushAll();
         if (output.flag.blocked) continue;
-        await sleep(Math.min(result, MAX_PARK_MS));
+        await this.#sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
         continue;
       }
@@ -149,6 +162,19 @@ export class TaskRunner {
     }
   }
 
+  /** Sleeps `ms`, or until {@link wake}: a checkpoint trigger or cancel arrived meanwhile. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.#endSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.#endSleep = end;
+    });
+  }
+
   async #runInputs(): Promise<void> {
     const gate = this.#gate!;
     const head = this.#chain.head;
@@ -157,6 +183,8 @@ export class TaskRunner {
     let pending: unknown[] | undefined = this.#replay;
     this.#replay = undefined;
     let next = 0;
+    /** The channel `pending` came from; -1 for restored records. */
+    let from = -1;
     while (!this.#cancelled) {
       if (flag.blocked) {
         await output.waitForSpace(this.#stop);
@@ -175,6 +203,7 @@ export class TaskRunner {
         if (i < records.length) {
           next = i;
           if (!flag.blocked) {
+            if (from >= 0) this.#hooks.betweenRecords?.(from, records, i);
             // The rest of the batch stays pending: nothing is polled before it, so order holds.
             await yieldToEventLoop();
             this.#lastYield = performance.now();
@@ -213,6 +242,7 @@ export class TaskRunner {
           this.#hooks.onRecords?.(channel, event.records);
           pending = event.records;
           next = 0;
+          from = channel;
           break;
         case 'barrier':
           barriers?.onBarrier(channel, event.barrier);

@@ -4,7 +4,7 @@
  * {@link UnsafeDirectoryError} when they already exist owned by someone else, writable by group or
  * others, or as a symbolic link (which could point anywhere).
  */
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { UnsafeDirectoryError } from '../errors.ts';
 
 /**
@@ -34,4 +34,25 @@ export function ensurePrivateDirectory(path: string, purpose: string, uid = proc
     );
   // Readable by others is no danger to this user, but the bundles and state are nobody else's.
   if ((stats.mode & 0o077) !== 0) chmodSync(path, 0o700);
+}
+
+/**
+ * Checks a base directory the user configured, under which weir creates its own private (0700)
+ * directories: it may be shared, like `/tmp`, but then only with the sticky bit, else anyone who
+ * can write it could rename weir's directory away and put their own (or a link) in its place.
+ * Creates it (0700) if missing.
+ */
+export function ensureSafeBaseDirectory(path: string, purpose: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const stats = statSync(path);
+  if (!stats.isDirectory())
+    throw new UnsafeDirectoryError(path, purpose, 'it is not a directory', 'choose a directory');
+  if (process.platform === 'win32') return;
+  if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0)
+    throw new UnsafeDirectoryError(
+      path,
+      purpose,
+      `it is writable by ${(stats.mode & 0o002) !== 0 ? 'every user' : 'its group'} without the sticky bit (mode ${(stats.mode & 0o7777).toString(8)})`,
+      `make it private (chmod 700 ${path}), set the sticky bit (chmod +t ${path}), or choose another directory`,
+    );
 }

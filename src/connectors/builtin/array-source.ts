@@ -2,8 +2,11 @@
  * Sources over in-memory collections. An array is split by stride: subtask s of p reads elements
  * s, s + p, ...; a split's state is its next index and stride. A general iterable cannot be split,
  * so its source is non-parallel and its state is the number of elements consumed (re-iterating and
- * skipping them on restore).
+ * skipping them on restore). Re-iterating must give the same sequence again: a one-shot iterator
+ * (a generator object) cannot, so a second iteration of one, or a replay shorter than what was
+ * consumed, is a {@link SourceReplayError} rather than a silently empty or short source.
  */
+import { SourceReplayError } from '../../errors.ts';
 import type { Collector } from '../../operators/functions.ts';
 import type { SourceFactory } from '../../operators/operator.ts';
 import { MultiSplitReader, type Split } from '../source/split-reader.ts';
@@ -51,14 +54,51 @@ export function arraySource(elements: readonly unknown[]): SourceFactory {
     );
 }
 
+/** What `fromIterable` takes: a re-iterable collection, or a function that makes a fresh one. */
+export type IterableInput<T> = Iterable<T> | (() => Iterable<T>);
+
+/**
+ * One-shot iterators (their `[Symbol.iterator]()` returns themselves) already iterated in this
+ * thread. The job's environment, and so the iterable, is built once per thread and reused by every
+ * later attempt in it, so a generator object would come back exhausted.
+ */
+const iterated = new WeakSet<object>();
+
+function iterate(input: IterableInput<unknown>): Iterator<unknown> {
+  const iterable = typeof input === 'function' ? input() : input;
+  if (iterable == null || typeof iterable[Symbol.iterator] !== 'function') {
+    throw new SourceReplayError(`fromIterable's function returned ${String(iterable)}, not an iterable`);
+  }
+  const iterator = iterable[Symbol.iterator]();
+  if ((iterator as unknown) === iterable) {
+    if (iterated.has(iterator)) {
+      throw new SourceReplayError(
+        'fromIterable was given a one-shot iterator (e.g. a generator object), which a restart ' +
+          'cannot iterate again; pass a re-iterable collection, or a function that returns a fresh ' +
+          'iterator: fromIterable(() => generate())',
+      );
+    }
+    iterated.add(iterator);
+  }
+  return iterator;
+}
+
 class IterableSplitReader implements Split {
   readonly #iterator: Iterator<unknown>;
   #consumed = 0;
   #done = false;
 
-  constructor(iterable: Iterable<unknown>, skip: number) {
-    this.#iterator = iterable[Symbol.iterator]();
-    while (this.#consumed < skip && !this.#iterator.next().done) this.#consumed++;
+  constructor(input: IterableInput<unknown>, skip: number) {
+    this.#iterator = iterate(input);
+    while (this.#consumed < skip) {
+      if (this.#iterator.next().done) {
+        throw new SourceReplayError(
+          `fromIterable's iterable ended after ${this.#consumed} elements on replay, but the restored ` +
+            `checkpoint had consumed ${skip}: a restore needs the same sequence again`,
+        );
+      }
+      this.#consumed++;
+    }
   }
 
   read(out: Collector<unknown>, max: number): number {
@@ -82,7 +122,10 @@ class IterableSplitReader implements Split {
   }
 }
 
-/** A non-parallel source over any re-iterable collection (arrays, Sets, Maps, custom iterables). */
-export function iterableSource(iterable: Iterable<unknown>): SourceFactory {
+/**
+ * A non-parallel source over any re-iterable collection (arrays, Sets, Maps, custom iterables), or
+ * over what a function returns, called afresh on every start and restore.
+ */
+export function iterableSource(iterable: IterableInput<unknown>): SourceFactory {
   return () => new MultiSplitReader([0], (skip) => new IterableSplitReader(iterable, skip as number));
 }

@@ -7,6 +7,10 @@
  * `state-table.ts`) guarantees that those records' writes land in copies, never in what is being
  * encoded. Each key group is unpinned as soon as it is encoded, so later writes to it stop copying.
  *
+ * A table unchanged since an earlier snapshot encoded it (`StateTable.written` has not moved) is not
+ * encoded again: its bytes from then are copied (`StateTable.encoded`), so encoding costs O(changed
+ * entries) plus a copy of the rest.
+ *
  * Incremental snapshots (`encode({ incremental })`) write one blob per (state, key group) and skip a
  * table the base has and that was not written since the base was captured (`StateTable.written`);
  * the caller then references the base's blob (see
@@ -62,6 +66,15 @@ class TableEncoder {
     state: StateTables<unknown>,
     table: StateTable<unknown>,
   ): Promise<void> {
+    // Unchanged since a snapshot encoded it (pinned now, so `written` holds still): its bytes again.
+    const cached = table.encoded;
+    if (cached !== undefined && cached.written === table.written) {
+      writer.appendEncoded(cached.bytes);
+      this.entries += table.map.size;
+      this.#sinceYield += table.map.size;
+      return;
+    }
+    const mark = writer.length;
     const batch = this.#batch;
     const batchEntries = this.#batchEntries;
     const toPlain = heapKind(state.kind).toPlain;
@@ -82,6 +95,7 @@ class TableEncoder {
       this.#sinceYield += batch.length / 2;
       batch.length = 0;
     }
+    table.encoded = { written: table.written, bytes: writer.since(mark) };
   }
 
   /** Pauses once a batch worth of entries was encoded since the last pause. */

@@ -40,6 +40,12 @@ export class StateTable<S> {
    * snapshots reuse the earlier blob of such a table instead of encoding it again.
    */
   written = 0;
+  /**
+   * This table's entries as a snapshot last encoded them, and {@link written} then: while
+   * `written` has not moved the table is unchanged, and the next snapshot copies these bytes
+   * instead of encoding the entries again (memory: about the table's encoded size).
+   */
+  encoded: { readonly written: number; readonly bytes: Uint8Array } | undefined;
 
   constructor(epoch: number, source?: Map<unknown, S>) {
     this.map = source === undefined ? new Map() : new Map(source);

@@ -13,7 +13,7 @@
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createProcessDirectory, removeProcessDirectory } from '../../util/ended-process-directories.ts';
-import { ensurePrivateDirectory } from '../../util/private-directory.ts';
+import { ensurePrivateDirectory, ensureSafeBaseDirectory } from '../../util/private-directory.ts';
 
 /** The default base directory of working directories: this user's, in the system's temp directory. */
 export function defaultStateDirectory(): string {
@@ -22,12 +22,13 @@ export function defaultStateDirectory(): string {
 
 /**
  * Creates a fresh working directory under `base` (created if missing; the default base must be
- * private, see {@link ensurePrivateDirectory}), after removing the leftovers of dead processes
- * there. `label` names the owner for people looking at the directory.
+ * private, see {@link ensurePrivateDirectory}; a configured one may be shared only with the sticky
+ * bit, see {@link ensureSafeBaseDirectory}), after removing the leftovers of dead processes there. `label` names the owner for people looking at the directory.
  */
 export function createWorkingDirectory(base: string, label: string): string {
-  if (base === defaultStateDirectory())
-    ensurePrivateDirectory(base, "the embedded state backend's working directories");
+  const purpose = "the embedded state backend's working directories";
+  if (base === defaultStateDirectory()) ensurePrivateDirectory(base, purpose);
+  else ensureSafeBaseDirectory(base, purpose);
   return createProcessDirectory(base, 'weir-', label);
 }
 

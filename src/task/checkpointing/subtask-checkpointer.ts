@@ -36,6 +36,8 @@ interface Captured {
   incremental?: IncrementalKeyedState;
   /** The operator's pre-commit in progress (see `Operator.snapshotDurable`), awaited before the ack. */
   durable?: Promise<void>;
+  /** Sources: record frames the unaligned barrier went ahead of (output channel state). */
+  output?: Uint8Array[];
 }
 
 /**
@@ -137,7 +139,12 @@ export class SubtaskCheckpointer {
     const syncDurationMs = performance.now() - started;
     // The source's count (chain position 0) at its snapshot: the records before its barrier.
     const sourceRecords = this.#chain.source ? (this.#chain.counts[0] ?? 0) : 0;
-    if (forward) this.#output.emitBarrier(barrier);
+    if (forward && this.#chain.source && captured[0]?.uid === this.#sourceUid) {
+      // Unaligned: the barrier goes ahead of what a full ring holds back in the writers; those
+      // records are the source's output channel state, replayed before it reads on after a restore.
+      const held = this.#output.emitBarrierAhead(barrier);
+      if (held.length > 0) captured[0]!.output = held;
+    } else if (forward) this.#output.emitBarrier(barrier);
     this.#inFlight.set(barrier.checkpointId, captured);
     const channelState = metrics.unaligned
       ? new Promise<Uint8Array[]>((resolve) => this.#channelState.set(id, resolve))
@@ -293,6 +300,17 @@ export class SubtaskCheckpointer {
           operator = await this.#write(checkpointId, entry.uid, 'operator', packr.pack(entry.operatorState));
           stateBytes += operator.bytes;
         }
+        let output: StateHandle | undefined;
+        if (entry.output !== undefined) {
+          output = await this.#write(
+            checkpointId,
+            entry.uid,
+            'channel',
+            packr.pack({ batches: entry.output }),
+          );
+          stateBytes += output.bytes;
+          inFlightBytes += output.bytes;
+        }
         if (!this.#inFlight.has(checkpointId)) return; // aborted meanwhile
         const head = channel !== undefined && entry.uid === this.#operatorUids[0];
         operators.push({
@@ -301,6 +319,7 @@ export class SubtaskCheckpointer {
           ...(keyedShared.length > 0 ? { keyedShared } : {}),
           ...(operator ? { operator } : {}),
           ...(head && channel !== undefined ? { channel } : {}),
+          ...(output !== undefined ? { channel: output } : {}),
         });
         if (head) channel = undefined;
       }

@@ -33,6 +33,10 @@ export class TaskCheckpointing {
    * are channel state. They are processed later, as usual, but never captured again.
    */
   readonly #overtaken = new Map<number, Uint8Array[]>();
+  readonly #barriers: BarrierHandler | undefined;
+  /** The checkpoint capturing when the batch being processed was read, if any. */
+  #readUnder: number | undefined;
+  readonly #gate: InputGate | undefined;
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
@@ -89,20 +93,9 @@ export class TaskCheckpointing {
       onInputEnd: () => this.close(),
       triggersPending: () => triggers.length > 0,
       onRecords: (channel, records) => this.#onRecords(channel, records),
-      onOvertakingBarrier: (channel, barrier, overtaken) => {
-        const id = barrier.checkpointId;
-        const capture = this.#captures.get(id);
-        // A snapshot taken before (another channel's barrier) captures this channel as it is read:
-        // the overtaken frames complete that capture, and the handler's stopCapture ends it.
-        if (capture !== undefined) capture.batches.push(...overtaken);
-        else if (overtaken.length > 0)
-          this.#overtaken.set(id, [...(this.#overtaken.get(id) ?? []), ...overtaken]);
-        barriers!.onBarrier(channel, barrier);
-        // A barrier the handler did not snapshot for (stale, or waiting for the rest): keep its
-        // frames only while its checkpoint may still be snapshotted.
-        for (const old of this.#overtaken.keys())
-          if (old < barriers!.latestCheckpointId) this.#overtaken.delete(old);
-      },
+      onOvertakingBarrier: (channel, barrier, overtaken) =>
+        this.#onOvertakingBarrier(channel, barrier, overtaken),
+      betweenRecords: (_channel, records, from) => this.#betweenRecords(records, from),
       handleTriggers: () => {
         while (triggers.length > 0) {
           const barrier = triggers.shift()!;
@@ -113,6 +106,54 @@ export class TaskCheckpointing {
         }
       },
     };
+    this.#barriers = barriers;
+    this.#gate = gate;
+  }
+
+  #onOvertakingBarrier(channel: number, barrier: Barrier, overtaken: readonly Uint8Array[]): void {
+    const barriers = this.#barriers!;
+    const id = barrier.checkpointId;
+    const capture = this.#captures.get(id);
+    // A snapshot taken before (another channel's barrier) captures this channel as it is read:
+    // the overtaken frames complete that capture, and the handler's stopCapture ends it.
+    if (capture !== undefined) capture.batches.push(...overtaken);
+    else if (overtaken.length > 0)
+      this.#overtaken.set(id, [...(this.#overtaken.get(id) ?? []), ...overtaken]);
+    barriers.onBarrier(channel, barrier);
+    // A barrier the handler did not snapshot for (stale, or waiting for the rest): keep its
+    // frames only while its checkpoint may still be snapshotted.
+    for (const old of this.#overtaken.keys())
+      if (old < barriers.latestCheckpointId) this.#overtaken.delete(old);
+  }
+
+  /**
+   * The task pauses inside a batch (a slow chain): an overtaking barrier that arrived meanwhile is
+   * taken now rather than after the batch. If it starts a snapshot, the batch's unprocessed rest,
+   * read before that snapshot and not in it, becomes channel state ahead of what the barrier
+   * overtook. Taken only where that rest cannot be in the state already: with no checkpoint under
+   * way here (nothing captured or overtaken, no out-of-band barrier still ahead in the gate), or
+   * while capturing the checkpoint the batch was read under (the rest is then captured with its
+   * batch, or was never in flight: nothing to add for that checkpoint).
+   */
+  #betweenRecords(records: readonly unknown[], from: number): void {
+    const barriers = this.#barriers;
+    if (barriers === undefined || this.#gate === undefined || this.#overtaken.size > 0) return;
+    const idle = barriers.pendingCheckpoints === 0 && this.#captures.size === 0;
+    const readUnder = this.#readUnder;
+    const capturing = readUnder !== undefined && this.#captures.has(readUnder);
+    if (!idle && !capturing) return;
+    const polled = this.#gate.pollOvertaking(capturing);
+    if (polled === null || polled.event.kind !== 'overtaking-barrier') return;
+    const { barrier, overtaken } = polled.event;
+    const id = barrier.checkpointId;
+    if (capturing && id === readUnder) {
+      this.#onOvertakingBarrier(polled.channel, barrier, overtaken);
+      return;
+    }
+    const rest = capturePackr.pack(records.slice(from)).slice();
+    this.#onOvertakingBarrier(polled.channel, barrier, [rest, ...overtaken]);
+    // Not snapshotted in that call (a stale barrier): the rest is processed as usual, not state.
+    this.#overtaken.delete(id);
   }
 
   /** Whether the job ends with a final checkpoint (periodic checkpoints are on). */
@@ -167,7 +208,10 @@ export class TaskCheckpointing {
    * that checkpoint. It is encoded at once (operators may change the record objects afterwards).
    */
   #onRecords(channel: number, records: readonly unknown[]): void {
+    this.#readUnder = undefined;
     if (this.#captures.size === 0) return;
+    // One exactly-once checkpoint captures at a time: the batch is read under it.
+    for (const id of this.#captures.keys()) this.#readUnder = id;
     let encoded: Uint8Array | undefined;
     for (const capture of this.#captures.values()) {
       if (!capture.channels.has(channel)) continue;

@@ -164,8 +164,14 @@ describe.each([1, 2, 4])('unaligned checkpoints at parallelism %i', (parallelism
           args,
         );
         const counted = await keyedValues(checkpoint, 'counter', COUNT);
-        // In flight: numbers at the union's map, and tagged records at the counter's inputs.
-        for (const n of (await channelRecords(checkpoint, 'map-2')) as number[]) {
+        // In flight: numbers at the union's map (and held back in the sources' writers, which an
+        // unaligned barrier goes ahead of), and tagged records at the counter's inputs.
+        const numbers = [
+          ...(await channelRecords(checkpoint, 'map-2')),
+          ...(await channelRecords(checkpoint, 'left')),
+          ...(await channelRecords(checkpoint, 'right')),
+        ];
+        for (const n of numbers as number[]) {
           counted.set(keyOf(n, args), (counted.get(keyOf(n, args)) ?? 0) + 1);
           captured++;
         }

@@ -20,6 +20,8 @@ export interface ChaosArgs {
    */
   readonly input?: string;
   readonly busyMicros?: number;
+  /** CPU each record costs the counter (a slow consumer: the rings before it fill). */
+  readonly counterBusyMicros?: number;
 }
 
 export const COUNT = valueState<number>('count', { defaultValue: 0 });
@@ -53,6 +55,8 @@ export default defineJob<ChaosArgs>((env, args) => {
     .process<string>((record, ctx, out) => {
       const i = args.exitAt.indexOf(record.n);
       if (i >= 0 && fireOnce(args.throwAt.length + i)) process.exit(3);
+      const until = performance.now() + (args.counterBusyMicros ?? 0) / 1000;
+      while (performance.now() < until);
       const count = ctx.state(COUNT);
       count.update(count.value() + 1);
       out.collect(`${record.key} ${count.value()}`);

@@ -14,6 +14,8 @@ export interface KeyedCountArgs {
    * one key group changes and the others stay as they are. Omitted: keys spread all along.
    */
   readonly spread?: number;
+  /** CPU each record costs the counter (a slow consumer: the rings before it fill). */
+  readonly busyMicros?: number;
 }
 
 /** The key of record n. */
@@ -39,6 +41,10 @@ export default defineJob<KeyedCountArgs>((env, args) => {
     .map((n) => ({ key: keyOf(n, args), n }))
     .keyBy('key')
     .process<{ key: string; count: number }>((record, ctx, out) => {
+      if (args.busyMicros !== undefined) {
+        const until = performance.now() + args.busyMicros / 1000;
+        while (performance.now() < until);
+      }
       const count = ctx.state(COUNT);
       count.update(count.value() + 1);
       out.collect({ key: record.key, count: count.value() });

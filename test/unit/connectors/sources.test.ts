@@ -68,6 +68,55 @@ describe('sources', () => {
     expect([...first, ...drain(resumed)]).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('iterable source: a function is called afresh on start and on restore', () => {
+    let calls = 0;
+    const fresh = () => {
+      calls++;
+      return (function* () {
+        yield* ['a', 'b', 'c', 'd'];
+      })();
+    };
+    const reader = iterableSource(fresh)(context(0, 1));
+    const first: unknown[] = [];
+    reader.poll({ collect: (x) => first.push(x) }, 3);
+    const resumed = iterableSource(fresh)(context(0, 1));
+    resumed.restoreSplits(reader.snapshotSplits());
+    expect([...first, ...drain(resumed)]).toEqual(['a', 'b', 'c', 'd']);
+    expect(calls).toBeGreaterThanOrEqual(2);
+  });
+
+  it('iterable source: a one-shot iterator iterated a second time is a SourceReplayError', () => {
+    const once = (function* () {
+      yield* [1, 2, 3];
+    })();
+    expect(drain(iterableSource(once)(context(0, 1)))).toEqual([1, 2, 3]);
+    // A restart in the same thread would find it exhausted: an error, not an empty source.
+    expect(() => drain(iterableSource(once)(context(0, 1)))).toThrow(
+      expect.objectContaining({
+        code: 'ERR_SOURCE_REPLAY',
+        message: expect.stringMatching(/one-shot iterator/),
+      }),
+    );
+  });
+
+  it('iterable source: a replay shorter than what the checkpoint consumed is a SourceReplayError', () => {
+    const items = ['a', 'b', 'c', 'd'];
+    const reader = iterableSource(items)(context(0, 1));
+    reader.poll({ collect: () => {} }, 3);
+    const splits = reader.snapshotSplits();
+    items.length = 1;
+    const resumed = iterableSource(items)(context(0, 1));
+    expect(() => {
+      resumed.restoreSplits(splits);
+      drain(resumed);
+    }).toThrow(
+      expect.objectContaining({
+        code: 'ERR_SOURCE_REPLAY',
+        message: expect.stringMatching(/after 1 elements on replay.*consumed 3/),
+      }),
+    );
+  });
+
   it('sequence source: numbers split by stride, generator applied, position rewinds', () => {
     const parts = readAll(
       sequenceSource(10, 30, (n) => n * 2),

@@ -1,11 +1,12 @@
-// A subtask that runs out of work flushes its partial batches at once, not at the flush timeout.
-import { describe, expect, it } from 'vitest';
+// A subtask that runs out of work flushes its partial batches at once, not at the flush timeout; a
+// source asleep on its rate limit takes a checkpoint trigger at once, not when its timer ends.
+import { describe, expect, it, vi } from 'vitest';
 import { ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
 import type { Collector } from '../../../src/operators/functions.ts';
 import type { SourceReader } from '../../../src/operators/operator.ts';
 import type { OperatorChain } from '../../../src/task/operator-chain.ts';
 import { TaskOutput } from '../../../src/task/task-output.ts';
-import { TaskRunner } from '../../../src/task/task-runner.ts';
+import { NO_CHECKPOINTING, TaskRunner } from '../../../src/task/task-runner.ts';
 
 /** A flush timeout no test outlives: only the idle flush can deliver a partial batch. */
 const NEVER_MS = 1e9;
@@ -82,6 +83,50 @@ describe('TaskRunner adaptive flush', () => {
     } finally {
       runner.cancel();
       await running;
+    }
+  });
+});
+
+describe('TaskRunner sources on a rate limit', () => {
+  it('take a checkpoint trigger at once, not when the sleep of their rate limit ends', async () => {
+    // Timers that never fire on their own: only a wake-up can end the source's sleep.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { output } = outputTo('sleepy-out');
+      let asleep: () => void = () => {};
+      const sleeping = new Promise<void>((resolve) => {
+        asleep = resolve;
+      });
+      const source: SourceReader = {
+        poll() {
+          asleep();
+          return 1e9; // nothing due for a long time
+        },
+        snapshotSplits: () => [],
+        restoreSplits: () => {},
+      };
+      let pending = false;
+      let handled: () => void = () => {};
+      const triggered = new Promise<void>((resolve) => {
+        handled = resolve;
+      });
+      const runner = new TaskRunner(chain(output, source), undefined, output, {
+        ...NO_CHECKPOINTING,
+        triggersPending: () => pending,
+        handleTriggers: () => {
+          pending = false;
+          handled();
+        },
+      });
+      const running = runner.run();
+      await sleeping;
+      pending = true;
+      runner.wake();
+      await triggered;
+      runner.cancel();
+      await running;
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

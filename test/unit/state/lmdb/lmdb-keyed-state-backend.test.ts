@@ -154,6 +154,22 @@ describe('EmbeddedKeyedStateBackend', () => {
     );
   });
 
+  it('refuses a configured base that others can write without the sticky bit, accepts one with it', () => {
+    const shared = join(base, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    expect(() => embedded({ directory: shared })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_UNSAFE_DIRECTORY',
+        message: expect.stringMatching(/without the sticky bit/),
+      }),
+    );
+    expect(readdirSync(shared)).toEqual([]);
+    chmodSync(shared, 0o1777);
+    const backend = embedded({ directory: shared });
+    expect(statSync(backend.directory).mode & 0o777).toBe(0o700);
+  });
+
   describe('without a configured directory', () => {
     let savedTmp: string | undefined;
     beforeEach(() => {
