@@ -80,6 +80,25 @@ export type {
   StreamEnvironmentOptions,
 } from './config/options.ts';
 export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
+// ── connectors to servers (docs/connectors.md) ──
+export { ConnectorRecordError, ConnectorUnavailableError } from './connectors/connector-errors.ts';
+export type { JetStreamSinkOptions } from './connectors/nats/jetstream-sink.ts';
+export type {
+  JetStreamMessage,
+  JetStreamSourceOptions,
+  JetStreamSplit,
+} from './connectors/nats/jetstream-source.ts';
+export type { NatsConnectionOptions } from './connectors/nats/nats-options.ts';
+export type { PostgresConnectionOptions, RowOptions } from './connectors/postgres/postgres-options.ts';
+export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
+export type { RedisConnectionOptions } from './connectors/redis/redis-options.ts';
+export type { RedisEntryFields, RedisStreamSinkOptions } from './connectors/redis/redis-stream-sink.ts';
+export type {
+  RedisStreamEntry,
+  RedisStreamSourceOptions,
+  RedisStreamSplit,
+} from './connectors/redis/redis-stream-source.ts';
+export type { SinkGuarantee } from './connectors/sink/staged-commit-sink.ts';
 // ── exactly-once sinks ──
 export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
 // ── errors ──

@@ -86,6 +86,12 @@ export interface Operator {
    * synchronously (return a copy of anything that later records would change).
    */
   snapshotState?(checkpointId: number): unknown;
+  /**
+   * Resolves once what {@link snapshotState} captured for `checkpointId` is durable outside weir
+   * (a two-phase-commit sink's `PREPARE TRANSACTION`); the subtask acknowledges the checkpoint
+   * only then, while records keep flowing. A rejection declines the checkpoint.
+   */
+  snapshotDurable?(checkpointId: number): Promise<void> | undefined;
   /** Restores the operator states of the subtasks that this subtask takes over (before any record). */
   restoreState?(states: readonly unknown[]): void | Promise<void>;
   /** Checkpoint `checkpointId` is committed (two-phase-commit sinks commit here). */
