@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSink } from '../../../../src/connectors/postgres/postgres-sink.ts';
 import { startJob } from '../../../../src/index.ts';
 import type { Operator } from '../../../../src/operators/operator.ts';
-import { operatorContext } from '../../../support/operator-context.ts';
+import { operatorContext, streamOutput } from '../../../support/operator-context.ts';
 import {
   dropSchema,
   POSTGRES,
@@ -49,9 +49,10 @@ async function sinkSubtask(
     table: target,
     columns: ['id', 'v'],
     transactionPrefix: prefix,
-  })(operatorContext({ transactional: true, operatorUid: 'rows', subtaskIndex, parallelism }), {
-    collect: () => {},
-  });
+  })(
+    operatorContext({ transactional: true, operatorUid: 'rows', subtaskIndex, parallelism }),
+    streamOutput(() => {}),
+  );
   await operator.open?.();
   return operator;
 }

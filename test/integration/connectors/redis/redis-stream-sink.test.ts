@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStreamSink } from '../../../../src/connectors/redis/redis-stream-sink.ts';
 import { startJob } from '../../../../src/index.ts';
-import { operatorContext } from '../../../support/operator-context.ts';
+import { operatorContext, streamOutput } from '../../../support/operator-context.ts';
 import { deleteRedisPrefix, REDIS_URL, testRedis, uniqueName } from '../../../support/servers.ts';
 import type { RedisCopyArgs } from '../jobs/redis-copy.job.ts';
 
@@ -94,7 +94,7 @@ describe('Redis Streams sink', () => {
     const make = () =>
       redisStreamSink({ url: REDIS_URL, stream, markerPrefix: `${prefix}marker` })(
         operatorContext({ transactional: true, operatorUid: 'replay' }),
-        { collect: () => {} },
+        streamOutput(() => {}),
       );
     const first = make();
     await first.open?.();
