@@ -13,6 +13,7 @@ export { defineJob, type JobDefinition } from './api/job-loader.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
 // ── DataStream API ──
 export { StreamEnvironment } from './api/stream-environment.ts';
+export { type DeclareWindowOperator, WindowedStream } from './api/windowed-stream.ts';
 export {
   type BlockingPartitionDescriptor,
   BlockingPartitionWriter,
@@ -79,6 +80,25 @@ export type {
   StreamEnvironmentOptions,
 } from './config/options.ts';
 export type { SequenceOptions } from './connectors/builtin/sequence-source.ts';
+// ── connectors to servers (docs/connectors.md) ──
+export { ConnectorRecordError, ConnectorUnavailableError } from './connectors/connector-errors.ts';
+export type { JetStreamSinkOptions } from './connectors/nats/jetstream-sink.ts';
+export type {
+  JetStreamMessage,
+  JetStreamSourceOptions,
+  JetStreamSplit,
+} from './connectors/nats/jetstream-source.ts';
+export type { NatsConnectionOptions } from './connectors/nats/nats-options.ts';
+export type { PostgresConnectionOptions, RowOptions } from './connectors/postgres/postgres-options.ts';
+export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
+export type { RedisConnectionOptions } from './connectors/redis/redis-options.ts';
+export type { RedisEntryFields, RedisStreamSinkOptions } from './connectors/redis/redis-stream-sink.ts';
+export type {
+  RedisStreamEntry,
+  RedisStreamSourceOptions,
+  RedisStreamSplit,
+} from './connectors/redis/redis-stream-source.ts';
+export type { SinkGuarantee } from './connectors/sink/staged-commit-sink.ts';
 // ── exactly-once sinks ──
 export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
 // ── errors ──
@@ -122,8 +142,34 @@ export type {
 export type {
   KeyedContext,
   KeyedProcessFunction,
+  OnTimerContext,
 } from './operators/keyed-process-function.ts';
+export { OutputTag } from './operators/side-output.ts';
+// ── event time ──
+export type { TimeDomain, TimerService } from './operators/time/keyed-timers.ts';
+export { MAX_WATERMARK, MIN_WATERMARK } from './operators/time/watermark.ts';
+export type { WatermarkGenerator, WatermarkOutput } from './operators/time/watermark-generator.ts';
+export {
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  type TimestampAssigner,
+  WatermarkStrategy,
+} from './operators/time/watermark-strategy.ts';
 export { KeyExtractionError, UserFunctionError } from './operators/user-function-error.ts';
+export {
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  type TimeWindow,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  type WindowAssigner,
+} from './operators/windowing/window-assigners.ts';
+export type {
+  ProcessWindowContext,
+  ProcessWindowFunction,
+  WindowInfo,
+} from './operators/windowing/window-function.ts';
 // ── restart strategies and job lifecycle ──
 export type {
   ExponentialDelayOptions,

@@ -6,8 +6,16 @@
 
 import { checkInteger } from '../config/options.ts';
 import { collectSink, discardSink, functionSink, printSink } from '../connectors/builtin/builtin-sinks.ts';
+import {
+  checkJetStreamSinkOptions,
+  checkPostgresSinkOptions,
+  checkRedisSinkOptions,
+} from '../connectors/connector-options.ts';
 import { textFileSink } from '../connectors/file/text-file-sink.ts';
 import { transactionalFileSink } from '../connectors/file/transactional-file-sink.ts';
+import { type JetStreamSinkOptions, jetStreamSink } from '../connectors/nats/jetstream-sink.ts';
+import { type PostgresSinkOptions, postgresSink } from '../connectors/postgres/postgres-sink.ts';
+import { type RedisStreamSinkOptions, redisStreamSink } from '../connectors/redis/redis-stream-sink.ts';
 import {
   type TwoPhaseCommitFunctions,
   twoPhaseCommitSink,
@@ -23,7 +31,10 @@ import type {
 } from '../operators/functions.ts';
 import { keySelectorFunction } from '../operators/key-selector.ts';
 import type { OperatorFactory } from '../operators/operator.ts';
+import type { OutputTag } from '../operators/side-output.ts';
 import { filterOperator, flatMapOperator, mapOperator } from '../operators/stateless.ts';
+import { timestampsAndWatermarksOperator } from '../operators/time/timestamps-operator.ts';
+import { WatermarkStrategy } from '../operators/time/watermark-strategy.ts';
 import { checkFunction } from './function-check.ts';
 import type { CollectHandle, GraphBuilder } from './graph-builder.ts';
 import { KeyedStream } from './keyed-stream.ts';
@@ -116,6 +127,45 @@ export class DataStream<T> {
       checkFunction('flatMap', fn),
       flatMapOperator(fn as FlatMapFunction<unknown, unknown>),
     );
+  }
+
+  /**
+   * Gives every record an event-time timestamp and generates watermarks, as `strategy` says (see
+   * `docs/event-time.md`). Watermarks from upstream are replaced by this operator's. On a source's
+   * stream it chains to the source, so each source subtask has its own watermarks.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    if (!(strategy instanceof WatermarkStrategy))
+      throw new InvalidOptionError('assignTimestampsAndWatermarks strategy', 'a WatermarkStrategy', strategy);
+    return this.#operator<T>(
+      'timestamps',
+      'Timestamps/Watermarks',
+      timestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>),
+    );
+  }
+
+  /**
+   * The records this operator emitted to the side output `tag` (a window's late records, or a
+   * process function's `context.output(tag, value)`), as a stream of their own.
+   */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const node = this.#own('getSideOutput');
+    if (!node.sideOutputs)
+      throw new InvalidOptionError(
+        'getSideOutput',
+        'called on a keyed process function or a window operation',
+        node.name,
+      );
+    if (typeof tag?.id !== 'string') throw new InvalidOptionError('getSideOutput tag', 'an OutputTag', tag);
+    const side = this.builder.addNode({
+      kind: 'side-output',
+      role: 'operator',
+      name: `side-output(${tag.id})`,
+      inputs: [{ node, partitioner: null }],
+      operator: (_context, output) => ({ process: (record) => output.collect(record) }),
+      sideOutputTag: tag.id,
+    });
+    return new DataStream<X>(this.builder, [{ node: side, partitioner: null }], side);
   }
 
   /**
@@ -217,6 +267,38 @@ export class DataStream<T> {
       checkFunction(`sinkToTransactional ${fn}`, functions?.[fn]);
     }
     return this.#sink('sinkToTransactional', twoPhaseCommitSink(functions));
+  }
+
+  /**
+   * Appends every record as an entry of a Redis stream; exactly-once with periodic checkpoints
+   * (entries staged per checkpoint, written in one MULTI/EXEC with a commit marker when it
+   * completes), or at-least-once. Needs the package `ioredis`. See docs/connectors.md.
+   */
+  sinkToRedisStream(options: RedisStreamSinkOptions<T>): DataStream<never> {
+    checkRedisSinkOptions('sinkToRedisStream', options as RedisStreamSinkOptions<never>);
+    return this.#sink('sinkToRedisStream', redisStreamSink(options));
+  }
+
+  /**
+   * Writes every record as a row of a PostgreSQL table (inserts, or upserts on `upsertKey`);
+   * exactly-once with periodic checkpoints by two-phase commit (PREPARE TRANSACTION at the
+   * checkpoint, COMMIT PREPARED when it completes), or at-least-once. Needs the package `pg` and a
+   * server with `max_prepared_transactions` > 0. See docs/connectors.md.
+   */
+  sinkToPostgres(options: PostgresSinkOptions<T>): DataStream<never> {
+    checkPostgresSinkOptions('sinkToPostgres', options as PostgresSinkOptions<never>);
+    return this.#sink('sinkToPostgres', postgresSink(options));
+  }
+
+  /**
+   * Publishes every record to a NATS JetStream subject; exactly-once with periodic checkpoints
+   * (a checkpoint's messages staged in its state, published when it completes with message ids
+   * that JetStream de-duplicates within the stream's duplicate window), or at-least-once. Needs
+   * `@nats-io/transport-node` and `@nats-io/jetstream`. See docs/connectors.md.
+   */
+  sinkToJetStream(options: JetStreamSinkOptions<T>): DataStream<never> {
+    checkJetStreamSinkOptions('sinkToJetStream', options as JetStreamSinkOptions<never>);
+    return this.#sink('sinkToJetStream', jetStreamSink(options));
   }
 
   /** Calls `fn` for every record: a custom sink. */

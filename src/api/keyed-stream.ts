@@ -8,13 +8,16 @@ import { InvalidOptionError } from '../errors.ts';
 import type { CombineSpec, StreamInput, StreamNode } from '../graph/stream-node.ts';
 import type { Key, KeyCount, ReduceFunction } from '../operators/functions.ts';
 import type { ResolvedKeySelector } from '../operators/key-selector.ts';
-import { keyedCountOperator, keyedProcessOperator, keyedReduceOperator } from '../operators/keyed.ts';
+import { keyedCountOperator, keyedReduceOperator } from '../operators/keyed.ts';
 import type { KeyedProcessFunction } from '../operators/keyed-process-function.ts';
+import { keyedProcessOperator } from '../operators/keyed-process-operator.ts';
 import type { OperatorFactory } from '../operators/operator.ts';
+import type { WindowAssigner } from '../operators/windowing/window-assigners.ts';
 import type { DataStream } from './data-stream.ts';
 import { fieldUpdater } from './field-update.ts';
 import { checkFunction } from './function-check.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { WindowedStream } from './windowed-stream.ts';
 
 type NumericField<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T] & string;
 
@@ -95,8 +98,26 @@ export class KeyedStream<T> {
       'process',
       name,
       keyedProcessOperator(this.#key, fn as KeyedProcessFunction<unknown, unknown>),
+      undefined,
+      true,
     );
   }
+
+  /**
+   * Cuts each key's records into windows (tumbling, sliding or session; event or processing time):
+   * say what each window computes on the {@link WindowedStream}.
+   */
+  window(assigner: WindowAssigner): WindowedStream<T> {
+    return new WindowedStream<T>(this.#declareWindow, this.#key, assigner);
+  }
+
+  /** Windows of every `size` records of a key, emitted when full. */
+  countWindow(size: number): WindowedStream<T> {
+    return new WindowedStream<T>(this.#declareWindow, this.#key, size);
+  }
+
+  readonly #declareWindow = <R>(kind: string, name: string, factory: OperatorFactory): DataStream<R> =>
+    this.#keyed<R>(kind, name, factory, undefined, true);
 
   #aggregate(kind: string, field: string, combine: (a: number, b: number) => number): DataStream<T> {
     if (typeof field !== 'string' || field.length === 0)
@@ -141,6 +162,7 @@ export class KeyedStream<T> {
     name: string,
     factory: OperatorFactory,
     fold?: Pick<CombineSpec, 'reduce' | 'first' | 'partialKey'>,
+    sideOutputs = false,
   ): DataStream<R> {
     let node: StreamNode | undefined;
     const combine: CombineSpec | undefined = fold && {
@@ -166,6 +188,7 @@ export class KeyedStream<T> {
       inputs,
       operator: factory,
       keyed: true,
+      sideOutputs,
     });
     return this.#toStream<R>(node);
   }

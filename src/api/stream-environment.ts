@@ -13,7 +13,18 @@ import {
 } from '../config/options.ts';
 import { arraySource, iterableSource } from '../connectors/builtin/array-source.ts';
 import { type SequenceOptions, sequenceSource } from '../connectors/builtin/sequence-source.ts';
+import { checkJetStreamSourceOptions, checkRedisSourceOptions } from '../connectors/connector-options.ts';
 import { textFileSource } from '../connectors/file/text-file-source.ts';
+import {
+  type JetStreamMessage,
+  type JetStreamSourceOptions,
+  jetStreamSource,
+} from '../connectors/nats/jetstream-source.ts';
+import {
+  type RedisStreamEntry,
+  type RedisStreamSourceOptions,
+  redisStreamSource,
+} from '../connectors/redis/redis-stream-source.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { buildJobGraph, type JobGraphOptions } from '../graph/job-graph.ts';
 import type { StreamNode, StreamNodeInit } from '../graph/stream-node.ts';
@@ -176,6 +187,33 @@ export class StreamEnvironment {
       throw new InvalidOptionError('readTextFile path', 'a non-empty string', path);
     // Its subtasks share one queue of byte ranges: restores need every old subtask's state.
     return this.#source<string>('readTextFile', textFileSource(path), { unionOperatorState: true });
+  }
+
+  /**
+   * The entries of Redis streams (`options.streams`, a split each), from the start, the end or an
+   * id, unbounded or bounded; the position per stream (the last entry id) is checkpointed and
+   * restored exactly. Needs the package `ioredis`. See docs/connectors.md.
+   */
+  fromRedisStream(options: RedisStreamSourceOptions): DataStream<RedisStreamEntry> {
+    checkRedisSourceOptions('fromRedisStream', options);
+    // Every subtask sees all streams' positions on restore and keeps its share (any parallelism).
+    return this.#source<RedisStreamEntry>('fromRedisStream', redisStreamSource(options), {
+      unionOperatorState: true,
+      bounded: (options.bounded ?? false) !== false,
+    });
+  }
+
+  /**
+   * The messages of subjects of a NATS JetStream stream (a split per subject), from the start,
+   * the end or a sequence, unbounded or bounded; the position per subject (the stream sequence) is
+   * checkpointed and replayed exactly. Needs `@nats-io/transport-node` and `@nats-io/jetstream`.
+   */
+  fromJetStream(options: JetStreamSourceOptions): DataStream<JetStreamMessage> {
+    checkJetStreamSourceOptions('fromJetStream', options);
+    return this.#source<JetStreamMessage>('fromJetStream', jetStreamSource(options), {
+      unionOperatorState: true,
+      bounded: (options.bounded ?? false) !== false,
+    });
   }
 
   #source<T>(

@@ -26,11 +26,13 @@ import {
   FrameKind,
   LATENCY_MARKER_PAYLOAD_BYTES,
   WATERMARK_PAYLOAD_BYTES,
+  WATERMARK_STATUS_PAYLOAD_BYTES,
 } from './frame.ts';
 import type { FrameSink } from './frame-channel.ts';
 import { InFlightLimit } from './in-flight-limit.ts';
 import { RecordEncoder } from './record-codec.ts';
 import { RingBuffer } from './ring-buffer.ts';
+import { type RecordTime, TimestampedRecord } from './timestamped-record.ts';
 
 /** Tuning of a {@link ChannelWriter}. */
 export interface ChannelWriterOptions {
@@ -45,6 +47,8 @@ export interface ChannelWriterOptions {
   readonly inFlightTargetMs?: number;
   /** The clock of the in-flight limit's rate measurements (ms, monotonic); default `performance.now`. */
   readonly now?: () => number;
+  /** The producing chain's record timestamps: a record emitted while it holds one is sent with it. */
+  readonly time?: RecordTime;
 }
 
 /**
@@ -94,6 +98,7 @@ export class ChannelWriter {
   readonly #limit: InFlightLimit | undefined;
   readonly #now: () => number;
   readonly #flushTimeoutMs: number;
+  readonly #time: RecordTime;
   #batch: unknown[] = [];
   #batchLimit = 64;
   #batchStartedAt = 0;
@@ -109,6 +114,7 @@ export class ChannelWriter {
     this.#batchBytes = Math.min(options.batchBytes ?? DEFAULT_BATCH_BYTES, this.channel.maxPayloadBytes);
     this.#flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
     this.#now = options.now ?? (() => performance.now());
+    this.#time = options.time ?? { current: undefined };
     const ring = this.channel instanceof RingBuffer ? this.channel : undefined;
     if (ring !== undefined && options.inFlightTargetMs !== undefined) {
       this.#ring = ring;
@@ -149,7 +155,8 @@ export class ChannelWriter {
         throw new ChannelClosedError(this.name, 'a record could not be encoded', this.#failure);
       this.#batchStartedAt = performance.now();
     }
-    batch.push(record);
+    const timestamp = this.#time.current;
+    batch.push(timestamp === undefined ? record : new TimestampedRecord(record, timestamp));
     if (batch.length >= this.#batchLimit) this.flush();
   }
 
@@ -216,6 +223,12 @@ export class ChannelWriter {
   emitWatermark(timestamp: number): void {
     this.#scratchView.setFloat64(0, timestamp, true);
     this.#control(FrameKind.Watermark, WATERMARK_PAYLOAD_BYTES);
+  }
+
+  /** Flushes, then writes a watermark status: the stream went idle, or became active again. */
+  emitWatermarkStatus(idle: boolean): void {
+    this.#scratchView.setUint32(0, idle ? 1 : 0, true);
+    this.#control(FrameKind.WatermarkStatus, WATERMARK_STATUS_PAYLOAD_BYTES);
   }
 
   /** Flushes, then writes a latency marker. */

@@ -19,11 +19,13 @@ export const FrameKind = {
   Watermark: 5,
   /** A latency marker: creation time and the source subtask that made it. */
   LatencyMarker: 6,
+  /** The producer's stream became idle (no watermarks for now) or active again: a flag word. */
+  WatermarkStatus: 7,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Largest kind value a valid frame may carry. */
-export const MAX_FRAME_KIND = 6;
+export const MAX_FRAME_KIND = 7;
 
 /** A checkpoint barrier, as it travels through channels. */
 export interface Barrier {
@@ -52,12 +54,15 @@ export type ChannelEvent =
   | { readonly kind: 'cancel-barrier'; readonly checkpointId: number }
   | { readonly kind: 'end-of-input' }
   | { readonly kind: 'watermark'; readonly timestamp: number }
+  /** The producer's stream went idle (`idle`) or became active again (Flink's WatermarkStatus). */
+  | { readonly kind: 'watermark-status'; readonly idle: boolean }
   | { readonly kind: 'latency-marker'; readonly markedTime: number; readonly sourceSubtask: number };
 
 /** Payload sizes of the fixed-size control frames. */
 export const BARRIER_PAYLOAD_BYTES = 24;
 export const CANCEL_BARRIER_PAYLOAD_BYTES = 8;
 export const WATERMARK_PAYLOAD_BYTES = 8;
+export const WATERMARK_STATUS_PAYLOAD_BYTES = 4;
 export const LATENCY_MARKER_PAYLOAD_BYTES = 16;
 
 const BARRIER_SAVEPOINT = 1;

@@ -205,7 +205,12 @@ export class InputGate {
     let barrier: Barrier | undefined;
     let stop = -1;
     const looked = channel.scanAhead(this.#scanned[i]!, (index, kind, offset) => {
-      if (kind === FrameKind.Records || kind === FrameKind.Watermark || kind === FrameKind.LatencyMarker)
+      if (
+        kind === FrameKind.Records ||
+        kind === FrameKind.Watermark ||
+        kind === FrameKind.WatermarkStatus ||
+        kind === FrameKind.LatencyMarker
+      )
         return false;
       // A barrier delivered out of band already: a later one may overtake it too.
       if (kind === FrameKind.Barrier && delivered.includes(index)) return false;
@@ -271,6 +276,9 @@ export class InputGate {
         break;
       case FrameKind.Watermark:
         event = { kind: 'watermark', timestamp: channel.view.getFloat64(offset, true) };
+        break;
+      case FrameKind.WatermarkStatus:
+        event = { kind: 'watermark-status', idle: channel.view.getUint32(offset, true) === 1 };
         break;
       case FrameKind.LatencyMarker:
         event = {

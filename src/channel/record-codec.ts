@@ -20,6 +20,8 @@ import { Packr, Unpackr } from 'msgpackr';
 import { RecordEncodeError } from '../errors.ts';
 import { FlatRecordDecoder } from './flat-record-decoder.ts';
 import { FlatRecordEncoder } from './flat-record-encoder.ts';
+// Registers the timestamped-record extension with every msgpackr codec of this thread.
+import './timestamped-record.ts';
 
 const CODEC_OPTIONS = { useRecords: true, moreTypes: true } as const;
 

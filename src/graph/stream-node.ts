@@ -57,6 +57,10 @@ export interface StreamNodeInit {
   readonly unionOperatorState?: boolean;
   /** See {@link StreamNode.bounded}; default true. */
   readonly bounded?: boolean;
+  /** See {@link StreamNode.sideOutputs}; default false. */
+  readonly sideOutputs?: boolean;
+  /** See {@link StreamNode.sideOutputTag}. */
+  readonly sideOutputTag?: string;
 }
 
 /** One operator of the logical graph. */
@@ -82,6 +86,13 @@ export class StreamNode {
   readonly unionOperatorState: boolean;
   /** False for a source that never ends (a sequence without an end): batch mode refuses it. */
   readonly bounded: boolean;
+  /**
+   * The operator may emit side-output records (windows' late data, process functions' `output`):
+   * each consumer gets only the stream it reads, the main one or one side output.
+   */
+  readonly sideOutputs: boolean;
+  /** Set on the node that reads a side output (`getSideOutput`): the tag's id. */
+  readonly sideOutputTag: string | undefined;
   name: string;
   uid: string | undefined;
   parallelism: number | undefined;
@@ -100,6 +111,8 @@ export class StreamNode {
     this.maxOwnParallelism = init.maxOwnParallelism ?? Number.POSITIVE_INFINITY;
     this.unionOperatorState = init.unionOperatorState ?? false;
     this.bounded = init.bounded ?? true;
+    this.sideOutputs = init.sideOutputs ?? false;
+    this.sideOutputTag = init.sideOutputTag;
   }
 
   /** The uid, given or derived from kind and position (deterministic in every thread). */

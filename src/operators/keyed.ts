@@ -7,18 +7,16 @@
 
 import { WeirError } from '../errors.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
-import type { StateDescriptor } from '../state/state-descriptor.ts';
 import { valueState } from '../state/value-state.ts';
-import type { Collector, Key, KeyCount, ReduceFunction } from './functions.ts';
+import type { Key, KeyCount, ReduceFunction } from './functions.ts';
 import type { ResolvedKeySelector } from './key-selector.ts';
-import type { KeyedContext, KeyedProcessFunction } from './keyed-process-function.ts';
 import type { Operator, OperatorContext, OperatorFactory } from './operator.ts';
 import { userFunctionError } from './user-function-error.ts';
 
 /** The state under which a rolling aggregation keeps each key's aggregate. */
 const AGGREGATE = valueState<unknown>('aggregate');
 
-function backendOf(context: OperatorContext): KeyedStateBackend {
+export function backendOf(context: OperatorContext): KeyedStateBackend {
   if (!context.keyedState) {
     throw new WeirError(
       'ERR_INTERNAL',
@@ -102,45 +100,6 @@ export function keyedCountOperator(key: ResolvedKeySelector): OperatorFactory {
           backend.applyToAllKeys(COUNT, (k, state) =>
             output.collect({ key: k as Key, count: state.value()! } satisfies KeyCount),
           );
-      },
-    };
-  };
-}
-
-/** Keyed process function with keyed state. */
-export function keyedProcessOperator(
-  key: ResolvedKeySelector,
-  fn: KeyedProcessFunction<unknown, unknown>,
-): OperatorFactory {
-  return (context, output): Operator => {
-    const backend = backendOf(context);
-    const element = typeof fn === 'function' ? fn : fn.processElement.bind(fn);
-    const keyed: KeyedContext = {
-      operatorName: context.operatorName,
-      operatorUid: context.operatorUid,
-      subtaskIndex: context.subtaskIndex,
-      parallelism: context.parallelism,
-      get currentKey(): Key {
-        return backend.currentKey as Key;
-      },
-      state<S>(descriptor: StateDescriptor<S>): S {
-        return backend.getState(descriptor);
-      },
-    };
-    let opened = false;
-    const out: Collector<unknown> = output;
-    return {
-      process(record) {
-        try {
-          if (!opened) {
-            opened = true;
-            if (typeof fn !== 'function') fn.open?.(context);
-          }
-          backend.setCurrentKey(key.fn(record));
-          element(record, keyed, out);
-        } catch (error) {
-          throw userFunctionError(context, record, error);
-        }
       },
     };
   };

@@ -4,9 +4,11 @@
  * synchronously for every record: chained operators call each other directly.
  */
 
+import type { RecordTime } from '../channel/timestamped-record.ts';
 import type { RuntimeMode } from '../config/options.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import type { Collector, RuntimeContext } from './functions.ts';
+import type { ProcessingTimeService } from './time/processing-time-service.ts';
 
 /** What an operator or source gets when it is created in its subtask. */
 export interface OperatorContext extends RuntimeContext {
@@ -33,6 +35,24 @@ export interface OperatorContext extends RuntimeContext {
    * index of the next split to claim); undefined elsewhere, and where no runtime deployed it.
    */
   readonly splitCursor: Int32Array | undefined;
+  /**
+   * The timestamp of the record being processed, shared by the subtask's chain: read it for the
+   * record's event time, set it before emitting a record with another timestamp.
+   */
+  readonly recordTime: RecordTime;
+  /** The subtask's processing time and its timers (fired by the task loop, between records). */
+  readonly processingTime: ProcessingTimeService;
+}
+
+/**
+ * Where an operator emits: records, and the watermarks and watermark statuses that keep their
+ * place among them (to the next chained operator, or into every output channel).
+ */
+export interface StreamOutput extends Collector<unknown> {
+  /** Event time has advanced to `timestamp` (never called with a smaller one than before). */
+  emitWatermark(timestamp: number): void;
+  /** The stream became idle (it holds back no watermark for now) or active again. */
+  emitWatermarkStatus(idle: boolean): void;
 }
 
 /** Records a collect sink sends to the job master (plain data: it crosses threads). */
@@ -50,6 +70,13 @@ export interface Operator {
   open?(): void | Promise<void>;
   /** Handles one record, emitting results through the collector it was created with. */
   process(record: unknown): void;
+  /**
+   * Event time reached `timestamp`: fire what is due, then forward it with `output.emitWatermark`.
+   * Operators without it forward watermarks unchanged.
+   */
+  processWatermark?(timestamp: number): void;
+  /** The input became idle or active; operators without it forward the status unchanged. */
+  processWatermarkStatus?(idle: boolean): void;
   /** All input has been read: emit or flush whatever is held back. */
   finish?(): void | Promise<void>;
   /** Releases resources; called once, on success, failure or cancel. */
@@ -59,6 +86,12 @@ export interface Operator {
    * synchronously (return a copy of anything that later records would change).
    */
   snapshotState?(checkpointId: number): unknown;
+  /**
+   * Resolves once what {@link snapshotState} captured for `checkpointId` is durable outside weir
+   * (a two-phase-commit sink's `PREPARE TRANSACTION`); the subtask acknowledges the checkpoint
+   * only then, while records keep flowing. A rejection declines the checkpoint.
+   */
+  snapshotDurable?(checkpointId: number): Promise<void> | undefined;
   /** Restores the operator states of the subtasks that this subtask takes over (before any record). */
   restoreState?(states: readonly unknown[]): void | Promise<void>;
   /** Checkpoint `checkpointId` is committed (two-phase-commit sinks commit here). */
@@ -68,7 +101,7 @@ export interface Operator {
 }
 
 /** Creates the operator of one subtask. */
-export type OperatorFactory = (context: OperatorContext, output: Collector<unknown>) => Operator;
+export type OperatorFactory = (context: OperatorContext, output: StreamOutput) => Operator;
 
 /** Outcome of one {@link SourceReader.poll}: a delay to wait before polling again, `MORE`, or `END`. */
 export const SOURCE_MORE = 0;

@@ -29,6 +29,8 @@ const FIELDS = [
   'operation',
   'systemCode',
   'file',
+  'connector',
+  'address',
 ] as const;
 
 export function serializeError(error: unknown, depth = 0): SerializedError {

@@ -6,11 +6,13 @@
  * backend's working directories) when the subtask ends.
  */
 
+import { type RecordTime, TimestampedRecord } from '../channel/timestamped-record.ts';
 import type { RuntimeMode } from '../config/options.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
-import type { Collector } from '../operators/functions.ts';
-import type { Operator, OperatorContext, SourceReader } from '../operators/operator.ts';
+import type { Operator, OperatorContext, SourceReader, StreamOutput } from '../operators/operator.ts';
+import { SKIP_RECORD, sideOutputSelector } from '../operators/side-output.ts';
+import { ProcessingTimers } from '../operators/time/processing-time-service.ts';
 import type { CollectedBatch } from '../runtime/protocol.ts';
 import { keyGroupRangeForOperator } from '../state/key-groups.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
@@ -18,8 +20,15 @@ import { createKeyedStateBackend, type StateBackendOptions } from '../state/stat
 
 /** The running chain of one subtask. */
 export interface OperatorChain {
-  /** Feeds a record to the first (non-source) operator. */
-  readonly head: Collector<unknown>;
+  /**
+   * Feeds a record to the first (non-source) operator: a record read from a channel with its
+   * timestamp still wrapped, or a source's record. Watermarks and statuses enter here too.
+   */
+  readonly head: StreamOutput;
+  /** The timestamp of the record being processed, shared by the chain and its channel writers. */
+  readonly recordTime: RecordTime;
+  /** The chain's processing-time timers, fired by the task loop. */
+  readonly processingTimers: ProcessingTimers;
   /** The operators, in chain order (the source, if any, excluded). */
   readonly operators: readonly Operator[];
   /** The source reader, when the chain starts with a source. */
@@ -42,13 +51,19 @@ export interface ChainContext {
   readonly sendToJobMaster: (batch: CollectedBatch) => void;
   /** The source's shared split cursor (see TaskDeployment.splitCursor). */
   readonly splitCursor: Int32Array | undefined;
+  /** The chain's record timestamps (shared with the channel writers); a fresh slot by default. */
+  readonly recordTime?: RecordTime;
+  /** The chain's processing-time timers; wall-clock ones by default. */
+  readonly processingTimers?: ProcessingTimers;
 }
 
 export function buildOperatorChain(
   vertex: JobVertex,
   base: ChainContext,
-  output: Collector<unknown>,
+  output: StreamOutput,
 ): OperatorChain {
+  const recordTime = base.recordTime ?? { current: undefined };
+  const processingTimers = base.processingTimers ?? new ProcessingTimers();
   const nodes = vertex.nodes;
   const counts = nodes.map(() => 0);
   const operators: Operator[] = [];
@@ -75,31 +90,54 @@ export function buildOperatorChain(
       keyedState,
       sendToJobMaster: base.sendToJobMaster,
       splitCursor: node.role === 'source' ? base.splitCursor : undefined,
+      recordTime,
+      processingTime: processingTimers,
     };
   };
 
-  let next: Collector<unknown> = output;
+  let next: StreamOutput = output;
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (node.role === 'source') continue;
-    const operator = node.operator!(contextFor(node), next);
+    // An operator with side outputs: its chained successor gets only the stream it consumes.
+    const successor = nodes[i + 1];
+    const downstream = successor ? selecting(node, successor, next) : next;
+    const operator = node.operator!(contextFor(node), downstream);
     operators.unshift(operator);
-    next = counting(counts, i, operator);
+    next = counting(counts, i, operator, downstream);
   }
   const first = nodes[0]!;
   let source: SourceReader | undefined;
-  let head = next;
+  const downstream = next;
+  let head: StreamOutput;
   if (first.role === 'source') {
     source = first.source!(contextFor(first));
-    const downstream = next;
     head = {
       collect(record) {
         counts[0]!++;
+        recordTime.current = undefined;
         downstream.collect(record);
       },
+      emitWatermark: (timestamp) => downstream.emitWatermark(timestamp),
+      emitWatermarkStatus: (idle) => downstream.emitWatermarkStatus(idle),
+    };
+  } else {
+    // Records from channels: their timestamp, if any, comes wrapped (timestamped-record.ts).
+    head = {
+      collect(record) {
+        if (record instanceof TimestampedRecord) {
+          recordTime.current = record.timestamp;
+          downstream.collect(record.value);
+        } else {
+          recordTime.current = undefined;
+          downstream.collect(record);
+        }
+      },
+      emitWatermark: (timestamp) => downstream.emitWatermark(timestamp),
+      emitWatermarkStatus: (idle) => downstream.emitWatermarkStatus(idle),
     };
   }
-  return { head, operators, source, counts, keyedBackends };
+  return { head, operators, source, counts, keyedBackends, recordTime, processingTimers };
 }
 
 /** Disposes the chain's keyed state backends (the subtask ended, whichever way). */
@@ -107,11 +145,40 @@ export function disposeKeyedState(chain: OperatorChain): void {
   for (const backend of chain.keyedBackends.values()) backend.dispose();
 }
 
-function counting(counts: number[], index: number, operator: Operator): Collector<unknown> {
+/**
+ * The input of a chained operator: counts its records, and hands it watermarks and statuses, or
+ * forwards them to `downstream` (its own output) when it does not handle them.
+ */
+function counting(
+  counts: number[],
+  index: number,
+  operator: Operator,
+  downstream: StreamOutput,
+): StreamOutput {
   return {
     collect(record) {
       counts[index]!++;
       operator.process(record);
     },
+    emitWatermark: operator.processWatermark
+      ? (timestamp) => operator.processWatermark!(timestamp)
+      : (timestamp) => downstream.emitWatermark(timestamp),
+    emitWatermarkStatus: operator.processWatermarkStatus
+      ? (idle) => operator.processWatermarkStatus!(idle)
+      : (idle) => downstream.emitWatermarkStatus(idle),
+  };
+}
+
+/** What `from` emits into its chained successor `to` (`next`): only the stream `to` consumes. */
+function selecting(from: StreamNode, to: StreamNode, next: StreamOutput): StreamOutput {
+  const select = sideOutputSelector(from.sideOutputs, to.sideOutputTag);
+  if (select === undefined) return next;
+  return {
+    collect(record) {
+      const selected = select(record);
+      if (selected !== SKIP_RECORD) next.collect(selected);
+    },
+    emitWatermark: (timestamp) => next.emitWatermark(timestamp),
+    emitWatermarkStatus: (idle) => next.emitWatermarkStatus(idle),
   };
 }

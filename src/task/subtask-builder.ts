@@ -8,8 +8,11 @@ import { loadJobEnvironment } from '../api/job-loader.ts';
 import { StreamEnvironment } from '../api/stream-environment.ts';
 import { ChannelWriter } from '../channel/channel-writer.ts';
 import { InputGate } from '../channel/input-gate.ts';
+import { TimestampedRecord } from '../channel/timestamped-record.ts';
 import type { ResolvedEnvironmentOptions } from '../config/options.ts';
 import { buildJobGraph, type JobVertex } from '../graph/job-graph.ts';
+import { sideOutputSelector } from '../operators/side-output.ts';
+import { ProcessingTimers } from '../operators/time/processing-time-service.ts';
 import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
@@ -47,8 +50,11 @@ export async function buildSubtask(
   const output = new TaskOutput();
   onOutput(output);
   const { bufferTimeoutMs, inFlightTargetMs } = env.options;
+  // The chain's record timestamps, which its writers send along with the records.
+  const recordTime = { current: undefined };
   const writerOptions = {
     flushTimeoutMs: bufferTimeoutMs,
+    time: recordTime,
     ...(inFlightTargetMs === undefined ? {} : { inFlightTargetMs }),
   };
   for (const edgeDeployment of deployment.outputs) {
@@ -63,7 +69,9 @@ export async function buildSubtask(
     }
     const combine = combineDelayMs(env.options);
     const consumer = edge.target.nodes[0]!;
+    const select = sideOutputSelector(vertex.nodes.at(-1)!.sideOutputs, consumer.sideOutputTag);
     output.addEdge(writers, edge.partitioner, {
+      ...(select === undefined ? {} : { select }),
       maxParallelism: graph.maxParallelism,
       subtaskIndex: deployment.subtaskIndex,
       parallelism: vertex.parallelism,
@@ -82,6 +90,8 @@ export async function buildSubtask(
       stateBackend: env.options.stateBackend,
       sendToJobMaster,
       splitCursor: deployment.splitCursor ? new Int32Array(deployment.splitCursor) : undefined,
+      recordTime,
+      processingTimers: new ProcessingTimers(),
     },
     output,
   );
@@ -131,7 +141,8 @@ function ownership(
     return () => true;
   const range = keyGroupRangeForOperator(maxParallelism, vertex.parallelism, subtaskIndex);
   return (record) => {
-    const group = keyGroupFor(partitioner.key(record), maxParallelism);
+    const value = record instanceof TimestampedRecord ? record.value : record;
+    const group = keyGroupFor(partitioner.key(value), maxParallelism);
     return group >= range.start && group <= range.end;
   };
 }

@@ -15,6 +15,8 @@ import type { ChannelWriter } from '../channel/channel-writer.ts';
 import type { Barrier } from '../channel/frame.ts';
 import type { PartitionerSpec } from '../graph/stream-node.ts';
 import type { Collector, Key, RuntimeContext } from '../operators/functions.ts';
+import type { StreamOutput } from '../operators/operator.ts';
+import { SKIP_RECORD } from '../operators/side-output.ts';
 import { userFunctionError } from '../operators/user-function-error.ts';
 import { subtaskSelector } from '../state/key-groups.ts';
 import { CombiningOutput } from './combining-output.ts';
@@ -64,6 +66,11 @@ export interface EdgeContext {
    * this many ms (Infinity: batch mode, until the end of input); `null`: never.
    */
   readonly combine: number | null;
+  /**
+   * The producer has side outputs: what of each record the edge's consumer reads (the record, its
+   * side output's value, or {@link SKIP_RECORD}); see side-output.ts.
+   */
+  readonly select?: (record: unknown) => unknown;
 }
 
 /**
@@ -152,7 +159,7 @@ export function edgeOutput(
 }
 
 /** All outputs of a subtask. */
-export class TaskOutput implements Collector<unknown> {
+export class TaskOutput implements StreamOutput {
   /** True when some edge can take no record: stop feeding records and await {@link waitForSpace}. */
   readonly flag: BlockedFlag = { blocked: false };
   readonly #edges: Collector<unknown>[] = [];
@@ -171,8 +178,9 @@ export class TaskOutput implements Collector<unknown> {
       spec?.partialKey && partitioner.kind === 'hash'
         ? { ...partitioner, key: spec.partialKey }
         : partitioner;
-    const edge = edgeOutput(writers, routing, where, this.flag);
-    this.#routes.push({ edge, writers });
+    const routed = edgeOutput(writers, routing, where, this.flag);
+    this.#routes.push({ edge: routed, writers });
+    const edge = selecting(routed, where.select);
     if (spec && partitioner.kind === 'hash') {
       const combiner = new CombiningOutput(partitioner.key, spec, edge, {
         subtaskIndex: where.subtaskIndex,
@@ -226,6 +234,19 @@ export class TaskOutput implements Collector<unknown> {
   emitBarrier(barrier: Barrier): void {
     for (const c of this.#combiners) c.flush();
     for (const w of this.#writers) w.emitBarrier(barrier);
+    this.#updateFlag();
+  }
+
+  /** Sends a watermark down every channel (after the records before it, partials included). */
+  emitWatermark(timestamp: number): void {
+    for (const c of this.#combiners) c.flush();
+    for (const w of this.#writers) w.emitWatermark(timestamp);
+    this.#updateFlag();
+  }
+
+  /** Sends a watermark status (idle or active) down every channel. */
+  emitWatermarkStatus(idle: boolean): void {
+    for (const w of this.#writers) w.emitWatermarkStatus(idle);
     this.#updateFlag();
   }
 
@@ -300,4 +321,18 @@ export class TaskOutput implements Collector<unknown> {
   #updateFlag(): void {
     this.flag.blocked = this.#routes.some((r) => r.edge.blocked());
   }
+}
+
+/** `edge` behind a side-output selector, when the producer has side outputs. */
+function selecting(
+  edge: Collector<unknown>,
+  select: ((record: unknown) => unknown) | undefined,
+): Collector<unknown> {
+  if (select === undefined) return edge;
+  return {
+    collect(record) {
+      const selected = select(record);
+      if (selected !== SKIP_RECORD) edge.collect(selected);
+    },
+  };
 }

@@ -18,6 +18,7 @@ import { yieldToEventLoop } from '../util/event-loop.ts';
 import type { BarrierHandler } from './barrier/barrier-handler.ts';
 import type { OperatorChain } from './operator-chain.ts';
 import type { TaskOutput } from './task-output.ts';
+import { TaskTime } from './task-time.ts';
 
 /** Longest stretch of synchronous work between two visits to the event loop (ms). */
 export const YIELD_EVERY_MS = 5;
@@ -59,6 +60,8 @@ export class TaskRunner {
   readonly #gate: InputGate | undefined;
   readonly #output: TaskOutput;
   readonly #hooks: RunnerHooks;
+  /** Watermarks from the inputs, the end of a source, processing-time timers. */
+  readonly #time: TaskTime;
   /** Restored in-flight records, processed before the inputs are read. */
   #replay: unknown[] | undefined;
   #cancelled = false;
@@ -79,6 +82,7 @@ export class TaskRunner {
     this.#gate = gate;
     this.#output = output;
     this.#hooks = hooks;
+    this.#time = new TaskTime(chain, gate?.size ?? 0);
     this.#replay = replay.length > 0 ? replay : undefined;
   }
 
@@ -105,6 +109,7 @@ export class TaskRunner {
     if (this.#chain.source) await this.#runSource();
     else await this.#runInputs();
     if (this.#cancelled) return;
+    if (this.#chain.source) this.#time.onSourceEnd();
     this.#hooks.onInputEnd?.();
     for (const operator of this.#chain.operators) {
       await operator.finish?.();
@@ -129,7 +134,7 @@ export class TaskRunner {
     const replay = this.#replay ?? [];
     this.#replay = undefined;
     for (const record of replay) {
-      output.collect(record);
+      output.collect(this.#time.unwrap(record));
       await this.#drain();
       if (this.#cancelled) return;
     }
@@ -142,6 +147,8 @@ export class TaskRunner {
         await output.waitForSpace(this.#stopOrTrigger);
         continue;
       }
+      this.#time.fireTimers();
+      if (output.flag.blocked) continue;
       const result = source.poll(head, SOURCE_BATCH);
       if (result === SOURCE_END) return;
       const now = performance.now();
@@ -155,7 +162,7 @@ export class TaskRunner {
           await output.drainAll(this.#stopOrTrigger);
           continue;
         }
-        await this.#sleep(Math.min(result, MAX_PARK_MS));
+        await this.#sleep(Math.min(result, MAX_PARK_MS, this.#time.msUntilTimer()));
         this.#lastYield = performance.now();
         continue;
       }
@@ -224,6 +231,8 @@ export class TaskRunner {
         this.#lastYield = performance.now();
         continue;
       }
+      this.#time.fireTimers();
+      if (flag.blocked) continue;
       const barriers = this.#hooks.barriers;
       if (barriers !== undefined && now >= barriers.alignmentDeadline) barriers.onAlignmentTimer();
       const polled = gate.poll();
@@ -238,7 +247,7 @@ export class TaskRunner {
           continue;
         }
         const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
-        const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
+        const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS, this.#time.msUntilTimer()));
         if (waiting !== undefined) {
           await waiting;
           this.#lastYield = performance.now();
@@ -265,11 +274,18 @@ export class TaskRunner {
           barriers?.onCancelBarrier(channel, event.checkpointId);
           break;
         case 'end-of-input':
+          this.#time.onEndOfInput(channel);
           barriers?.onEndOfInput(channel);
           if (gate.finished) return;
           break;
+        case 'watermark':
+          this.#time.onWatermark(channel, event.timestamp);
+          break;
+        case 'watermark-status':
+          this.#time.onWatermarkStatus(channel, event.idle);
+          break;
         default:
-          // Watermarks and latency markers: no operator uses them yet.
+          // Latency markers: no operator uses them yet.
           break;
       }
     }

@@ -21,8 +21,14 @@ export interface TwoPhaseCommitFunctions<T, IN> {
   beginTransaction(context: RuntimeContext): T;
   /** Adds a record to the transaction (may buffer; must not make it visible). */
   write(transaction: T, record: IN): void;
-  /** Makes the transaction durable but still invisible (synchronous: at the barrier). */
-  preCommit(transaction: T): void;
+  /**
+   * Makes the transaction durable but still invisible. It starts at the barrier (synchronously);
+   * a returned promise (a server's `PREPARE TRANSACTION`) is awaited before the subtask
+   * acknowledges the checkpoint, so a checkpoint never completes with a transaction that is not
+   * durable. `checkpointId` is the checkpoint the transaction belongs to (absent for the single
+   * transaction of a job without periodic checkpoints).
+   */
+  preCommit(transaction: T, checkpointId?: number): void | Promise<void>;
   /** Makes the transaction visible. Must be idempotent: it may run again after a restore. */
   commit(transaction: T): void | Promise<void>;
   /** Discards the transaction. Must be idempotent. */
@@ -50,6 +56,8 @@ export function twoPhaseCommitSink<T, IN>(fns: TwoPhaseCommitFunctions<T, IN>): 
     let current: T | undefined;
     let pending: Array<{ checkpointId: number; transaction: T }> = [];
     let ended = false;
+    /** Pre-commits in progress by checkpoint id, handed to the checkpointer by snapshotDurable. */
+    const durable = new Map<number, Promise<void>>();
     const guard = <R>(what: string, fn: () => R): R => {
       try {
         return fn();
@@ -71,11 +79,17 @@ export function twoPhaseCommitSink<T, IN>(fns: TwoPhaseCommitFunctions<T, IN>): 
       },
       snapshotState(checkpointId): SinkState<T> {
         if (!ended || current !== undefined) {
-          guard('preCommit', () => fns.preCommit(current as T));
+          const preCommitted = guard('preCommit', () => fns.preCommit(current as T, checkpointId));
+          if (preCommitted !== undefined) durable.set(checkpointId, preCommitted);
           pending.push({ checkpointId, transaction: current as T });
           current = ended ? undefined : begin();
         }
         return { pending: pending.map((p) => ({ ...p })), current: current as T };
+      },
+      snapshotDurable(checkpointId) {
+        const preCommitted = durable.get(checkpointId);
+        durable.delete(checkpointId);
+        return preCommitted;
       },
       async notifyCheckpointComplete(checkpointId) {
         while (pending.length > 0 && pending[0]!.checkpointId <= checkpointId) {
@@ -96,7 +110,7 @@ export function twoPhaseCommitSink<T, IN>(fns: TwoPhaseCommitFunctions<T, IN>): 
       async finish() {
         ended = true;
         if (context.transactional) return; // the final checkpoint pre-commits and commits it
-        guard('preCommit', () => fns.preCommit(current as T));
+        await guard('preCommit', () => fns.preCommit(current as T));
         await fns.commit(current as T);
         current = undefined;
       },

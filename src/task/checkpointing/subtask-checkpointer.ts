@@ -34,6 +34,8 @@ interface Captured {
   keyed?: KeyedStateSnapshot;
   /** Incremental: the operator's bookkeeping; the base is chosen when the asynchronous part starts. */
   incremental?: IncrementalKeyedState;
+  /** The operator's pre-commit in progress (see `Operator.snapshotDurable`), awaited before the ack. */
+  durable?: Promise<void>;
   /** Sources: record frames the unaligned barrier went ahead of (output channel state). */
   output?: Uint8Array[];
 }
@@ -227,6 +229,12 @@ export class SubtaskCheckpointer {
       const uid = this.#operatorUids[i]!;
       const entry: Captured = { uid };
       if (operator.snapshotState) entry.operatorState = operator.snapshotState(checkpointId);
+      const durable = operator.snapshotDurable?.(checkpointId);
+      if (durable !== undefined) {
+        // Awaited in the asynchronous part; an abort before then must not leave it unhandled.
+        durable.catch(() => {});
+        entry.durable = durable;
+      }
       const backend = this.#chain.keyedBackends.get(uid);
       if (backend) {
         entry.keyed = backend.snapshot();
@@ -236,7 +244,7 @@ export class SubtaskCheckpointer {
           entry.incremental = state;
         }
       }
-      if (entry.operatorState !== undefined || entry.keyed) captured.push(entry);
+      if (entry.operatorState !== undefined || entry.keyed || entry.durable) captured.push(entry);
     });
     return captured;
   }
@@ -287,6 +295,7 @@ export class SubtaskCheckpointer {
             for (const shared of keyedShared) sharedBytes += shared.handle.bytes;
           }
         }
+        if (entry.durable !== undefined) await entry.durable;
         if (entry.operatorState !== undefined) {
           operator = await this.#write(checkpointId, entry.uid, 'operator', packr.pack(entry.operatorState));
           stateBytes += operator.bytes;

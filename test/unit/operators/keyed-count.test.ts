@@ -10,7 +10,7 @@ import type { OperatorContext } from '../../../src/operators/operator.ts';
 import { HeapKeyedStateBackend } from '../../../src/state/heap/heap-keyed-state-backend.ts';
 import { valueState } from '../../../src/state/value-state.ts';
 import { CombiningOutput } from '../../../src/task/combining-output.ts';
-import { operatorContext } from '../../support/operator-context.ts';
+import { operatorContext, streamOutput } from '../../support/operator-context.ts';
 
 const identity = keySelectorFunction<string>('keyBy', (w) => w);
 
@@ -24,7 +24,10 @@ function operator(runtimeMode: RuntimeMode, combinedInput = runtimeMode === 'bat
     combinedInput,
     keyedState: backend as OperatorContext['keyedState'],
   });
-  const op = keyedCountOperator(identity)(context, { collect: (r) => out.push(r as KeyCount) });
+  const op = keyedCountOperator(identity)(
+    context,
+    streamOutput((r) => out.push(r as KeyCount)),
+  );
   return { op, out, backend };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ChannelWriter, createDoorbell, createRing, InputGate } from '../../../src/index.ts';
 import type { Collector } from '../../../src/operators/functions.ts';
 import type { SourceReader } from '../../../src/operators/operator.ts';
+import { ProcessingTimers } from '../../../src/operators/time/processing-time-service.ts';
 import type { OperatorChain } from '../../../src/task/operator-chain.ts';
 import { TaskOutput } from '../../../src/task/task-output.ts';
 import { NO_CHECKPOINTING, TaskRunner } from '../../../src/task/task-runner.ts';
@@ -31,7 +32,15 @@ function outputTo(name: string) {
 }
 
 function chain(head: Collector<unknown>, source?: SourceReader): OperatorChain {
-  return { head, operators: [], source, counts: [0], keyedBackends: new Map() };
+  return {
+    head: { collect: (r) => head.collect(r), emitWatermark: () => {}, emitWatermarkStatus: () => {} },
+    operators: [],
+    source,
+    counts: [0],
+    keyedBackends: new Map(),
+    recordTime: { current: undefined },
+    processingTimers: new ProcessingTimers(),
+  };
 }
 
 /** Polls `gate` until it yields records, parking between polls (no sleeps). */

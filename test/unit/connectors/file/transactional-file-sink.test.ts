@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transactionalFileSink } from '../../../../src/connectors/file/transactional-file-sink.ts';
 import type { Operator } from '../../../../src/operators/operator.ts';
-import { operatorContext } from '../../../support/operator-context.ts';
+import { operatorContext, streamOutput } from '../../../support/operator-context.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'weir-file-sink-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -38,7 +38,10 @@ async function run(steps: readonly Step[], parallelism: number): Promise<string>
   let sinks: Operator[] = [];
   const start = async (): Promise<void> => {
     sinks = Array.from({ length: parallelism }, (_, subtaskIndex) =>
-      factory(operatorContext({ subtaskIndex, parallelism, transactional: true }), { collect: () => {} }),
+      factory(
+        operatorContext({ subtaskIndex, parallelism, transactional: true }),
+        streamOutput(() => {}),
+      ),
     );
     for (const sink of sinks) await sink.open?.();
     if (!restarted) return;
