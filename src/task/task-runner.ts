@@ -62,6 +62,8 @@ export class TaskRunner {
   #replay: unknown[] | undefined;
   #cancelled = false;
   #lastYield = performance.now();
+  /** Milliseconds spent waiting for input or for a source to have records (Flink's idle time). */
+  idleMs = 0;
   readonly #stop = (): boolean => this.#cancelled;
   readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
@@ -137,8 +139,10 @@ export class TaskRunner {
         // fill while the source is busy and are flushed when it runs dry (adaptive flush).
         output.flushAll();
         if (output.flag.blocked) continue;
+        const idleFrom = performance.now();
         await sleep(Math.min(result, MAX_PARK_MS));
         this.#lastYield = performance.now();
+        this.idleMs += this.#lastYield - idleFrom;
         continue;
       }
       output.flushIfDue(now);
@@ -202,8 +206,10 @@ export class TaskRunner {
         const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS));
         if (waiting !== undefined) {
+          const idleFrom = performance.now();
           await waiting;
           this.#lastYield = performance.now();
+          this.idleMs += this.#lastYield - idleFrom;
         }
         continue;
       }
