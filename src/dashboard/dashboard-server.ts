@@ -67,11 +67,14 @@ export class DashboardServer {
     });
   }
 
-  /** Starts a server; rejects with `MissingDependencyError` or an `InvalidOptionError` naming the port in use. */
+  /**
+   * Starts a server; rejects with `MissingDependencyError`, or with an `InvalidOptionError` naming
+   * `portOption` when the port is taken.
+   */
   static async start(
     options: ResolvedDashboardOptions,
     observerOptions: JobObserverOptions = {},
-    name = 'dashboard',
+    portOption = 'dashboard.port',
   ): Promise<DashboardServer> {
     const packages = await loadDashboardPackages(options.page);
     let dashboard: DashboardServer | undefined;
@@ -82,7 +85,7 @@ export class DashboardServer {
         reject(
           error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
             ? new InvalidOptionError(
-                `${name}.port`,
+                portOption,
                 `a port free on ${options.host} (${error.code})`,
                 options.port,
               )

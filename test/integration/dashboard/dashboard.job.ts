@@ -9,13 +9,13 @@ export interface DashboardJobArgs {
   readonly count?: number;
   /**
    * One Int32 slot, seen by every thread: a test stores 1 to make the next record fail the map
-   * (once: the failing subtask stores 2).
+   * (once: the failing subtask stores 2). Absent: never fails (from the command line).
    */
-  readonly fail: SharedArrayBuffer;
+  readonly fail?: SharedArrayBuffer;
 }
 
 export default defineJob<DashboardJobArgs>((env, args) => {
-  const fail = new Int32Array(args.fail);
+  const fail = new Int32Array(args.fail ?? new SharedArrayBuffer(4));
   env
     .fromSequence(0, args.count === undefined ? undefined : args.count - 1, {
       ratePerSecond: args.ratePerSecond,
