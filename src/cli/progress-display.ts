@@ -19,7 +19,7 @@ export class ProgressDisplay {
     at: 0,
     records: 0,
     out: 0,
-    attempt: 0,
+    attempt: 1,
   };
   #checkpoint: number | undefined;
   #lastPrinted = Number.NEGATIVE_INFINITY;
