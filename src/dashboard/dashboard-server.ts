@@ -32,6 +32,8 @@ import {
 
 /** Pushes to a page at most this often, ms (events come in bursts). */
 const PUSH_EVERY_MS = 200;
+/** How long open requests may finish once the server closes, ms. */
+const CLOSE_GRACE_MS = 500;
 /** Checkpoints a push carries (the REST API has all of them). */
 const PUSHED_HISTORY = 30;
 
@@ -53,7 +55,7 @@ export class DashboardServer {
   readonly closed: Promise<void>;
   readonly #server: Server;
   readonly #observers = new Map<string, JobObserver>();
-  readonly #streams = new Set<() => void>();
+  readonly #streams = new Set<() => Promise<void>>();
   readonly #observerOptions: JobObserverOptions;
   #closing: Promise<void> | undefined;
   #resolveClosed!: () => void;
@@ -122,19 +124,27 @@ export class DashboardServer {
     return this.#observers.get(jobId);
   }
 
-  /** @internal Registers an open event stream's ender. */
-  track(end: () => void): () => void {
+  /** @internal Registers an open event stream's ender (a last push, then the end of the response). */
+  track(end: () => Promise<void>): () => void {
     this.#streams.add(end);
     return () => this.#streams.delete(end);
   }
 
-  /** Ends every event stream and connection and stops listening. */
+  /**
+   * Ends every event stream (after a last push, so that a page sees the final state and stops
+   * listening instead of reconnecting) and every connection, and stops listening.
+   */
   close(): Promise<void> {
-    this.#closing ??= new Promise<void>((resolve) => {
-      for (const end of this.#streams) end();
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    }).then(() => this.#resolveClosed());
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#streams].map((end) => end()));
+      await new Promise<void>((resolve) => {
+        this.#server.close(() => resolve());
+        this.#server.closeIdleConnections();
+        // A client that keeps a request open past the streams' end is cut off.
+        setTimeout(() => this.#server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      });
+      this.#resolveClosed();
+    })();
     return this.#closing;
   }
 }
@@ -195,23 +205,34 @@ interface SseStream {
   onAbort(listener: () => void): void;
 }
 
-/** Sends the job's state now, then after every update (throttled), until the page goes or the server closes. */
+/**
+ * Sends the job's state now, then after every update (throttled), until the page goes or the
+ * server closes (then once more: the final state). Returning ends the response.
+ */
 async function pushUpdates(observer: JobObserver, stream: SseStream, server: DashboardServer): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let ended!: () => void;
   const done = new Promise<void>((resolve) => {
     ended = resolve;
   });
-  const push = (): void => {
+  let writing = Promise.resolve();
+  const push = (): Promise<void> => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    void stream.writeSSE({ event: 'update', data: JSON.stringify(overview(observer)) }).catch(ended);
+    const data = JSON.stringify(overview(observer));
+    writing = writing.then(() => stream.writeSSE({ event: 'update', data })).catch(ended);
+    return writing;
   };
   const stopUpdates = observer.onUpdate(() => {
     timer ??= setTimeout(push, PUSH_EVERY_MS).unref();
   });
-  const untrack = server.track(ended);
+  const untrack = server.track(async () => {
+    stopUpdates();
+    await push();
+    ended();
+  });
   stream.onAbort(ended);
-  push();
+  void push();
   await done;
   stopUpdates();
   untrack();

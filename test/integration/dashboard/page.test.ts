@@ -125,4 +125,19 @@ describe('the dashboard page', () => {
     await screenshot('dashboard');
     expect(browser.errors).toEqual([]);
   });
+
+  it('shows the final state when the job ends and its server closes, with no console error', async () => {
+    const other = await startJob<DashboardJobArgs>(job, {
+      args: { ratePerSecond: 1000 },
+      environment: { parallelism: 1 },
+      dashboard: true,
+    });
+    const { page } = browser;
+    await page.goto(other.dashboard!.url);
+    await page.locator('#job-state.running').waitFor(WAIT);
+    await other.cancel();
+    await other.dashboard!.closed;
+    await page.locator('#job-state.cancelled').waitFor(WAIT);
+    expect(browser.errors).toEqual([]);
+  });
 });
