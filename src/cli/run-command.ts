@@ -332,11 +332,11 @@ async function runModule(
     return 1;
   } finally {
     stopListening();
+    process.off('SIGINT', onSigint);
     if (view.keepDashboard && interrupted === 0) {
       err.write('the job ended; the dashboard stays up until Ctrl-C\n');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
-    process.off('SIGINT', onSigint);
     await servers.close();
   }
 }
