@@ -1,7 +1,7 @@
 // The layer rules of docs/architecture.md, checked by `npm run deps` (part of `npm test`).
 // Layers, lowest first: errors.ts, util, metrics → channel → state, checkpoint, restart, job →
 // config → operators → connectors → graph → api → runtime (main thread) → task (worker thread);
-// cli and index.ts on top. A folder may import its own layer's folders and those below it.
+// dashboard (main thread, between runtime and api); cli and index.ts on top. A folder may import its own layer's folders and those below it.
 /** A path pattern for the given folders of src/. */
 const under = (...folders) => `^src/(${folders.join('|')})/`;
 const ABOVE_CHANNEL = ['state', 'checkpoint', 'restart', 'job', 'config', 'operators', 'connectors', 'graph', 'api', 'runtime', 'task', 'cli'];
@@ -79,6 +79,21 @@ module.exports = {
       severity: 'error',
       from: { path: under('runtime') },
       to: { path: under('task', 'api', 'cli') },
+    },
+    {
+      name: 'dashboard-between-runtime-and-api',
+      comment:
+        'The dashboard reads a job through its own ObservedJob interface (plain runtime data): it never ' +
+        'imports the API that starts it, the worker loop or the CLI; nothing below the API imports it.',
+      severity: 'error',
+      from: { path: under('dashboard') },
+      to: { path: under('api', 'task', 'cli') },
+    },
+    {
+      name: 'only-api-and-cli-import-the-dashboard',
+      severity: 'error',
+      from: { path: '^src/', pathNot: `${under('api', 'cli', 'dashboard')}|^src/index[.]ts$` },
+      to: { path: under('dashboard') },
     },
     {
       name: 'task-never-imports-cli',

@@ -9,12 +9,14 @@
  *   (also weir-p1-pipelined, weir-p2-pipelined: the batch job without stages, only when named)
  *                             [--lines N] [--records N] [--rounds N] [--skip-trivial]
  *   npm run bench -- pipeline --whole-process [...]: every trial a fresh process (whole-process/run.ts)
+ *   --dashboard: every weir run serves its dashboard, watched live and scraped (dashboard-viewer.ts)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ceilingShare, ceilingText } from './pipeline/ceiling.ts';
 import { writeCorpus } from './pipeline/corpus.ts';
+import { watchWithDashboard } from './pipeline/dashboard-viewer.ts';
 import { FULL, type PipelineBenchParams, QUICK } from './pipeline/params.ts';
 import { type Entry, trialsOf, trivialEntries, wordCountEntries } from './pipeline/plan.ts';
 import { resultsTable, targetsText } from './pipeline/report.ts';
@@ -68,6 +70,7 @@ export async function run(args: BenchArgs): Promise<void> {
     return;
   }
   const params = paramsFor(args);
+  watchWithDashboard(args.flags.has('dashboard'));
   const variants = selectVariants(args, makeVariants(params), extraVariants(params));
   const machine = describeMachine();
   const startedAt = new Date();

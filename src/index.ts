@@ -72,6 +72,7 @@ export { findLatestCheckpoint, listCheckpoints, loadCheckpoint } from './checkpo
 export type { SharedKeyedState, StateHandle } from './checkpoint/storage/state-handle.ts';
 // ── terminal display ──
 export { displayJob } from './cli/job-display.ts';
+export type { JobConfiguration } from './config/job-configuration.ts';
 export type {
   BatchShuffleMode,
   ChannelOptions,
@@ -101,6 +102,9 @@ export type {
 export type { SinkGuarantee } from './connectors/sink/staged-commit-sink.ts';
 // ── exactly-once sinks ──
 export type { TwoPhaseCommitFunctions } from './connectors/sink/two-phase-commit-sink.ts';
+// ── dashboard, REST API and metrics ──
+export type { DashboardHandle, DashboardOptions } from './dashboard/dashboard-options.ts';
+export type { BackpressureLevel, TaskMetrics } from './dashboard/subtask-rates.ts';
 // ── errors ──
 export {
   ChannelClosedError,
@@ -118,6 +122,7 @@ export {
   type WeirErrorCode,
 } from './errors.ts';
 export { InvalidJobGraphError } from './graph/invalid-job-graph-error.ts';
+export type { ExchangeKind, JobPlan, PlanEdge, PlanOperator, PlanVertex } from './graph/job-plan.ts';
 export { IllegalStateTransitionError, JobAbortedError } from './job/errors.ts';
 export type { JobStatus } from './job/job-status.ts';
 // ── measurement ──
@@ -183,8 +188,9 @@ export { RestartsExhaustedError } from './restart/errors.ts';
 export { RemoteWeirError } from './runtime/error-transport.ts';
 export { JobCancelledError, StateMappingError, WorkerExitedError } from './runtime/errors.ts';
 export type { JobFailure, JobRecovery } from './runtime/job-events.ts';
-export type { JobProgress, OperatorMetrics } from './runtime/job-progress.ts';
-export type { SubtaskStates } from './runtime/subtask-execution-state.ts';
+export type { JobProgress, OperatorMetrics, SubtaskMetrics } from './runtime/job-progress.ts';
+export type { SubtaskCounters } from './runtime/protocol.ts';
+export type { ExecutionState, SubtaskStates } from './runtime/subtask-execution-state.ts';
 export {
   type AggregateFunction,
   type AggregatingState,

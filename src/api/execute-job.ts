@@ -5,6 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { StreamEnvironmentOptions } from '../config/options.ts';
+import { attachDashboard } from '../dashboard/attach-dashboard.ts';
+import { type DashboardOptions, resolveDashboardOptions } from '../dashboard/dashboard-options.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { checkSignal } from './execute-options.ts';
 import type { JobClient, JobResult } from './job-client.ts';
@@ -20,6 +22,13 @@ export interface ExecuteJobOptions<A> {
   readonly environment?: Omit<StreamEnvironmentOptions, 'module'>;
   /** The job's name in results and errors. */
   readonly jobName?: string;
+  /**
+   * Serves a live dashboard, a REST API and Prometheus `/metrics` for the job while it runs
+   * (`docs/dashboard.md`): on 127.0.0.1 and a free port unless told otherwise; the URL is
+   * `client.dashboard.url`. Needs the optional packages hono, @hono/node-server, prom-client and
+   * uplot. `true`: the defaults.
+   */
+  readonly dashboard?: DashboardOptions | boolean;
   /**
    * Cancels the job when it aborts: the result rejects with a `JobAbortedError` (name
    * `AbortError`, code `ERR_JOB_CANCELLED`). Already aborted: rejects at once, nothing starts.
@@ -38,6 +47,10 @@ export async function startJob<A>(
 ): Promise<JobClient> {
   const href = toModuleHref(module);
   checkSignal(options.signal, options.jobName ?? jobNameOf(href));
+  const dashboard =
+    options.dashboard === undefined || options.dashboard === false
+      ? undefined
+      : resolveDashboardOptions(options.dashboard);
   const imported = await importJobModule(href);
   const definition = imported.default;
   if (!isJobDefinition(definition)) {
@@ -47,7 +60,16 @@ export async function startJob<A>(
   const env = new StreamEnvironment(environment);
   env.jobRef = { module: href, args: options.args, options: { ...environment } };
   await definition.build(env, options.args);
-  return env.executeAsync(options.jobName ?? jobNameOf(href), { signal: options.signal });
+  const client = await env.executeAsync(options.jobName ?? jobNameOf(href), { signal: options.signal });
+  if (dashboard !== undefined) {
+    try {
+      client.dashboard = await attachDashboard(client, dashboard);
+    } catch (error) {
+      await client.cancel();
+      throw error;
+    }
+  }
+  return client;
 }
 
 /** Runs the job defined by the module at `module` to completion. */

@@ -3,17 +3,21 @@
  * on demand, checkpoint statistics, and cancellation. `execute()` is `executeAsync()` followed by
  * `client.result`.
  */
+import { randomBytes } from 'node:crypto';
 import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
 import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
 import type { CompletedCheckpoint } from '../checkpoint/storage/checkpoint-storage.ts';
+import type { JobConfiguration } from '../config/job-configuration.ts';
+import type { DashboardHandle } from '../dashboard/dashboard-options.ts';
 import { InvalidOptionError } from '../errors.ts';
+import type { JobPlan } from '../graph/job-plan.ts';
 import { JobAbortedError } from '../job/errors.ts';
 import type { JobStatus } from '../job/job-status.ts';
 import { JobCancelledError } from '../runtime/errors.ts';
 import type { JobFailure, JobRecovery } from '../runtime/job-events.ts';
 import type { JobMaster } from '../runtime/job-master.ts';
-import type { JobProgress, OperatorMetrics } from '../runtime/job-progress.ts';
+import type { JobProgress, OperatorMetrics, SubtaskMetrics } from '../runtime/job-progress.ts';
 import { onAbort } from './execute-options.ts';
 
 /** What a finished job reports. */
@@ -71,7 +75,13 @@ export class JobClient {
   readonly sourceUids: readonly string[];
   /** Settles when the job has ended and every worker thread is gone. */
   readonly result: Promise<JobResult>;
+  /** The job's id: 32 hexadecimal digits, random per start (Flink's JobID); names it in the REST API. */
+  readonly jobId: string = randomBytes(16).toString('hex');
+  /** The job's dashboard or metrics server, when it was started with one (`dashboard` option). */
+  dashboard: DashboardHandle | undefined;
   readonly #master: JobMaster;
+  readonly #plan: JobPlan;
+  readonly #configuration: JobConfiguration;
   readonly #listeners: ListenerSets = {
     progress: new Set(),
     status: new Set(),
@@ -91,8 +101,12 @@ export class JobClient {
     master: JobMaster;
     collections: ReadonlyMap<string, unknown[]>;
     signal?: AbortSignal | undefined;
+    plan: JobPlan;
+    configuration: JobConfiguration;
   }) {
     this.jobName = init.jobName;
+    this.#plan = init.plan;
+    this.#configuration = init.configuration;
     this.sourceUids = init.sourceUids;
     this.#master = init.master;
     const stopListening = onAbort(init.signal, (reason) => {
@@ -119,6 +133,24 @@ export class JobClient {
   /** Current per-operator counts. */
   progress(): JobProgress {
     return this.#master.progress();
+  }
+
+  /** The job's physical plan: vertices (chains of operators) with their parallelism, and edges. */
+  plan(): JobPlan {
+    return this.#plan;
+  }
+
+  /** What the job runs with: environment options, checkpointing and restart, every default filled in. */
+  configuration(): JobConfiguration {
+    return this.#configuration;
+  }
+
+  /**
+   * The current attempt's subtasks with their latest counters: records in and out, and running,
+   * idle and back-pressured time (busy time is the rest), as each subtask last reported them.
+   */
+  subtaskMetrics(): readonly SubtaskMetrics[] {
+    return this.#master.subtaskMetrics();
   }
 
   /** Calls `listener` on `event` until the job ends; returns a function that removes it. */

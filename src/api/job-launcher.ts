@@ -7,6 +7,7 @@ import { resolveCheckpointConfig } from '../checkpoint/config.ts';
 import { createCheckpointStorage } from '../checkpoint/storage/create-storage.ts';
 import type { ResolvedEnvironmentOptions } from '../config/options.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
+import { describePlan } from '../graph/job-plan.ts';
 import type { StreamNode } from '../graph/stream-node.ts';
 import { createRestartStrategy } from '../restart/create-restart-strategy.ts';
 import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
@@ -87,6 +88,14 @@ export async function launchJob(init: {
   const sourceUids = init.graph.vertices.flatMap((v) =>
     v.nodes.filter((n) => n.role === 'source').map((n) => n.resolvedUid),
   );
-  client = new JobClient({ jobName: init.name, sourceUids, master, collections, signal: init.signal });
+  client = new JobClient({
+    jobName: init.name,
+    sourceUids,
+    master,
+    collections,
+    signal: init.signal,
+    plan: describePlan(init.graph),
+    configuration: { environment: options, checkpointing: checkpointConfig, restart: restartConfig },
+  });
   return client;
 }

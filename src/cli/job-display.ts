@@ -16,7 +16,10 @@ const MAX_PRINTED_RECORDS = 20;
  * results (up to 20 records each).
  */
 export function displayJob(client: JobClient, out: DisplayTarget = process.stdout): void {
-  const display = new ProgressDisplay(out, client.sourceUids);
+  const sinkUids = client
+    .plan()
+    .vertices.flatMap((v) => v.operators.filter((o) => o.role === 'sink').map((o) => o.uid));
+  const display = new ProgressDisplay(out, client.sourceUids, sinkUids);
   // Records read before each completed checkpoint (its sources' positions, counted from the start
   // of the job across restarts): a restart resumes from there, so the counts add up.
   const positions = new Map<number, number>();
@@ -39,6 +42,7 @@ export function displayJob(client: JobClient, out: DisplayTarget = process.stdou
         (r) => r?.checkpointId === checkpoint.checkpointId,
       );
       if (record !== undefined) positions.set(checkpoint.checkpointId, base + record.sourceRecords);
+      display.checkpoint(checkpoint.checkpointId);
       const duration = record === undefined ? '' : ` in ${record.durationMs.toFixed(0)} ms`;
       const size =
         record === undefined || record.checkpointedBytes === checkpoint.stateBytes

@@ -1,7 +1,7 @@
 /**
- * What the CLI shows while a job runs: one status line per second (records/s of the sources and
- * of the whole job), rewritten in place on a terminal, appended otherwise; and a summary table at
- * the end.
+ * What the CLI shows while a job runs: one status line per second (elapsed time, records read,
+ * records per second into the job and out of it into its sinks, the latest checkpoint, restarts),
+ * rewritten in place on a terminal, appended otherwise; and a summary table at the end.
  */
 import type { JobProgress, OperatorMetrics } from '../runtime/job-progress.ts';
 
@@ -14,14 +14,27 @@ export interface DisplayTarget {
 export class ProgressDisplay {
   readonly #out: DisplayTarget;
   readonly #sourceUids: ReadonlySet<string>;
-  #last: { at: number; records: number } = { at: 0, records: 0 };
+  readonly #sinkUids: ReadonlySet<string>;
+  #last: { at: number; records: number; out: number; attempt: number } = {
+    at: 0,
+    records: 0,
+    out: 0,
+    attempt: 1,
+  };
+  #checkpoint: number | undefined;
   #lastPrinted = Number.NEGATIVE_INFINITY;
   #pendingLine = false;
   #offset = 0;
 
-  constructor(out: DisplayTarget, sourceUids: Iterable<string>) {
+  constructor(out: DisplayTarget, sourceUids: Iterable<string>, sinkUids: Iterable<string> = []) {
     this.#out = out;
     this.#sourceUids = new Set(sourceUids);
+    this.#sinkUids = new Set(sinkUids);
+  }
+
+  /** The latest completed checkpoint, for the status line. */
+  checkpoint(checkpointId: number): void {
+    this.#checkpoint = checkpointId;
   }
 
   /** Takes a progress report; prints at most once a second. */
@@ -29,11 +42,22 @@ export class ProgressDisplay {
     if (progress.elapsedMs - this.#lastPrinted < 1000) return;
     this.#lastPrinted = progress.elapsedMs;
     const records = this.#sourceRecords(progress.operators);
+    const out = sumOf(progress.operators, this.#sinkUids);
     const dt = (progress.elapsedMs - this.#last.at) / 1000;
-    const rate = dt > 0 ? (records - this.#last.records) / dt : 0;
-    this.#last = { at: progress.elapsedMs, records };
-    const line = `[${formatDuration(progress.elapsedMs)}] ${formatCount(records)} records read, ${formatCount(rate)} records/s`;
-    this.line(line);
+    // Counts restart with every attempt: no rate across a restart.
+    const same = progress.attempt === this.#last.attempt && dt > 0;
+    const rateIn = same ? Math.max(0, records - this.#last.records) / dt : 0;
+    const rateOut = same ? Math.max(0, out - this.#last.out) / dt : 0;
+    this.#last = { at: progress.elapsedMs, records, out, attempt: progress.attempt };
+    const restarts = Math.max(0, progress.attempt - 1);
+    const parts = [
+      `[${formatDuration(progress.elapsedMs)}] ${formatCount(records)} records read`,
+      `${formatCount(rateIn)} records/s in`,
+      ...(this.#sinkUids.size > 0 ? [`${formatCount(rateOut)} records/s out`] : []),
+      ...(this.#checkpoint === undefined ? [] : [`checkpoint ${this.#checkpoint}`]),
+      ...(restarts === 0 ? [] : [`${restarts} restart${restarts === 1 ? '' : 's'}`]),
+    ];
+    this.line(parts.join(', '));
   }
 
   /** Prints a status line (in place on a TTY). */
@@ -83,12 +107,16 @@ export class ProgressDisplay {
   /** A restart resumed after `records` records: later counts (per attempt) are shown on top of it. */
   offset(records: number): void {
     this.#offset = records;
-    this.#last = { at: this.#last.at, records };
+    this.#last = { ...this.#last, records };
   }
 
   #sourceRecords(operators: readonly OperatorMetrics[]): number {
     return this.#offset + this.sourceRecords(operators);
   }
+}
+
+function sumOf(operators: readonly OperatorMetrics[], uids: ReadonlySet<string>): number {
+  return operators.filter((o) => uids.has(o.uid)).reduce((sum, o) => sum + o.records, 0);
 }
 
 export function formatCount(n: number): string {

@@ -20,7 +20,10 @@ import { choiceFlag, numberFlag, parseCommandLine, renameOption } from './comman
 import { describeError } from './describe-error.ts';
 import { UsageError } from './errors.ts';
 import { displayJob } from './job-display.ts';
+import { emitJsonEvents, jsonLine } from './json-events.ts';
 import type { DisplayTarget } from './progress-display.ts';
+import { RunServers } from './run-servers.ts';
+import { type RunView, runViewOf } from './run-view.ts';
 import { loadTypeScriptFor } from './typescript-jobs.ts';
 
 export const RUN_USAGE = `usage: weir run <job-file> [options]
@@ -57,6 +60,12 @@ options:
       --state-backend <type>    where keyed state lives: heap (default) or embedded (on disk, LMDB)
       --state-dir <dir>         working directory of the embedded backend (default: the system's temp)
       --args <json>             arguments for a defineJob job, as JSON
+      --dashboard               serve a live dashboard of the job (its URL is printed)
+      --dashboard-port <n>      the dashboard's port (default: a free one)
+      --dashboard-host <addr>   the address it binds (default: 127.0.0.1, this machine only)
+      --keep-dashboard          keep serving after the job ended, until Ctrl-C
+      --metrics-port <n>        serve Prometheus /metrics and the REST API (no page) on this port
+      --json                    print the job's events as JSON, one object per line
   -q, --quiet                   no progress display
   -h, --help                    this help
 `;
@@ -87,6 +96,12 @@ const FLAGS = {
   'state-backend': { type: 'string' },
   'state-dir': { type: 'string' },
   args: { type: 'string' },
+  dashboard: { type: 'boolean' },
+  'dashboard-port': { type: 'string' },
+  'dashboard-host': { type: 'string' },
+  'keep-dashboard': { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -129,6 +144,7 @@ export async function runCommand(
   let environment: Omit<StreamEnvironmentOptions, 'module'>;
   let args: unknown;
   let quiet: boolean;
+  let view: RunView;
   try {
     const line = parseCommandLine(argv, FLAGS);
     if (line.values.help) {
@@ -145,6 +161,7 @@ export async function runCommand(
     environment = environmentOf(line.values, line.typed, file);
     args = line.values.args === undefined ? undefined : parseJson(line.values.args, line.typed('args'));
     quiet = line.values.quiet ?? false;
+    view = runViewOf(line.values, line.typed);
   } catch (error) {
     if (!(error instanceof WeirError)) throw error;
     err.write(`weir run: ${error.message}\n\n${RUN_USAGE}`);
@@ -163,7 +180,7 @@ export async function runCommand(
     err.write(`weir run: ${describeError(error)}\n`);
     return 1;
   }
-  return runModule(moduleUrl, file, args, environment, quiet, out, err);
+  return runModule(moduleUrl, file, args, environment, quiet, view, out, err);
 }
 
 type Values = ReturnType<typeof parseCommandLine<typeof FLAGS>>['values'];
@@ -259,9 +276,23 @@ async function runModule(
   args: unknown,
   environment: Omit<StreamEnvironmentOptions, 'module'>,
   quiet: boolean,
+  view: RunView,
   out: DisplayTarget,
   err: DisplayTarget,
 ): Promise<number> {
+  let servers: RunServers;
+  try {
+    servers = await RunServers.start(view.servers, (kind, url) =>
+      view.json ? jsonLine(out, kind, { url }) : out.write(`${kind}: ${url}\n`),
+    );
+  } catch (error) {
+    const flags: Record<string, string> = {
+      'dashboard.port': '--dashboard-port',
+      'metrics.port': '--metrics-port',
+    };
+    err.write(`weir run: ${describeError(renameOption(error, (option) => flags[option]))}\n`);
+    return 2;
+  }
   const clients: JobClient[] = [];
   let interrupted = 0;
   const onSigint = (): void => {
@@ -274,7 +305,9 @@ async function runModule(
   const stopListening = onJobStarted<JobClient>((client) => {
     clients.push(client);
     if (interrupted > 0) void client.cancel();
-    if (!quiet) displayJob(client, out);
+    servers.add(client);
+    if (view.json) emitJsonEvents(client, out);
+    else if (!quiet) displayJob(client, out);
   });
   try {
     const imported = await importJobModule(moduleUrl);
@@ -304,6 +337,11 @@ async function runModule(
   } finally {
     stopListening();
     process.off('SIGINT', onSigint);
+    if (view.keepDashboard && interrupted === 0) {
+      err.write('the job ended; the dashboard stays up until Ctrl-C\n');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+    await servers.close();
   }
 }
 

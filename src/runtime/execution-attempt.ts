@@ -19,6 +19,7 @@ import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import { WorkerExitedError } from './errors.ts';
 import type { FailureSource } from './job-events.ts';
+import type { SubtaskMetrics } from './job-progress.ts';
 import type {
   CheckpointControl,
   CheckpointingDeployment,
@@ -181,6 +182,16 @@ export class ExecutionAttempt {
     for (const vertex of this.#init.graph.vertices)
       if (scheduling.finishedCounts(vertex) !== undefined) finished += vertex.parallelism;
     return { total: subtaskCount(this.#init.graph), running, finished };
+  }
+
+  /** Every deployed subtask of this attempt with its latest counters, in deployment order. */
+  subtaskMetrics(): SubtaskMetrics[] {
+    return this.#subtasks.map(({ plan, execution, counters }) => ({
+      vertexId: plan.vertex.id,
+      subtask: plan.subtaskIndex,
+      state: execution.state,
+      counters,
+    }));
   }
 
   /** Per-operator counts of this attempt, in graph order: [vertex index][chain position] summed over subtasks. */

@@ -28,7 +28,7 @@ import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
 import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
 import { describeFailure, type JobEvents } from './job-events.ts';
-import { type JobProgress, operatorMetrics } from './job-progress.ts';
+import { type JobProgress, operatorMetrics, type SubtaskMetrics } from './job-progress.ts';
 import type { CollectedBatch, JobModuleRef } from './protocol.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { createSchedulingStrategy, type StagedExecution } from './scheduling/create-scheduling-strategy.ts';
@@ -254,6 +254,11 @@ export class JobMaster {
       operators: operatorMetrics(this.#init.graph, this.#attempt?.counts()),
       subtasks: this.#attempt?.subtaskStates() ?? { total: 0, running: 0, finished: 0 },
     };
+  }
+
+  /** The current (or last) attempt's subtasks with their latest counters; empty before the first. */
+  subtaskMetrics(): readonly SubtaskMetrics[] {
+    return this.#attempt?.subtaskMetrics() ?? [];
   }
 
   /** The one place failures are reported: with the restart that follows (`delayMs`), if any. */

@@ -5,7 +5,8 @@
  */
 import type { JobGraph } from '../graph/job-graph.ts';
 import type { JobStatus } from '../job/job-status.ts';
-import type { SubtaskStates } from './subtask-execution-state.ts';
+import type { SubtaskCounters } from './protocol.ts';
+import type { ExecutionState, SubtaskStates } from './subtask-execution-state.ts';
 
 /** Counters of one operator over all its subtasks. */
 export interface OperatorMetrics {
@@ -40,4 +41,14 @@ export function operatorMetrics(graph: JobGraph, counts: readonly number[][] | u
       records: counts?.[vertex.index]?.[i] ?? 0,
     })),
   );
+}
+
+/** One subtask of the current attempt with its latest counters (for metrics and dashboards). */
+export interface SubtaskMetrics {
+  /** The vertex's id (its head operator's uid). */
+  readonly vertexId: string;
+  readonly subtask: number;
+  readonly state: ExecutionState;
+  /** As last reported by the subtask (about four times a second, and at its end). */
+  readonly counters: SubtaskCounters;
 }

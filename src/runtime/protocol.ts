@@ -105,6 +105,12 @@ export interface SubtaskCounters {
   readonly recordsIn: readonly number[];
   /** Records the subtask wrote to its output channels. */
   readonly recordsOut: number;
+  /**
+   * Time: ms since the subtask started running (frozen when its input ended), and of it the ms it
+   * waited for input (Flink's idle time) and for space in full output rings (back-pressured time);
+   * the rest is busy time. Absent before it runs.
+   */
+  readonly time?: { readonly runningMs: number; readonly idleMs: number; readonly backPressuredMs: number };
 }
 
 export type { CollectedBatch };

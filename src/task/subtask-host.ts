@@ -45,6 +45,9 @@ export class SubtaskHost {
   #finishRequested = false;
   #wake: (() => void) | undefined;
   readonly #early: CheckpointControl[] = [];
+  /** When the task loop started, and how long it ran once it returned (time metrics). */
+  #runningSince: number | undefined;
+  #ranMs: number | undefined;
 
   constructor(deployment: TaskDeployment) {
     this.#deployment = deployment;
@@ -108,7 +111,9 @@ export class SubtaskHost {
     this.#runner = runner;
     if (this.#cancelRequested) runner.cancel();
     this.#send({ type: 'running' });
+    this.#runningSince = performance.now();
     await runner.run();
+    this.#ranMs = performance.now() - this.#runningSince;
     if (runner.cancelled) return this.#cancelled();
     // Acknowledge what was snapshotted before going on (in-flight writes finish first).
     await this.#checkpointing?.idle();
@@ -185,6 +190,16 @@ export class SubtaskHost {
     return {
       recordsIn: chain ? [...chain.counts] : [],
       recordsOut: output ? output.writers.reduce((sum, w) => sum + w.stats.records + w.pendingRecords, 0) : 0,
+      ...this.#time(),
+    };
+  }
+
+  #time(): Pick<SubtaskCounters, 'time'> {
+    const since = this.#runningSince;
+    if (since === undefined || !this.#runner || !this.#output) return {};
+    const runningMs = this.#ranMs ?? performance.now() - since;
+    return {
+      time: { runningMs, idleMs: this.#runner.idleMs, backPressuredMs: this.#output.backPressuredMs },
     };
   }
 }

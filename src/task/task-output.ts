@@ -296,22 +296,36 @@ export class TaskOutput implements StreamOutput {
    * room), or `shouldStop` says to give up.
    */
   async waitForSpace(shouldStop: () => boolean): Promise<void> {
-    for (;;) {
-      const route = this.#routes.find((r) => r.edge.blocked());
-      if (route === undefined || shouldStop()) break;
-      await route.writers.find((w) => w.blocked)?.waitForSpace(shouldStop);
+    // Timed here, at the wait, never per record: the subtask's back-pressured time (metrics).
+    const from = performance.now();
+    try {
+      for (;;) {
+        const route = this.#routes.find((r) => r.edge.blocked());
+        if (route === undefined || shouldStop()) break;
+        await route.writers.find((w) => w.blocked)?.waitForSpace(shouldStop);
+      }
+      this.#updateFlag();
+    } finally {
+      this.backPressuredMs += performance.now() - from;
     }
-    this.#updateFlag();
   }
 
   /** Waits until every channel has taken its backlog (before idling or ending), or `shouldStop`. */
   async drainAll(shouldStop: () => boolean): Promise<void> {
-    for (const w of this.#writers) {
-      if (w.blocked) await w.waitForSpace(shouldStop);
-      if (shouldStop()) return;
+    const from = performance.now();
+    try {
+      for (const w of this.#writers) {
+        if (w.blocked) await w.waitForSpace(shouldStop);
+        if (shouldStop()) return;
+      }
+      this.#updateFlag();
+    } finally {
+      this.backPressuredMs += performance.now() - from;
     }
-    this.#updateFlag();
   }
+
+  /** Milliseconds spent in {@link waitForSpace}: waiting for space in full rings (Flink's back-pressured time). */
+  backPressuredMs = 0;
 
   /** Closes every outgoing ring so that no consumer waits on this subtask any longer. */
   closeAll(): void {

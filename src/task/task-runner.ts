@@ -68,6 +68,8 @@ export class TaskRunner {
   #lastYield = performance.now();
   /** Ends the source's sleep on its rate limit early (a trigger must not wait out the timer). */
   #endSleep: (() => void) | undefined;
+  /** Milliseconds spent waiting for input or for a source to have records (Flink's idle time). */
+  idleMs = 0;
   readonly #stop = (): boolean => this.#cancelled;
   readonly #stopOrTrigger = (): boolean => this.#cancelled || this.#hooks.triggersPending();
 
@@ -162,8 +164,10 @@ export class TaskRunner {
           await output.drainAll(this.#stopOrTrigger);
           continue;
         }
+        const idleFrom = performance.now();
         await this.#sleep(Math.min(result, MAX_PARK_MS, this.#time.msUntilTimer()));
         this.#lastYield = performance.now();
+        this.idleMs += this.#lastYield - idleFrom;
         continue;
       }
       output.flushIfDue(now);
@@ -249,8 +253,10 @@ export class TaskRunner {
         const deadline = barriers?.alignmentDeadline ?? Number.POSITIVE_INFINITY;
         const waiting = gate.waitForInput(Math.min(deadline - now, MAX_PARK_MS, this.#time.msUntilTimer()));
         if (waiting !== undefined) {
+          const idleFrom = performance.now();
           await waiting;
           this.#lastYield = performance.now();
+          this.idleMs += this.#lastYield - idleFrom;
         }
         continue;
       }

@@ -2,7 +2,8 @@
  * Variant: weir. Runs bench/pipeline/word-count.job.ts at a given parallelism in batch mode and
  * reads the collected final count of every word.
  */
-import { executeJob, type KeyCount } from '../../../src/index.ts';
+import type { KeyCount } from '../../../src/index.ts';
+import { executeWatched } from '../dashboard-viewer.ts';
 import type { WordCountVariant } from '../variant.ts';
 import type { WordCountJobArgs } from '../word-count.job.ts';
 
@@ -21,7 +22,7 @@ export function weirVariant(parallelism: number, pipelined = false): WordCountVa
     // the same threads; pipelined, each has threads of its own.
     threads: threads === 1 ? '1 worker' : `${threads} workers`,
     async run(path) {
-      const result = await executeJob<WordCountJobArgs>(job, {
+      const result = await executeWatched<WordCountJobArgs>(job, {
         args: { path },
         environment: {
           parallelism,

@@ -145,11 +145,17 @@ describe('the packed weir, installed in a project', () => {
       'dist/bundle/index.js',
       'dist/bundle/task-worker.js',
       'dist/bundle/cli.js',
+      // The dashboard's page, served from beside its module.
+      'dist/dashboard/page/index.html',
+      'dist/dashboard/page/dashboard.css',
     ]) {
       expect(files).toContain(needed);
     }
     const unexpected = files.filter(
-      (f) => !/^(?:dist\/.+\.(?:js|d\.ts|js\.map|mjs)|bin\/weir\.mjs|docs\/[^/]+\.md)$/.test(f),
+      (f) =>
+        !/^(?:dist\/.+\.(?:js|d\.ts|js\.map|mjs)|dist\/dashboard\/page\/[^/]+\.(?:html|css)|bin\/weir\.mjs|docs\/[^/]+\.md)$/.test(
+          f,
+        ),
     );
     expect(unexpected.sort()).toEqual(['LICENSE', 'NOTICE', 'README.md', 'package.json']);
   });
@@ -236,7 +242,7 @@ describe('the packed weir, installed in a project', () => {
     cpSync(join(consumerFixture, 'sums.job.mjs'), join(lean, 'sums.job.mjs'));
     cpSync(join(consumerFixture, 'main.mjs'), join(lean, 'main.mjs'));
     cpSync(join(consumerFixture, 'sums.job.ts'), join(lean, 'sums.job.ts'));
-    for (const peer of ['esbuild', 'tsx', 'lmdb'])
+    for (const peer of ['esbuild', 'tsx', 'lmdb', 'hono', 'prom-client'])
       expect(existsSync(join(lean, 'node_modules', peer))).toBe(false);
     expect(await ok(process.execPath, ['main.mjs'], lean)).toMatch(/^sums /);
     const typescript = await runIn(lean, ['run', 'sums.job.ts', '-q']);
@@ -256,6 +262,11 @@ describe('the packed weir, installed in a project', () => {
     ]);
     expect(embedded.code).toBe(1);
     expect(embedded.stderr).toMatch(/needs the package "lmdb", which is not installed: run npm install lmdb/);
+    const dashboard = await runIn(lean, ['run', 'sums.job.mjs', '-q', '--args', '{"to": 10}', '--dashboard']);
+    expect(dashboard.code).toBe(2);
+    expect(dashboard.stderr).toMatch(
+      /The job dashboard needs the package "(hono|@hono\/node-server|prom-client)", which is not installed/,
+    );
     const loaderless = await run(
       process.execPath,
       [
