@@ -98,6 +98,11 @@ export class SubtaskHost {
         output: built.output,
         gate: built.gate,
         report: (report) => this.#send(report),
+        onCommitFailure: (error) => {
+          this.#runner?.fail(error);
+          // A subtask waiting to finish (input ended) fails as well.
+          this.#wake?.();
+        },
       });
       for (const message of this.#early.splice(0)) this.#checkpointing.onControl(message);
     }
@@ -114,6 +119,7 @@ export class SubtaskHost {
     this.#runningSince = performance.now();
     await runner.run();
     this.#ranMs = performance.now() - this.#runningSince;
+    if (runner.failure) throw runner.failure.error;
     if (runner.cancelled) return this.#cancelled();
     // Acknowledge what was snapshotted before going on (in-flight writes finish first).
     await this.#checkpointing?.idle();
@@ -124,7 +130,12 @@ export class SubtaskHost {
     if (this.#checkpointing) {
       this.#checkpointing.enterFinished();
       this.#send({ type: 'finishing' });
-      await this.#until(() => this.#finishRequested || this.#cancelRequested);
+      await this.#until(
+        () => this.#finishRequested || this.#cancelRequested || this.#runner?.failure !== undefined,
+      );
+      // Re-read: a commit may have failed while this subtask waited (TypeScript keeps the earlier narrowing).
+      const failed = runner.failure as { readonly error: unknown } | undefined;
+      if (failed) throw failed.error;
       if (this.#cancelRequested && !this.#finishRequested) return 'cancelled';
     }
     await this.#checkpointing?.idle();

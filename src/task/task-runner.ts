@@ -65,6 +65,7 @@ export class TaskRunner {
   /** Restored in-flight records, processed before the inputs are read. */
   #replay: unknown[] | undefined;
   #cancelled = false;
+  #failure: { readonly error: unknown } | undefined;
   #lastYield = performance.now();
   /** Ends the source's sleep on its rate limit early (a trigger must not wait out the timer). */
   #endSleep: (() => void) | undefined;
@@ -104,6 +105,20 @@ export class TaskRunner {
   cancel(): void {
     this.#cancelled = true;
     this.wake();
+  }
+
+  /**
+   * Fails the subtask from outside the loop (a commit that failed after a checkpoint completed):
+   * the loop stops as for a cancel, and {@link failure} holds the error to report.
+   */
+  fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.cancel();
+  }
+
+  /** The error given to {@link fail}, if any. */
+  get failure(): { readonly error: unknown } | undefined {
+    return this.#failure;
   }
 
   /** Runs to the end of input (resolves) or to cancellation (resolves, `cancelled` true). */

@@ -40,6 +40,7 @@ export class TaskCheckpointing {
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
+  readonly #onCommitFailure: ((error: unknown) => void) | undefined;
 
   constructor(init: {
     deployment: CheckpointingDeployment;
@@ -51,7 +52,10 @@ export class TaskCheckpointing {
     output: TaskOutput;
     gate: InputGate | undefined;
     report: (report: CheckpointReport) => void;
+    /** A commit after a completed checkpoint failed: the subtask must fail (it is also kept for {@link idle}). */
+    onCommitFailure?: (error: unknown) => void;
   }) {
+    this.#onCommitFailure = init.onCommitFailure;
     const checkpointer = new SubtaskCheckpointer({
       task: { vertexId: init.vertexId, subtask: init.subtaskIndex },
       chain: init.chain,
@@ -236,7 +240,10 @@ export class TaskCheckpointing {
         this.#commits = this.#commits
           .then(() => this.#checkpointer.notifyComplete(id))
           .catch((error: unknown) => {
+            // Fail the subtask now (as Flink fails a task whose notifyCheckpointComplete throws):
+            // an unbounded job would otherwise run on without ever reporting the lost commit.
             this.#commitError ??= error;
+            this.#onCommitFailure?.(error);
           });
         break;
       }

@@ -56,6 +56,26 @@ describe('createSchedulingStrategy', () => {
     }
   });
 
+  it('with thread sharing, gives a non-parallel source of a wider job a thread of its own', () => {
+    const env = new StreamEnvironment({ parallelism: 2 });
+    env
+      .fromIterable(['a', 'b'])
+      .uid('words')
+      .map((w) => w)
+      .keyBy((w) => w)
+      .reduce((a) => a)
+      .collect({ uid: 'out' });
+    const g = buildJobGraph(env.nodes, env.graphOptions());
+    const { placement } = createSchedulingStrategy(g, 4096, undefined, true);
+    expect(placement.threads).toBe(3);
+    const plan = (vertex: number, subtaskIndex: number) =>
+      ({ vertex: g.vertices[vertex]!, subtaskIndex }) as Parameters<typeof placement.slotOf>[0];
+    expect(g.vertices[0]!.parallelism).toBe(1);
+    expect(placement.slotOf(plan(0, 0))).toBe(2);
+    for (const vertex of g.vertices.slice(1))
+      expect([0, 1].map((i) => placement.slotOf(plan(vertex.index, i)))).toEqual([0, 1]);
+  });
+
   it('makes the partition directory on open, not before, and removes it on dispose', () => {
     const strategy = createSchedulingStrategy(graph(), 4096, { partitionDirectory: root }, true);
     expect(() => strategy.schedule({} as Parameters<typeof strategy.schedule>[0])).toThrow(/before open/);
