@@ -62,6 +62,23 @@ export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<v
   } while (cursor !== '0');
 }
 
+/**
+ * Adds `count` entries `{ n }` round-robin over `streams` streams named `<base>:<i>`, n counted over
+ * all of them; returns the stream keys.
+ */
+export async function fillRedisStreams(
+  redis: Redis,
+  base: string,
+  streams: number,
+  count: number,
+): Promise<string[]> {
+  const keys = Array.from({ length: streams }, (_, i) => `${base}:${i}`);
+  const pipeline = redis.pipeline();
+  for (let n = 0; n < count; n++) pipeline.xadd(keys[n % streams]!, '*', 'n', String(n));
+  await pipeline.exec();
+  return keys;
+}
+
 /** A PostgreSQL client for a test's set-up and checks. */
 export async function testPostgres(): Promise<pg.Client> {
   await requireServer('PostgreSQL', POSTGRES.host, POSTGRES.port);

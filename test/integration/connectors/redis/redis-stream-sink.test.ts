@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStreamSink } from '../../../../src/connectors/redis/redis-stream-sink.ts';
 import { startJob } from '../../../../src/index.ts';
 import { operatorContext, streamOutput } from '../../../support/operator-context.ts';
-import { deleteRedisPrefix, REDIS_URL, testRedis, uniqueName } from '../../../support/servers.ts';
+import {
+  deleteRedisPrefix,
+  fillRedisStreams,
+  REDIS_URL,
+  testRedis,
+  uniqueName,
+} from '../../../support/servers.ts';
 import type { RedisCopyArgs } from '../jobs/redis-copy.job.ts';
 
 const JOB = new URL('../jobs/redis-copy.job.ts', import.meta.url);
@@ -26,12 +32,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function fill(name: string, streams: number, count: number): Promise<string[]> {
-  const keys = Array.from({ length: streams }, (_, i) => `${prefix}${name}:in:${i}`);
-  const pipeline = redis.pipeline();
-  for (let n = 0; n < count; n++) pipeline.xadd(keys[n % streams]!, '*', 'n', String(n));
-  await pipeline.exec();
-  return keys;
+function fill(name: string, streams: number, count: number): Promise<string[]> {
+  return fillRedisStreams(redis, `${prefix}${name}:in`, streams, count);
 }
 
 /** The `n` fields of the target stream's entries, sorted. */

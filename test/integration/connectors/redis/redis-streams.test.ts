@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJob } from '../../../../src/index.ts';
-import { deleteRedisPrefix, testRedis, uniqueName } from '../../../support/servers.ts';
+import { deleteRedisPrefix, fillRedisStreams, testRedis, uniqueName } from '../../../support/servers.ts';
 import type { Copied, RedisCopyArgs } from '../jobs/redis-copy.job.ts';
 
 const JOB = new URL('../jobs/redis-copy.job.ts', import.meta.url);
@@ -24,13 +24,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** `count` entries `{ n }` spread over `streams` streams, n counted over all of them. */
-async function fill(name: string, streams: number, count: number): Promise<string[]> {
-  const keys = Array.from({ length: streams }, (_, i) => `${prefix}${name}:${i}`);
-  const pipeline = redis.pipeline();
-  for (let n = 0; n < count; n++) pipeline.xadd(keys[n % streams]!, '*', 'n', String(n));
-  await pipeline.exec();
-  return keys;
+function fill(name: string, streams: number, count: number): Promise<string[]> {
+  return fillRedisStreams(redis, `${prefix}${name}`, streams, count);
 }
 
 function args(streams: string[], extra: Partial<RedisCopyArgs> = {}): RedisCopyArgs {
