@@ -190,11 +190,11 @@ export class JobClient {
    * savepoint failed, the job keeps running.
    */
   async stopWithSavepoint(targetDir?: string): Promise<CheckpointOutcome> {
-    const outcome = await this.triggerSavepoint(targetDir);
-    if (outcome.status === 'completed') {
-      this.#master.stop();
-      await this.result.catch(() => {});
+    if (targetDir !== undefined && (typeof targetDir !== 'string' || targetDir.length === 0)) {
+      throw new InvalidOptionError('targetDir', 'a non-empty directory path', targetDir);
     }
+    const outcome = await this.#master.stopWithSavepoint(targetDir === undefined ? {} : { targetDir });
+    if (outcome.status === 'completed') await this.result.catch(() => {});
     return outcome;
   }
 

@@ -62,6 +62,12 @@ export interface CollectedBatch {
   readonly records: unknown[];
   /** Transactional batches carry their transaction's id: the job master keeps each once. */
   readonly transaction?: string;
+  /**
+   * Committed again from restored state. Kept only when the job took that state itself: one
+   * restored from the job's initial state (a savepoint or retained checkpoint) was delivered by
+   * the job that took it, so a resumed job's result starts after its savepoint.
+   */
+  readonly restored?: boolean;
 }
 
 /** A running operator of one subtask. */

@@ -102,6 +102,7 @@ export class ExecutionAttempt {
   #failure: AttemptFailure | undefined;
   #cancelRequested = false;
   #cancelling = false;
+  #cancelMessage: 'cancel' | 'stop' = 'cancel';
   #running = 0;
   #finishing = 0;
   #schedule: AttemptSchedule | undefined;
@@ -140,6 +141,12 @@ export class ExecutionAttempt {
   cancel(): void {
     this.#cancelRequested = true;
     this.#cancelAll();
+  }
+
+  /** A cancel that lets every subtask first run the commits notified so far (stop-with-savepoint). */
+  stop(): void {
+    this.#cancelRequested = true;
+    this.#cancelAll('stop');
   }
 
   /** Fails the attempt from outside (e.g. checkpointing failed too often). */
@@ -264,7 +271,7 @@ export class ExecutionAttempt {
     switch (message.type) {
       case 'running':
         if (!subtask.execution.moveTo('running')) break;
-        if (this.#cancelling) subtask.port.postMessage({ type: 'cancel' });
+        if (this.#cancelling) subtask.port.postMessage({ type: this.#cancelMessage });
         else if (++this.#running === subtaskCount(this.#init.graph)) {
           listener.onAllRunning();
         }
@@ -316,11 +323,12 @@ export class ExecutionAttempt {
     this.#cancelAll();
   }
 
-  #cancelAll(): void {
+  #cancelAll(how: 'cancel' | 'stop' = 'cancel'): void {
     if (this.#cancelling) return;
     this.#cancelling = true;
+    this.#cancelMessage = how;
     for (const subtask of this.#subtasks) {
-      if (subtask.execution.active) subtask.port.postMessage({ type: 'cancel' });
+      if (subtask.execution.active) subtask.port.postMessage({ type: how });
     }
     // Unref'd (timerScheduler): the grace period never keeps the process alive by itself.
     this.#init.timers.schedule(CANCEL_GRACE_MS, () => {

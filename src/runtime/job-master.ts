@@ -208,17 +208,30 @@ export class JobMaster {
   }
 
   /**
-   * Ends the job as finished after a savepoint (Flink's stop-with-savepoint): the running attempt
-   * is cancelled, and what the job produced so far is its result. Without a running attempt (the
-   * job is restarting), this is a cancel.
+   * Flink's stop-with-savepoint: periodic checkpoints pause so that none completes after the
+   * savepoint (its output would go beyond the savepoint, and a job resumed from it would produce
+   * it again); once the savepoint completed the job stops, its result what it produced up to the
+   * savepoint. If the savepoint failed, periodic checkpoints resume and the job runs on.
    */
-  stop(): void {
+  async stopWithSavepoint(request: TriggerRequest): Promise<CheckpointOutcome> {
+    this.#checkpointing.suspendPeriodic();
+    const outcome = await this.triggerCheckpoint({ ...request, savepoint: true });
+    if (outcome.status === 'completed') this.#stop();
+    else this.#checkpointing.resumePeriodic();
+    return outcome;
+  }
+
+  /**
+   * Ends the job as finished: every subtask runs the commits notified so far (the savepoint's),
+   * then stops. Without a running attempt (the job is restarting), this is a cancel.
+   */
+  #stop(): void {
     if (this.#lifecycle.status !== 'running') {
       this.cancel();
       return;
     }
     this.#stopRequested = true;
-    this.#attempt?.cancel();
+    this.#attempt?.stop();
   }
 
   /** Cancels the job: stops the running attempt, or the wait before a restart. */
@@ -315,11 +328,16 @@ export class JobMaster {
           lifecycle.transition('failing', failure.error);
         },
         onCheckpointReport: (report) => checkpointing.onReport(report),
-        onCollected: (batch) => this.#init.collect(batch),
+        onCollected: (batch) => {
+          // A transaction restored from the initial state belongs to the job that took it.
+          if (batch.restored && restoreFrom !== undefined && restoreFrom === this.#init.initialState) return;
+          this.#init.collect(batch);
+        },
       },
     });
     this.#attempt = attempt;
     if (this.#cancelRequested) attempt.cancel();
+    else if (this.#stopRequested) attempt.stop();
     try {
       return await attempt.run();
     } finally {

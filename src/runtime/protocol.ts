@@ -129,6 +129,11 @@ export type CheckpointReport =
 /** Main thread → subtask. */
 export type ControlToTask =
   | { readonly type: 'cancel' }
+  /**
+   * Stop-with-savepoint: end as `cancel` does, after the commits notified so far (the savepoint's
+   * among them: it came first on this port) have run.
+   */
+  | { readonly type: 'stop' }
   /** The job's final checkpoint is complete: a finishing subtask may end. */
   | { readonly type: 'finish' }
   | CheckpointControl;

@@ -42,6 +42,8 @@ export class SubtaskHost {
   #runner: TaskRunner | undefined;
   #checkpointing: TaskCheckpointing | undefined;
   #cancelRequested = false;
+  /** Stop-with-savepoint: a cancel that first runs the commits notified so far. */
+  #stopRequested = false;
   #finishRequested = false;
   #wake: (() => void) | undefined;
   readonly #early: CheckpointControl[] = [];
@@ -120,7 +122,7 @@ export class SubtaskHost {
     await runner.run();
     this.#ranMs = performance.now() - this.#runningSince;
     if (runner.failure) throw runner.failure.error;
-    if (runner.cancelled) return this.#cancelled();
+    if (runner.cancelled) return await this.#cancelled();
     // Acknowledge what was snapshotted before going on (in-flight writes finish first).
     await this.#checkpointing?.idle();
     // A subtask whose input ended stays until every subtask's has (Flink's checkpoints after tasks
@@ -136,20 +138,24 @@ export class SubtaskHost {
       // Re-read: a commit may have failed while this subtask waited (TypeScript keeps the earlier narrowing).
       const failed = runner.failure as { readonly error: unknown } | undefined;
       if (failed) throw failed.error;
-      if (this.#cancelRequested && !this.#finishRequested) return 'cancelled';
+      if (this.#cancelRequested && !this.#finishRequested) return await this.#cancelled();
     }
     await this.#checkpointing?.idle();
     return 'finished';
   }
 
-  #cancelled(): 'cancelled' {
+  async #cancelled(): Promise<'cancelled'> {
+    // The savepoint's commit ran before a stop ends the subtask (its output is the job's result).
+    if (this.#stopRequested) await this.#checkpointing?.idle();
     this.#output?.closeAll();
     return 'cancelled';
   }
 
   #onControl(message: ControlToTask): void {
     switch (message.type) {
+      case 'stop':
       case 'cancel':
+        this.#stopRequested ||= message.type === 'stop';
         this.#cancelRequested = true;
         this.#runner?.cancel();
         this.#wake?.();

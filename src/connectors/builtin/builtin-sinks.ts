@@ -63,6 +63,15 @@ function collectTransactions(
       const batch: CollectedBatch = { collect: uid, records: txn.records, transaction: txn.id };
       send(batch);
     },
+    recoverAndCommit: (txn) => {
+      const batch: CollectedBatch = {
+        collect: uid,
+        records: txn.records,
+        transaction: txn.id,
+        restored: true,
+      };
+      send(batch);
+    },
     abort: () => {},
   };
 }

@@ -31,6 +31,11 @@ export interface TwoPhaseCommitFunctions<T, IN> {
   preCommit(transaction: T, checkpointId?: number): void | Promise<void>;
   /** Makes the transaction visible. Must be idempotent: it may run again after a restore. */
   commit(transaction: T): void | Promise<void>;
+  /**
+   * Commits a transaction named by restored state (Flink's `recoverAndCommit`): an earlier attempt
+   * or job may have committed it already. Defaults to {@link commit}.
+   */
+  recoverAndCommit?(transaction: T): void | Promise<void>;
   /** Discards the transaction. Must be idempotent. */
   abort(transaction: T): void | Promise<void>;
   /**
@@ -101,7 +106,10 @@ export function twoPhaseCommitSink<T, IN>(fns: TwoPhaseCommitFunctions<T, IN>): 
         // Commit what earlier attempts pre-committed (idempotently), abort what they left open,
         // then what they began after the restored checkpoint (no state names those).
         for (const state of states as SinkState<T>[]) {
-          for (const p of state.pending) await fns.commit(p.transaction);
+          for (const p of state.pending) {
+            if (fns.recoverAndCommit) await fns.recoverAndCommit(p.transaction);
+            else await fns.commit(p.transaction);
+          }
           if (state.current !== undefined) await fns.abort(state.current);
         }
         pending = [];

@@ -41,6 +41,10 @@ export class JobCheckpointing {
   /** Barriers of the checkpoints triggered (pending ones are re-sent to subtasks that start finishing). */
   readonly #barriers = new Map<number, Barrier>();
   #someFinished = false;
+  /** Every subtask of the current attempt runs. */
+  #running = false;
+  /** Stop-with-savepoint in progress: no periodic checkpoint may start. */
+  #periodicSuspended = false;
   /** Resolves when every subtask of the current attempt runs (triggers wait for it). */
   #ready: Promise<void>;
   #markReady: () => void = () => {};
@@ -133,12 +137,30 @@ export class JobCheckpointing {
 
   /** Every subtask of an attempt runs: periodic checkpoints may start, manual triggers go out. */
   onAllRunning(): void {
+    this.#running = true;
     this.#markReady();
-    this.coordinator.start();
+    if (!this.#periodicSuspended) this.coordinator.start();
+  }
+
+  /**
+   * No periodic checkpoint starts until {@link resumePeriodic} (stop-with-savepoint: none may
+   * complete after the savepoint). Checkpoints in progress go on; manual triggers still work.
+   */
+  suspendPeriodic(): void {
+    this.#periodicSuspended = true;
+    this.coordinator.stop();
+  }
+
+  /** Periodic checkpoints go on (the stop's savepoint failed). */
+  resumePeriodic(): void {
+    this.#periodicSuspended = false;
+    if (this.#running && !this.#someFinished && this.coordinator.state !== 'shut-down')
+      this.coordinator.start();
   }
 
   /** An attempt ended: nothing pending can complete any more; triggers wait for the next attempt. */
   onAttemptEnded(): void {
+    this.#running = false;
     this.coordinator.stop();
     this.coordinator.abortAll('coordinator-suspended');
     this.#ready = this.#newReadiness();
