@@ -37,6 +37,8 @@ export type WeirErrorCode =
   | 'ERR_RESUME_NOT_FOUND'
   | 'ERR_RESTARTS_EXHAUSTED'
   | 'ERR_ILLEGAL_STATE_TRANSITION'
+  | 'ERR_INJECTED_FAILURE'
+  | 'ERR_CHAOS_RUN'
   | 'ERR_INTERNAL';
 
 /** Base class of every error weir raises. */

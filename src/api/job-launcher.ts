@@ -12,6 +12,7 @@ import type { StreamNode } from '../graph/stream-node.ts';
 import { createRestartStrategy } from '../restart/create-restart-strategy.ts';
 import { resolveRestartConfig } from '../restart/resolve-restart-config.ts';
 import { findResumeState } from '../runtime/checkpointing/resume.ts';
+import { activeFaultInjection } from '../runtime/fault-injection.ts';
 import { JobMaster } from '../runtime/job-master.ts';
 import type { JobModuleRef } from '../runtime/protocol.ts';
 import { JobClient } from './job-client.ts';
@@ -48,6 +49,7 @@ export async function launchJob(init: {
   const collections = new Map<string, unknown[]>();
   for (const [node, records] of init.collected) collections.set(node.resolvedUid, records);
   const committed = new Set<string>();
+  const faultInjection = activeFaultInjection();
   let client: JobClient | undefined;
   const master = new JobMaster({
     name: init.name,
@@ -62,11 +64,13 @@ export async function launchJob(init: {
     firstCheckpointId: highest + 1,
     resourceLimits: options.workerResourceLimits,
     threadSharing: options.threadSharing,
+    faultInjection,
     stages:
       options.batchShuffleMode === 'blocking'
         ? { partitionDirectory: options.partitionDirectory }
         : undefined,
     collect: (batch) => {
+      faultInjection?.onCollected?.(batch);
       const target = collections.get(batch.collect);
       if (!target) return;
       // A transaction committed again after a restore is kept once.

@@ -18,6 +18,7 @@ import type { SubtaskTarget } from './checkpointing/job-checkpointing.ts';
 import type { SubtaskPlan } from './deployment.ts';
 import { deserializeError } from './error-transport.ts';
 import { WorkerExitedError } from './errors.ts';
+import type { FaultInjection } from './fault-injection.ts';
 import type { FailureSource } from './job-events.ts';
 import type { SubtaskMetrics } from './job-progress.ts';
 import type {
@@ -26,6 +27,7 @@ import type {
   CheckpointReport,
   CollectedBatch,
   ControlFromTask,
+  FaultInjectionDeployment,
   JobModuleRef,
   SubtaskCounters,
   SubtaskRestore,
@@ -53,6 +55,12 @@ export interface AttemptListener {
   onFailure(failure: AttemptFailure): void;
   onCheckpointReport(report: CheckpointReport): void;
   onCollected(batch: CollectedBatch): void;
+}
+
+/** Failures to inject into an attempt's subtasks (the test-only hook, `fault-injection.ts`). */
+export interface AttemptFaults {
+  readonly deployment: FaultInjectionDeployment;
+  readonly hooks: FaultInjection;
 }
 
 /** An attempt's first failure, and the subtask that reported it if one did. */
@@ -83,6 +91,8 @@ export interface AttemptInit {
   readonly pool: ThreadPool;
   /** The job's scheduling strategy (which knows what earlier attempts finished). */
   readonly scheduling: SchedulingStrategy;
+  /** Failures to inject; absent: none (the deployments carry no `faults`). */
+  readonly faults?: AttemptFaults | undefined;
 }
 
 interface RunningSubtask {
@@ -249,6 +259,7 @@ export class ExecutionAttempt {
       checkpointing: this.#init.checkpointing,
       restore: this.#init.restore.get(`${plan.vertex.id}#${plan.subtaskIndex}`),
       splitCursor: plan.splitCursor,
+      ...(this.#init.faults ? { faults: this.#init.faults.deployment } : {}),
     };
     try {
       await pool.run(deployment, {
@@ -301,6 +312,9 @@ export class ExecutionAttempt {
         subtask.execution.moveTo('cancelled');
         subtask.reported();
         break;
+      case 'fault-fired':
+        this.#onFaultFired(subtask, message.fault);
+        break;
       case 'failed': {
         subtask.counters = message.counters;
         if (subtask.execution.moveTo('failed')) {
@@ -312,6 +326,16 @@ export class ExecutionAttempt {
         break;
       }
     }
+  }
+
+  /** An injected fault fired in `subtask`: count it, and stop the thread from outside if it says so. */
+  #onFaultFired(subtask: RunningSubtask, index: number): void {
+    const faults = this.#init.faults;
+    const fault = faults?.deployment.faults[index];
+    if (!faults || !fault) return;
+    faults.hooks.onFired?.(fault, index);
+    if (fault.kind === 'kill-process' && faults.hooks.killProcess) faults.hooks.killProcess(fault, index);
+    else if (fault.kind === 'kill-process' || fault.kind === 'terminate-thread') subtask.abort.abort();
   }
 
   #fail(error: Error, from?: RunningSubtask): void {

@@ -26,7 +26,8 @@ import { type Clock, systemClock } from '../util/clock.ts';
 import { every, keepAliveTimerScheduler, type Scheduler, timerScheduler } from '../util/scheduler.ts';
 import { JobCheckpointing } from './checkpointing/job-checkpointing.ts';
 import { planFreshRestart, planRestore, type RestorePlanOptions } from './checkpointing/restore-plan.ts';
-import { type AttemptFailure, ExecutionAttempt } from './execution-attempt.ts';
+import { type AttemptFailure, type AttemptFaults, ExecutionAttempt } from './execution-attempt.ts';
+import { type FaultInjection, faultDeployment } from './fault-injection.ts';
 import { describeFailure, type JobEvents } from './job-events.ts';
 import { type JobProgress, operatorMetrics, type SubtaskMetrics } from './job-progress.ts';
 import type { CollectedBatch, JobModuleRef } from './protocol.ts';
@@ -65,6 +66,8 @@ export interface JobMasterInit {
   readonly stages?: StagedExecution | undefined;
   /** Subtask i of every vertex runs in thread i (slot-sharing.ts); default true. */
   readonly threadSharing?: boolean;
+  /** Failures to inject (the test-only hook, `fault-injection.ts`); absent: none. */
+  readonly faultInjection?: FaultInjection | undefined;
 }
 
 /** How the job ended, as a value. */
@@ -96,9 +99,15 @@ export class JobMaster {
   #failure: AttemptFailure | undefined;
   /** When the last failure was reported (on the clock), for the recovery's downtime. */
   #failedAt: number | undefined;
+  /** The injected failures' plan and flags, one for every attempt (each fault fires once per job). */
+  readonly #faults: AttemptFaults | undefined;
 
   constructor(init: JobMasterInit) {
     this.#init = init;
+    this.#faults = init.faultInjection && {
+      deployment: faultDeployment(init.faultInjection),
+      hooks: init.faultInjection,
+    };
     this.#clock = init.clock ?? systemClock;
     this.#timers = init.timers ?? timerScheduler;
     this.#started = this.#clock.now();
@@ -313,6 +322,7 @@ export class JobMaster {
           : new Map(),
       metricsIntervalMs: this.#init.metricsIntervalMs ?? 250,
       pool: this.#pool!,
+      faults: this.#faults,
       timers: this.#timers,
       listener: {
         onAllRunning: () => {

@@ -62,6 +62,40 @@ export interface TaskDeployment {
    * a shared split queue claim their next split with `Atomics.add` on it.
    */
   readonly splitCursor: SharedArrayBuffer | undefined;
+  /** Failures to inject (the test-only hook of `runtime/fault-injection.ts`); absent: none, no cost. */
+  readonly faults?: FaultInjectionDeployment;
+}
+
+/**
+ * One failure the test-only injection hook causes (`docs/chaos.md`): at the `atRecord`-th record
+ * (1-based, counted per attempt) that subtask `subtask` of operator `operatorUid` receives, or in
+ * the asynchronous part of the `atCheckpoint`-th checkpoint that subtask takes in an attempt.
+ */
+export type InjectedFault =
+  | {
+      /**
+       * `throw`: the operator throws `InjectedFailureError`; `terminate-thread`: the main thread
+       * terminates the subtask's worker thread; `kill-process`: the process's owner is asked to
+       * kill it (`kill -9`). The last two stop the thread at that record until then.
+       */
+      readonly kind: 'throw' | 'terminate-thread' | 'kill-process';
+      readonly operatorUid: string;
+      readonly subtask: number;
+      readonly atRecord: number;
+    }
+  | {
+      /** The checkpoint's asynchronous part fails: the subtask declines it. */
+      readonly kind: 'fail-checkpoint-async';
+      readonly operatorUid: string;
+      readonly subtask: number;
+      readonly atCheckpoint: number;
+    };
+
+/** The failures a subtask may inject, with the flags that make each fire once per job. */
+export interface FaultInjectionDeployment {
+  readonly faults: readonly InjectedFault[];
+  /** One Int32 per fault, set to 1 (compare-exchange) by the thread that fires it; shared by every attempt. */
+  readonly fired: SharedArrayBuffer;
 }
 
 /** Checkpointing settings a subtask receives at deployment. */
@@ -148,6 +182,8 @@ export type ControlFromTask =
   | { readonly type: 'failed'; readonly error: SerializedError; readonly counters: SubtaskCounters }
   | { readonly type: 'finished'; readonly counters: SubtaskCounters }
   | { readonly type: 'cancelled'; readonly counters: SubtaskCounters }
+  /** Injected fault `fault` (an index into `TaskDeployment.faults`) fired in this subtask. */
+  | { readonly type: 'fault-fired'; readonly fault: number }
   | CheckpointReport;
 
 /**

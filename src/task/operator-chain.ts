@@ -17,6 +17,7 @@ import type { CollectedBatch } from '../runtime/protocol.ts';
 import { keyGroupRangeForOperator } from '../state/key-groups.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import { createKeyedStateBackend, type StateBackendOptions } from '../state/state-backend-options.ts';
+import type { FaultInjector } from './fault-injector.ts';
 
 /** The running chain of one subtask. */
 export interface OperatorChain {
@@ -55,6 +56,8 @@ export interface ChainContext {
   readonly recordTime?: RecordTime;
   /** The chain's processing-time timers; wall-clock ones by default. */
   readonly processingTimers?: ProcessingTimers;
+  /** Injected failures (test-only hook): wraps the inputs of the operators they target. */
+  readonly faults?: FaultInjector | undefined;
 }
 
 export function buildOperatorChain(
@@ -105,6 +108,7 @@ export function buildOperatorChain(
     const operator = node.operator!(contextFor(node), downstream);
     operators.unshift(operator);
     next = counting(counts, i, operator, downstream);
+    if (base.faults) next = base.faults.wrap(node.resolvedUid, next);
   }
   const first = nodes[0]!;
   let source: SourceReader | undefined;
@@ -137,6 +141,7 @@ export function buildOperatorChain(
       emitWatermarkStatus: (idle) => downstream.emitWatermarkStatus(idle),
     };
   }
+  if (source && base.faults) head = base.faults.wrap(first.resolvedUid, head);
   return { head, operators, source, counts, keyedBackends, recordTime, processingTimers };
 }
 

@@ -16,6 +16,7 @@ import { ProcessingTimers } from '../operators/time/processing-time-service.ts';
 import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
+import { FaultInjector } from './fault-injector.ts';
 import { buildOperatorChain, disposeKeyedState, type OperatorChain } from './operator-chain.ts';
 import { TaskOutput } from './task-output.ts';
 
@@ -31,12 +32,15 @@ export interface BuiltSubtask {
   readonly operatorUids: readonly string[];
   /** Restored in-flight records (unaligned checkpoints), processed before any input. */
   readonly replay: unknown[];
+  /** Injected failures (test-only hook), when the deployment has any. */
+  readonly faults: FaultInjector | undefined;
 }
 
 export async function buildSubtask(
   deployment: TaskDeployment,
   sendToJobMaster: (batch: CollectedBatch) => void,
   onOutput: (output: TaskOutput) => void,
+  onFaultFired: (fault: number) => void = () => {},
 ): Promise<BuiltSubtask> {
   const env = await loadJobEnvironment(deployment.job, (options) => StreamEnvironment.forWorker(options));
   const graph = buildJobGraph(env.nodes, env.graphOptions());
@@ -47,6 +51,9 @@ export async function buildSubtask(
         'a job must build the same pipeline in every thread',
     );
   }
+  const faults = deployment.faults
+    ? new FaultInjector(deployment.faults, deployment.subtaskIndex, onFaultFired)
+    : undefined;
   const output = new TaskOutput();
   onOutput(output);
   const { bufferTimeoutMs, inFlightTargetMs } = env.options;
@@ -92,6 +99,7 @@ export async function buildSubtask(
       splitCursor: deployment.splitCursor ? new Int32Array(deployment.splitCursor) : undefined,
       recordTime,
       processingTimers: new ProcessingTimers(),
+      faults,
     },
     output,
   );
@@ -127,7 +135,7 @@ export async function buildSubtask(
     disposeKeyedState(chain);
     throw error;
   }
-  return { vertex, chain, output, gate, sourceUid, operatorUids, replay };
+  return { vertex, chain, output, gate, sourceUid, operatorUids, replay, faults };
 }
 
 /** Which restored in-flight records this subtask processes: those of its key groups, for a keyed input. */

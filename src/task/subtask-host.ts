@@ -87,6 +87,7 @@ export class SubtaskHost {
       (output) => {
         this.#output = output;
       },
+      (fault) => this.#send({ type: 'fault-fired', fault }),
     );
     this.#built = built;
     if (deployment.checkpointing) {
@@ -100,6 +101,7 @@ export class SubtaskHost {
         output: built.output,
         gate: built.gate,
         report: (report) => this.#send(report),
+        beforeAsyncPart: built.faults?.checkpointHook(built.vertex.nodes.map((n) => n.resolvedUid)),
         onCommitFailure: (error) => {
           this.#runner?.fail(error);
           // A subtask waiting to finish (input ended) fails as well.

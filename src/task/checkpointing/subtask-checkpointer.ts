@@ -69,6 +69,7 @@ export class SubtaskCheckpointer {
   /** Incremental keyed checkpoints: the bookkeeping per keyed operator uid; `undefined`: full. */
   readonly #incremental: Map<string, IncrementalKeyedState> | undefined;
   readonly #report: (report: CheckpointReport) => void;
+  readonly #beforeAsyncPart: (() => void) | undefined;
   /** Snapshots whose asynchronous part is running, by checkpoint id. */
   readonly #inFlight = new Map<number, Captured[]>();
   /** The asynchronous parts still running. */
@@ -88,7 +89,10 @@ export class SubtaskCheckpointer {
     /** Checkpoint keyed state incrementally (savepoints stay full). */
     incremental?: boolean;
     report: (report: CheckpointReport) => void;
+    /** Runs first in every asynchronous part (the test-only failure injection; it may throw). */
+    beforeAsyncPart?: (() => void) | undefined;
   }) {
+    this.#beforeAsyncPart = init.beforeAsyncPart;
     this.#incremental = init.incremental ? new Map() : undefined;
     this.#task = init.task;
     this.#chain = init.chain;
@@ -257,6 +261,7 @@ export class SubtaskCheckpointer {
   ): Promise<void> {
     const started = performance.now();
     try {
+      this.#beforeAsyncPart?.();
       const operators: OperatorSnapshot[] = [];
       let stateBytes = 0;
       let sharedBytes = 0;

@@ -52,6 +52,8 @@ export class TaskCheckpointing {
     output: TaskOutput;
     gate: InputGate | undefined;
     report: (report: CheckpointReport) => void;
+    /** Runs first in every asynchronous part (the test-only failure injection; it may throw). */
+    beforeAsyncPart?: (() => void) | undefined;
     /** A commit after a completed checkpoint failed: the subtask must fail (it is also kept for {@link idle}). */
     onCommitFailure?: (error: unknown) => void;
   }) {
@@ -65,6 +67,7 @@ export class TaskCheckpointing {
       writer: createStateWriter(init.deployment.storage),
       incremental: init.deployment.incremental ?? false,
       report: init.report,
+      beforeAsyncPart: init.beforeAsyncPart,
     });
     this.#checkpointer = checkpointer;
     this.#finalCheckpoint = init.deployment.finalCheckpoint;
