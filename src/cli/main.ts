@@ -3,6 +3,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { benchCommand, reportCommand } from './bench-command.ts';
+import { chaosChildCommand } from './chaos/chaos-child.ts';
+import { chaosCommand } from './chaos/chaos-command.ts';
 import { checkpointsCommand } from './checkpoints-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
@@ -10,6 +12,7 @@ const USAGE = `usage: weir <command> [options]
 
 commands:
   run <job-file>      run a job module (see \`weir run --help\`)
+  chaos <job-file>    prove a job's recovery under injected failures (see \`weir chaos --help\`)
   checkpoints <dir>   list or describe checkpoints and savepoints
   bench <experiment>  run an experiment of the suite: alignment, latency, interval-sweep, all
   report <results>    regenerate the experiment report from result JSON files
@@ -33,6 +36,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'chaos':
+      return chaosCommand(rest);
+    // One job process of a `weir chaos` run (not for users: the spec is the harness's).
+    case '__chaos-child':
+      return chaosChildCommand(rest);
     case 'checkpoints':
       return checkpointsCommand(rest);
     case 'bench':
