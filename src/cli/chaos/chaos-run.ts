@@ -6,7 +6,7 @@
  * reports the job's result, reports an error, or the run exceeds its time limit.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StreamEnvironmentOptions } from '../../config/options.ts';
@@ -80,7 +80,13 @@ export async function runChaosRun(input: RunInput): Promise<RunRecord> {
         resume: child > 0,
       }),
     );
-    const ended = await runChild(specFile, input.dir, deadline, record);
+    const ended = await runChild(
+      specFile,
+      input.dir,
+      deadline,
+      record,
+      join(input.dir, CHAOS_DIR, 'events.jsonl'),
+    );
     if (ended === 'killed') {
       record.kills++;
       record.restarts++;
@@ -97,6 +103,8 @@ function runChild(
   cwd: string,
   deadline: number,
   record: RunRecord,
+  /** Every event line is kept here too, for a look at a failing run. */
+  log: string,
 ): Promise<'finished' | 'failed' | 'timeout' | 'killed'> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WEIR_BIN, '__chaos-child', specFile], {
@@ -127,6 +135,7 @@ function runChild(
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
         newline = pending.indexOf('\n');
+        appendFileSync(log, `${line}\n`);
         const event = JSON.parse(line) as ChildEvent;
         if (event.event === 'kill' && ending === undefined) {
           ending = 'killed';

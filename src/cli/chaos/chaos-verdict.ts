@@ -69,12 +69,12 @@ export function upFrontWarnings(plan: JobPlan, mode: CheckpointingMode): string[
   if (mode !== 'exactly-once') return [];
   return nonTransactionalSinks(plan).map(
     (sink) =>
-      `sink "${sink.name}" (${sink.kind}) is not transactional: it writes at once, so a restart repeats what it ` +
+      `sink "${sink.uid}" (${sink.kind}) is not transactional: it writes at once, so a restart repeats what it ` +
       'wrote since the last checkpoint; exactly-once needs writeFiles, collect, sinkToTransactional or a connector sink',
   );
 }
 
-function nonTransactionalSinks(plan: JobPlan): Array<{ name: string; kind: string }> {
+function nonTransactionalSinks(plan: JobPlan): Array<{ uid: string; kind: string }> {
   return plan.vertices.flatMap((v) =>
     v.operators.filter((o) => o.role === 'sink' && NON_TRANSACTIONAL_SINKS.has(o.kind)),
   );
@@ -145,7 +145,7 @@ export function diagnose(init: {
   if (sinks.length > 0 && duplicated)
     diagnoses.push({
       cause: 'non-transactional-sink',
-      message: `output was repeated after restarts; sink ${sinks.map((s) => `"${s.name}" (${s.kind})`).join(', ')} is not transactional`,
+      message: `output was repeated after restarts; sink ${sinks.map((s) => `"${s.uid}" (${s.kind})`).join(', ')} is not transactional`,
     });
   if (
     init.records.some((r) =>

@@ -1,11 +1,18 @@
 // `weir chaos` passes a correct job through kill -9 and resume, and names the cause when a job is
 // broken on purpose: output that uses Math.random() (found by two failure-free runs), a sink
 // function that appends to a file (not transactional), a counter in a module variable.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { chaosCommand } from '../../../src/cli/chaos/chaos-command.ts';
 import type { ChaosReport } from '../../../src/cli/chaos/chaos-verdict.ts';
 
 const JOB = 'test/integration/jobs/chaos-flaws.job.ts';
+// Failing verdicts keep the runs' directories: under this root, removed after the tests.
+const root = mkdtempSync(join(tmpdir(), 'weir-chaos-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let runs = 0;
 
 async function chaos(
   flaw: string | undefined,
@@ -16,7 +23,19 @@ async function chaos(
   let stderr = '';
   const args = JSON.stringify({ count: 1500, ratePerSecond: 3000, ...(flaw ? { flaw } : {}) });
   const code = await chaosCommand(
-    [JOB, '--args', args, '--checkpoint-interval', '50', '-p', String(parallelism), '--json', ...flags],
+    [
+      JOB,
+      '--args',
+      args,
+      '--checkpoint-interval',
+      '50',
+      '-p',
+      String(parallelism),
+      '--json',
+      '--work-dir',
+      join(root, String(runs++)),
+      ...flags,
+    ],
     { write: (s: string) => (stdout += s) },
     { write: (s: string) => (stderr += s) },
   );
@@ -47,7 +66,7 @@ describe('weir chaos', () => {
   it('warns of a sink function and finds the output it repeats', async () => {
     const { code, report } = await chaos('side-effect', 2, '--runs', '0');
     expect(code).toBe(1);
-    expect(report.warnings[0]).toMatch(/sink "sinkTo" \(sinkTo\) is not transactional/);
+    expect(report.warnings[0]).toMatch(/sink "append" \(sinkTo\) is not transactional/);
     const probe = report.runs.find((r) => r.name === 'probe')!;
     expect(probe.differences[0]).toMatchObject({ output: 'file:side-effects.txt', missing: 0 });
     expect(probe.differences[0]!.duplicates).toBeGreaterThan(0);

@@ -44,7 +44,7 @@ const cases: Array<[string, InjectedFault]> = [
 
 describe('failure injection', () => {
   it.each(cases)('%s: fires once, output exact', async (_name, fault) => {
-    const count = 3000;
+    const count = 2000;
     const keys = 7;
     const output = join(root, `out-${fault.kind}`);
     const fired: number[] = [];
