@@ -1,19 +1,9 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) and a Zipf sampler over ranks, so that the
+ * The seeded pseudo-random generator (`src/util/seeded-random.ts`) and a Zipf sampler over ranks, so that the
  * benchmark's input is the same on every machine and every run.
  */
 
-/** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32: fast, good enough for test data). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/util/seeded-random.ts';
 
 /**
  * Draws ranks 0..n-1 with probability proportional to 1 / (rank + 1)^exponent (Zipf's law, as word

@@ -7,6 +7,7 @@
  * kind, so that the mix includes failures during recovery.
  */
 import type { InjectedFault } from '../../runtime/protocol.ts';
+import { seededRandom } from '../../util/seeded-random.ts';
 
 /** What the failure-free run showed of the job: where faults can strike. */
 export interface JobProfile {
@@ -25,7 +26,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The faults of run `run` (1-based) of the schedule seeded with `seed`. */
 export function scheduleRun(seed: number, run: number, profile: JobProfile): InjectedFault[] {
-  const random = mulberry32(mix(seed, run));
+  const random = seededRandom(mix(seed, run));
   const operators = profile.operators.filter((o) => o.records >= o.parallelism);
   if (operators.length === 0) return [];
   const kinds: FaultKind[] = [FAULT_KINDS[(run - 1) % FAULT_KINDS.length]!];
@@ -60,16 +61,4 @@ function mix(seed: number, run: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = (h + Math.imul(run, 0xc2b2ae35)) >>> 0;
   return Math.imul(h ^ (h >>> 13), 0x27d4eb2f) >>> 0;
-}
-
-/** mulberry32: a small, fast, seeded generator of numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

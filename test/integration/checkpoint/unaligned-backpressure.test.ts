@@ -2,7 +2,7 @@
 // writers hold back, persisted as the sources' output channel state: every checkpoint's state plus
 // its channel state equals the records before the source positions, and, restored after injected
 // failures, the final keyed state and the committed output are exact.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,21 +14,12 @@ import {
   keyedValues,
   sourceSplits,
 } from '../../support/checkpoints.ts';
+import { committedLines } from '../../support/committed-lines.ts';
 import { type ChaosArgs, COUNT, keyOf } from '../jobs/chaos.job.ts';
 import * as keyedCount from '../jobs/keyed-count.job.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-unaligned-bp-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => !f.startsWith('.'))
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter((l) => l.length > 0),
-    );
-}
 
 /** Full rings before a slow counter: 16 KiB rings, no debloating, unlimited sources. */
 const FULL_RINGS = { ringCapacity: 16_384, channel: { inFlightTargetMs: false } } as const;

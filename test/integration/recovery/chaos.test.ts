@@ -2,40 +2,19 @@
 // its latest checkpoint: exactly-once, the final keyed state and the committed file output equal a
 // failure-free run exactly (on the heap and the embedded state backend); at-least-once, nothing is
 // lost and duplicates are counted.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
+import { committedLines, expectedChaosLines } from '../../support/committed-lines.ts';
 import { osThreadCount } from '../../support/threads.ts';
 import { type ChaosArgs, COUNT, keyOf } from '../jobs/chaos.job.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-chaos-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => !f.startsWith('.'))
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter((l) => l.length > 0),
-    );
-}
-
-function expectedLines(count: number, keys: number): string[] {
-  const seen = new Map<string, number>();
-  const lines: string[] = [];
-  for (let n = 0; n < count; n++) {
-    const key = keyOf(n, keys);
-    const c = (seen.get(key) ?? 0) + 1;
-    seen.set(key, c);
-    lines.push(`${key} ${c}`);
-  }
-  return lines;
-}
 
 /** A text file whose line n is `n` and padding (1.2 MB for 6000 lines: several byte ranges). */
 function numbersFile(path: string, count: number): string {
@@ -125,7 +104,7 @@ describe('recovery under injected failures', () => {
     expect(result.attempts).toBeGreaterThanOrEqual(2);
     expect(result.attempts).toBeLessThanOrEqual(throwAt.length + exitAt.length + 1);
 
-    const expected = expectedLines(count, keys);
+    const expected = expectedChaosLines(count, keys);
     const lines = committedLines(output);
     const final = (await completedCheckpoints(checkpoints)).at(-1)!;
     const counts = await keyedValues(final, 'counter', COUNT);

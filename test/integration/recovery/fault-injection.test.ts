@@ -1,40 +1,21 @@
 // The runtime's test-only failure-injection hook: each kind of fault fires once, at the record or
 // checkpoint it names, the job recovers, and its exactly-once output equals a failure-free run.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startJob } from '../../../src/index.ts';
 import { type InjectedFault, setFaultInjection } from '../../../src/runtime/fault-injection.ts';
-import { type ChaosArgs, keyOf } from '../jobs/chaos.job.ts';
+import { committedLines, expectedChaosLines } from '../../support/committed-lines.ts';
+import type { ChaosArgs } from '../jobs/chaos.job.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(() => setFaultInjection(undefined));
 
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => !f.startsWith('.'))
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter((l) => l.length > 0),
-    );
-}
-
-function expectedLines(count: number, keys: number): string[] {
-  const seen = new Map<string, number>();
-  return Array.from({ length: count }, (_, n) => {
-    const key = keyOf(n, keys);
-    const c = (seen.get(key) ?? 0) + 1;
-    seen.set(key, c);
-    return `${key} ${c}`;
-  });
-}
-
 const cases: Array<[string, InjectedFault]> = [
   ['throw in the map', { kind: 'throw', operatorUid: 'tag', subtask: 1, atRecord: 700 }],
-  ['thread terminated', { kind: 'terminate-thread', operatorUid: 'counter', subtask: 0, atRecord: 900 }],
+  ['thread terminated', { kind: 'terminate-thread', operatorUid: 'counter', subtask: 0, atRecord: 300 }],
   ['source stopped', { kind: 'kill-process', operatorUid: 'numbers', subtask: 0, atRecord: 500 }],
   [
     'async part failed',
@@ -75,7 +56,7 @@ describe('failure injection', () => {
     expect(fired).toEqual([0]);
     expect(result.attempts).toBe(2);
     expect(failures).toHaveLength(1);
-    expect(committedLines(output).sort()).toEqual(expectedLines(count, keys).sort());
+    expect(committedLines(output).sort()).toEqual(expectedChaosLines(count, keys).sort());
   });
 
   it('rejects a malformed fault naming it', () => {
