@@ -47,6 +47,16 @@ export async function chaosChildCommand(argv: readonly string[]): Promise<number
   }
 }
 
+/** Records operator `uid` received in each subtask, from the last attempt's final counters. */
+function bySubtask(client: JobClient, uid: string, parallelism: number): number[] {
+  const counts = new Array<number>(parallelism).fill(0);
+  const vertex = client.plan().vertices.find((v) => v.operators.some((o) => o.uid === uid));
+  const position = vertex?.operators.findIndex((o) => o.uid === uid) ?? -1;
+  for (const subtask of client.subtaskMetrics())
+    if (subtask.vertexId === vertex?.id) counts[subtask.subtask] = subtask.counters.recordsIn[position] ?? 0;
+  return counts;
+}
+
 async function runChild(spec: ChildSpec): Promise<void> {
   mkdirSync(CHAOS_DIR, { recursive: true });
   const collected = join(CHAOS_DIR, COLLECTED_FILE);
@@ -101,7 +111,12 @@ async function runChild(spec: ChildSpec): Promise<void> {
   emit({
     event: 'result',
     attempts: result.attempts,
-    operators: result.operators.map(({ uid, parallelism, records }) => ({ uid, parallelism, records })),
+    operators: result.operators.map(({ uid, parallelism, records }) => ({
+      uid,
+      parallelism,
+      records,
+      bySubtask: bySubtask(client, uid, parallelism),
+    })),
     plan: client.plan(),
     checkpoints: result.checkpoints.counts.completed,
   });

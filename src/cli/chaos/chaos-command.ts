@@ -111,6 +111,23 @@ async function runAll(settings: Settings, root: string, err: DisplayTarget): Pro
       records: [reference.record],
     });
   }
+  if (reference.output.size === 0)
+    return finish({
+      base,
+      warnings: [],
+      diagnoses: [
+        {
+          cause: 'no-output',
+          message:
+            'the failure-free run left no output to compare (no file in its directory, no collect sink, ' +
+            'nothing printed): give file sinks relative paths, each run has a working directory of its own',
+        },
+      ],
+      reference: reference.output,
+      runs: [summarizeRun(reference.record, [], mode)],
+      records: [reference.record],
+      verdict: 'fail',
+    });
   const warnings = upFrontWarnings(result.plan, mode);
   for (const warning of warnings) err.write(`warning: ${warning}\n`);
   const second = await run('ref-2', []);
@@ -215,21 +232,27 @@ function finish(init: {
 }
 
 /**
- * The probe's fault: a throw half-way through the busiest operator that is not a source, in
- * subtask 0. With no checkpoint completing, the restart is from scratch, in the same threads.
+ * The probe's fault: a throw half-way through the busiest subtask of an operator that is not a
+ * source. With no checkpoint completing, the restart is from scratch, in the same threads.
  */
 function probeFaultOf(profile: JobProfile, plan: ChaosReportPlan): InjectedFault | undefined {
   const sources = new Set(
     plan.vertices.flatMap((v) => v.operators.filter((o) => o.role === 'source').map((o) => o.uid)),
   );
-  const candidates = profile.operators.filter((o) => !sources.has(o.uid) && o.records >= 2 * o.parallelism);
-  const busiest = candidates.sort((a, b) => b.records / b.parallelism - a.records / a.parallelism)[0];
-  if (!busiest) return undefined;
+  let best: { uid: string; subtask: number; records: number } | undefined;
+  for (const o of profile.operators) {
+    if (sources.has(o.uid)) continue;
+    const counts = o.bySubtask ?? [Math.floor(o.records / o.parallelism)];
+    counts.forEach((records, subtask) => {
+      if (records >= 2 && records > (best?.records ?? 0)) best = { uid: o.uid, subtask, records };
+    });
+  }
+  if (!best) return undefined;
   return {
     kind: 'throw',
-    operatorUid: busiest.uid,
-    subtask: 0,
-    atRecord: Math.floor(busiest.records / busiest.parallelism / 2),
+    operatorUid: best.uid,
+    subtask: best.subtask,
+    atRecord: Math.floor(best.records / 2),
   };
 }
 type ChaosReportPlan = NonNullable<RunRecord['result']>['plan'];

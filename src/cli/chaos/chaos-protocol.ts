@@ -36,7 +36,13 @@ export type ChildEvent =
   | {
       readonly event: 'result';
       readonly attempts: number;
-      readonly operators: ReadonlyArray<{ uid: string; parallelism: number; records: number }>;
+      /** Records each operator received, in total and by subtask (the last attempt's). */
+      readonly operators: ReadonlyArray<{
+        uid: string;
+        parallelism: number;
+        records: number;
+        bySubtask: number[];
+      }>;
       readonly plan: JobPlan;
       readonly checkpoints: number;
     }

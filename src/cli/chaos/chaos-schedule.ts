@@ -16,6 +16,8 @@ export interface JobProfile {
     readonly uid: string;
     readonly parallelism: number;
     readonly records: number;
+    /** Records by subtask, when known (a keyed input may be skewed); else taken as even. */
+    readonly bySubtask?: readonly number[];
   }>;
   /** Checkpoints the failure-free run completed. */
   readonly checkpoints: number;
@@ -33,15 +35,19 @@ export function scheduleRun(seed: number, run: number, profile: JobProfile): Inj
   if (random() < 0.5) kinds.push(FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]!);
   return kinds.map((kind) => {
     const operator = operators[Math.floor(random() * operators.length)]!;
-    const subtask = Math.floor(random() * operator.parallelism);
+    // A subtask that received records (a keyed input may leave one without any).
+    const busy = Array.from({ length: operator.parallelism }, (_, i) => i).filter(
+      (i) => (operator.bySubtask?.[i] ?? 1) > 0,
+    );
+    const subtask = busy[Math.floor(random() * busy.length)] ?? 0;
     if (kind === 'fail-checkpoint-async') {
       // The first checkpoints are the ones every subtask takes, however its input is spread.
       const atCheckpoint = 1 + Math.floor(random() * Math.max(1, Math.min(3, profile.checkpoints)));
       return { kind, operatorUid: operator.uid, subtask, atCheckpoint };
     }
-    // Within the first 90 % of what one subtask received, so that it fires even when the input is
-    // spread unevenly over subtasks.
-    const perSubtask = Math.floor(operator.records / operator.parallelism);
+    // Within the first 90 % of what that subtask received, so that it fires even when a run's
+    // input is spread over subtasks a little differently.
+    const perSubtask = operator.bySubtask?.[subtask] ?? Math.floor(operator.records / operator.parallelism);
     const atRecord = 1 + Math.floor(random() * Math.max(1, Math.floor(perSubtask * 0.9)));
     return { kind, operatorUid: operator.uid, subtask, atRecord };
   });

@@ -19,7 +19,8 @@ export interface Diagnosis {
     | 'non-transactional-sink'
     | 'state-outside-weir'
     | 'source-cannot-replay'
-    | 'run-failed';
+    | 'run-failed'
+    | 'no-output';
   readonly message: string;
 }
 

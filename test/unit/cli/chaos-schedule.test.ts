@@ -22,6 +22,18 @@ describe('chaos schedule', () => {
     expect(a).not.toEqual(b);
   });
 
+  it('strikes only subtasks that received records, within what each received', () => {
+    const skewed: JobProfile = {
+      operators: [{ uid: 'count', parallelism: 3, records: 1000, bySubtask: [0, 900, 100] }],
+      checkpoints: 2,
+    };
+    for (let run = 1; run <= 50; run++)
+      for (const fault of scheduleRun(5, run, skewed)) {
+        expect(fault.subtask).not.toBe(0);
+        if ('atRecord' in fault) expect(fault.atRecord).toBeLessThanOrEqual(fault.subtask === 1 ? 810 : 90);
+      }
+  });
+
   it('cycles the first fault through every kind and keeps faults within the records seen', () => {
     const firsts = [1, 2, 3, 4].map((run) => scheduleRun(9, run, profile)[0]!.kind);
     expect(firsts).toEqual([...FAULT_KINDS]);
