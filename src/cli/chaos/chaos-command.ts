@@ -86,6 +86,7 @@ async function runAll(settings: Settings, root: string, err: DisplayTarget): Pro
     err.write(`run ${summary.name}${faults} -> ${summary.pass ? 'pass' : 'FAIL'}\n`);
   };
 
+  err.write('run ref: the failure-free reference\n');
   const reference = await run('ref', []);
   const base = {
     job: relative(process.cwd(), settings.file) || settings.file,
@@ -130,6 +131,7 @@ async function runAll(settings: Settings, root: string, err: DisplayTarget): Pro
     });
   const warnings = upFrontWarnings(result.plan, mode);
   for (const warning of warnings) err.write(`warning: ${warning}\n`);
+  err.write('run ref-2: failure-free again (is the job deterministic?)\n');
   const second = await run('ref-2', []);
   const determinism = compareOutputs(reference.output, second.output);
   const summaries = [

@@ -43,7 +43,7 @@ async function chaos(
 }
 
 describe('weir chaos', () => {
-  it('passes a correct job through kill -9 and a resume from the retained checkpoint', async () => {
+  it('passes a correct job through kill -9 and a resume', async () => {
     // Run 4 of every schedule starts with kill -9 of the process.
     const { code, report } = await chaos(undefined, 2, '--seed', '7', '--run', '4');
     const run = report.runs.find((r) => r.name === '4')!;
