@@ -216,6 +216,7 @@ export { type ReducingState, type ReducingStateDescriptor, reducingState } from 
 export type {
   EmbeddedStateBackendOptions,
   HeapStateBackendOptions,
+  RocksDbStateBackendOptions,
   StateBackendOptions,
   StateBackendType,
 } from './state/state-backend-options.ts';

@@ -57,7 +57,7 @@ options:
       --restart-backoff-multiplier <x>  exponential-delay: growth of the pause
       --restart-reset-threshold <ms>    exponential-delay: running this long resets the pause
       --restart-jitter <f>              exponential-delay: random part of the pause, 0 to 1
-      --state-backend <type>    where keyed state lives: heap (default) or embedded (on disk, LMDB)
+      --state-backend <type>    where keyed state lives: heap (default), embedded (on disk, LMDB) or rocksdb
       --state-dir <dir>         working directory of the embedded backend (default: the system's temp)
       --args <json>             arguments for a defineJob job, as JSON
       --dashboard               serve a live dashboard of the job (its URL is printed)
@@ -199,10 +199,14 @@ function environmentOf(
   for (const flag of ['allow-non-restored-state', 'fall-back-to-older'] as const)
     if (values[flag] && values.from === undefined) throw new UsageError(`${typed(flag)} needs --from`);
   const stateDir = values['state-dir'];
-  const backend = choiceFlag(typed('state-backend'), values['state-backend'], ['heap', 'embedded'] as const);
+  const backend = choiceFlag(typed('state-backend'), values['state-backend'], [
+    'heap',
+    'embedded',
+    'rocksdb',
+  ] as const);
   if (stateDir !== undefined && backend === 'heap')
     throw new UsageError(
-      `${typed('state-dir')} needs --state-backend embedded, got ${typed('state-backend')} heap`,
+      `${typed('state-dir')} needs --state-backend embedded or rocksdb, got ${typed('state-backend')} heap`,
     );
   const environment: Omit<StreamEnvironmentOptions, 'module'> = {
     ...defined({
@@ -214,7 +218,7 @@ function environmentOf(
     ...(values['no-chaining'] ? { chaining: false } : {}),
     ...(values['no-thread-sharing'] ? { threadSharing: false } : {}),
     ...(stateDir !== undefined
-      ? { stateBackend: { type: 'embedded', directory: resolve(stateDir) } }
+      ? { stateBackend: { type: backend ?? 'embedded', directory: resolve(stateDir) } }
       : backend !== undefined
         ? { stateBackend: backend }
         : {}),

@@ -65,10 +65,11 @@ export interface StreamEnvironmentOptions {
    */
   readonly restart?: RestartOptions;
   /**
-   * Where keyed state lives: `'heap'` (default, Flink's `hashmap`) or `'embedded'`, an on-disk LMDB
-   * store per keyed operator and subtask for state larger than memory (Flink's `rocksdb`), also as
-   * `{ type: 'embedded', directory, cacheRows }`. Checkpoints and savepoints of either restore into
-   * the other. See `docs/state-backends.md`.
+   * Where keyed state lives: `'heap'` (default, Flink's `hashmap`), `'embedded'`, an on-disk LMDB
+   * store per keyed operator and subtask for state larger than memory, or `'rocksdb'`, the same on
+   * RocksDB (Flink's `rocksdb`; needs `@nxtedition/rocksdb`); also as
+   * `{ type: 'embedded' | 'rocksdb', directory, cacheRows }`. Checkpoints and savepoints of any
+   * restore into the others. See `docs/state-backends.md`.
    */
   readonly stateBackend?: StateBackendOptions | StateBackendType;
   /** Resume from a savepoint or retained checkpoint (a `_metadata` directory or a checkpoint base directory). */

@@ -1,7 +1,7 @@
 /**
  * The interface of keyed-state backends: where an operator subtask's keyed state lives (the heap
- * backend in `heap/`, the on-disk embedded backend in `embedded/`; both run the contract suite in
- * `test/contract/`). One backend
+ * backend in `heap/`, the on-disk embedded backends in `lmdb/`, on LMDB or RocksDB; all run the
+ * contract suite in `test/contract/`). One backend
  * belongs to one operator subtask on one worker thread and holds the state of the key groups that
  * subtask owns. The runtime calls `setCurrentKey` once per record before the user function runs;
  * state handles obtained from `getState` then read and write that key's state.
@@ -72,6 +72,11 @@ export interface KeyedStateBackend<K = unknown> extends KeyGroupedKeys<K> {
    * `duplicate-key-group`, `kind-conflict`).
    */
   restore(keyGroups: Iterable<KeyGroupStateHandle>, options?: RestoreOptions): Promise<void>;
+  /**
+   * Present on a backend whose store opens asynchronously (RocksDB): resolves when it can be used;
+   * the runtime awaits it before anything else. Rejects if the store cannot be opened.
+   */
+  open?(): Promise<void>;
   /** Drops all state; further use throws StateAccessError `disposed`. Pending snapshots still complete. */
   dispose(): void;
 }

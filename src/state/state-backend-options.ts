@@ -1,6 +1,6 @@
 /**
  * Choosing the keyed-state backend of a job (Flink's `state.backend.type: hashmap | rocksdb`): the
- * heap backend (default) or the embedded on-disk backend, with its options. The environment option
+ * heap backend (default) or an embedded on-disk backend (LMDB or RocksDB), with its options. The environment option
  * `stateBackend` is validated here once, on the thread that sets it; every worker builds its keyed
  * operators' backends with {@link createKeyedStateBackend}.
  *
@@ -13,7 +13,7 @@ import type { KeyedStateBackend } from './keyed-state-backend.ts';
 import { EmbeddedKeyedStateBackend } from './lmdb/lmdb-keyed-state-backend.ts';
 
 /** The kinds of keyed-state backend. */
-export type StateBackendType = 'heap' | 'embedded';
+export type StateBackendType = 'heap' | 'embedded' | 'rocksdb';
 
 /** Keyed state on the JS heap of each subtask's worker (the default; Flink's `hashmap`). */
 export interface HeapStateBackendOptions {
@@ -36,8 +36,24 @@ export interface EmbeddedStateBackendOptions {
   readonly cacheRows?: number;
 }
 
+/**
+ * Keyed state in an embedded RocksDB database per keyed operator and subtask (Flink's `rocksdb`):
+ * the same rows, row cache, snapshots and restores as `embedded`, on RocksDB's log-structured store.
+ * Needs the optional peer dependency `@nxtedition/rocksdb`; see `docs/state-backends.md`.
+ */
+export interface RocksDbStateBackendOptions {
+  readonly type: 'rocksdb';
+  /** As {@link EmbeddedStateBackendOptions.directory}. */
+  readonly directory?: string;
+  /** As {@link EmbeddedStateBackendOptions.cacheRows}. */
+  readonly cacheRows?: number;
+}
+
 /** The `stateBackend` environment option: a backend's options, or just its type. */
-export type StateBackendOptions = HeapStateBackendOptions | EmbeddedStateBackendOptions;
+export type StateBackendOptions =
+  | HeapStateBackendOptions
+  | EmbeddedStateBackendOptions
+  | RocksDbStateBackendOptions;
 
 /**
  * Validates the `stateBackend` option (default heap) and returns it as an options object.
@@ -47,13 +63,14 @@ export function resolveStateBackendOptions(
   value: StateBackendOptions | StateBackendType | undefined,
 ): StateBackendOptions {
   if (value === undefined || value === 'heap') return { type: 'heap' };
-  if (value === 'embedded') return { type: 'embedded' };
+  if (value === 'embedded' || value === 'rocksdb') return { type: value };
   if (typeof value !== 'object' || value === null)
-    throw new InvalidOptionError('stateBackend', '"heap", "embedded" or { type, ... }', value);
+    throw new InvalidOptionError('stateBackend', '"heap", "embedded", "rocksdb" or { type, ... }', value);
   const type: unknown = value.type;
   if (type === 'heap') return { type };
-  if (type !== 'embedded') throw new InvalidOptionError('stateBackend.type', '"heap" or "embedded"', type);
-  const { directory, cacheRows } = value as EmbeddedStateBackendOptions;
+  if (type !== 'embedded' && type !== 'rocksdb')
+    throw new InvalidOptionError('stateBackend.type', '"heap", "embedded" or "rocksdb"', type);
+  const { directory, cacheRows } = value as EmbeddedStateBackendOptions | RocksDbStateBackendOptions;
   if (directory !== undefined && (typeof directory !== 'string' || directory.length === 0))
     throw new InvalidOptionError('stateBackend.directory', 'a non-empty directory path', directory);
   if (cacheRows !== undefined && (!Number.isInteger(cacheRows) || cacheRows < 1))
@@ -84,6 +101,7 @@ export function createKeyedStateBackend(
     maxParallelism,
     keyGroupRange,
     label,
+    engine: options.type === 'rocksdb' ? 'rocksdb' : 'lmdb',
     ...(options.directory === undefined ? {} : { directory: options.directory }),
     ...(options.cacheRows === undefined ? {} : { cacheRows: options.cacheRows }),
   });

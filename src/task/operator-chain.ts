@@ -145,6 +145,11 @@ export function buildOperatorChain(
   return { head, operators, source, counts, keyedBackends, recordTime, processingTimers };
 }
 
+/** Waits until every keyed backend of `chain` that opens asynchronously (RocksDB) is open. */
+export async function openKeyedState(chain: OperatorChain): Promise<void> {
+  for (const backend of chain.keyedBackends.values()) await backend.open?.();
+}
+
 /** Disposes the chain's keyed state backends (the subtask ended, whichever way). */
 export function disposeKeyedState(chain: OperatorChain): void {
   for (const backend of chain.keyedBackends.values()) backend.dispose();

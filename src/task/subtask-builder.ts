@@ -17,7 +17,12 @@ import type { CollectedBatch, TaskDeployment } from '../runtime/protocol.ts';
 import { keyGroupFor, keyGroupRangeForOperator } from '../state/key-groups.ts';
 import { restoreSubtask } from './checkpointing/restore-state.ts';
 import { FaultInjector } from './fault-injector.ts';
-import { buildOperatorChain, disposeKeyedState, type OperatorChain } from './operator-chain.ts';
+import {
+  buildOperatorChain,
+  disposeKeyedState,
+  type OperatorChain,
+  openKeyedState,
+} from './operator-chain.ts';
 import { TaskOutput } from './task-output.ts';
 
 /** Everything a subtask runs with. */
@@ -119,6 +124,7 @@ export async function buildSubtask(
       deployment.inputs.length > 0
         ? new InputGate(deployment.inputs, { overtakeUnalignedBarriers })
         : undefined;
+    await openKeyedState(chain);
     for (const operator of chain.operators) await operator.open?.();
     replay = deployment.restore
       ? await restoreSubtask(

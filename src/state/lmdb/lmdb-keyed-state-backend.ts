@@ -23,6 +23,7 @@ import { encodeKey } from '../key-encoding.ts';
 import { DEFAULT_MAX_PARALLELISM, type KeyGroupRange } from '../key-groups.ts';
 import type { KeyedStateBackend, RestoreOptions } from '../keyed-state-backend.ts';
 import type { KeyedStateSnapshot, KeyGroupStateHandle } from '../keyed-state-snapshot.ts';
+import { RocksStore } from '../rocksdb/rocksdb-store.ts';
 import type { StateDescriptor, StateKind } from '../state-descriptor.ts';
 import { embeddedHandle } from './lmdb-kinds.ts';
 import { type EmbeddedRestoreTarget, restoreRows } from './lmdb-restore.ts';
@@ -32,6 +33,7 @@ import { RowAccess, RowKeyContext } from './row-access.ts';
 import { RowCache } from './row-cache.ts';
 import { rowCanonical, rowUserKey } from './row-codec.ts';
 import { canonicalOfMapKey, keyGroupRows, MAX_STATE_ID, stateRange } from './row-key.ts';
+import type { RowStore } from './row-store.ts';
 import { StateStore } from './state-store.ts';
 import {
   createWorkingDirectory,
@@ -57,7 +59,15 @@ export interface EmbeddedKeyedStateBackendOptions {
   readonly cacheRows?: number;
   /** Names the owner in the working directory's name (operator uid and subtask). */
   readonly label?: string;
+  /**
+   * The store under the row cache: `'lmdb'` (default, `stateBackend: 'embedded'`) or `'rocksdb'`
+   * (`stateBackend: 'rocksdb'`, which must be opened with {@link EmbeddedKeyedStateBackend.open}).
+   */
+  readonly engine?: StoreEngine;
 }
+
+/** The stores an embedded backend can keep its rows in. */
+export type StoreEngine = 'lmdb' | 'rocksdb';
 
 interface Registration {
   readonly state: RegisteredState;
@@ -71,7 +81,7 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
   readonly #range: KeyGroupRange;
   readonly #groupCount: number;
   readonly #directory: string;
-  readonly #store: StateStore;
+  readonly #store: RowStore;
   readonly #cache: RowCache;
   readonly #ctx = new RowKeyContext();
   readonly #states = new Map<string, Registration>();
@@ -109,12 +119,26 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
       );
     }
     try {
-      this.#store = new StateStore(this.#directory);
+      this.#store =
+        options.engine === 'rocksdb' ? new RocksStore(this.#directory) : new StateStore(this.#directory);
     } catch (error) {
       removeWorkingDirectory(this.#directory);
       throw error;
     }
     this.#cache = new RowCache(this.#store, cacheRows);
+  }
+
+  /**
+   * Resolves when the store is open: at once for LMDB; RocksDB opens on libuv's thread pool. Use
+   * nothing else before. Rejects if the store cannot be opened (the backend is disposed then).
+   */
+  async open(): Promise<void> {
+    try {
+      await this.#store.open();
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
   }
 
   get maxParallelism(): number {
@@ -275,8 +299,16 @@ export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend
   /** Closes the store and removes the working directory once no snapshot reads it. */
   #closeIfIdle(): void {
     if (this.#pendingSnapshots > 0) return;
-    this.#store.close();
-    removeWorkingDirectory(this.#directory);
+    const directory = this.#directory;
+    // The directory goes once the store let go of its files. A failed close loses nothing: the
+    // store is working data, never read back (state is recovered from checkpoints).
+    const closed = this.#store.close();
+    if (closed === undefined) removeWorkingDirectory(directory);
+    else
+      void closed.then(
+        () => removeWorkingDirectory(directory),
+        () => removeWorkingDirectory(directory),
+      );
   }
 
   #restoreTarget(): EmbeddedRestoreTarget {

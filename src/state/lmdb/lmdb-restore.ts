@@ -15,13 +15,13 @@ import type { StateKind } from '../state-descriptor.ts';
 import type { RegisteredState } from './registered-state.ts';
 import { encodeRowValue } from './row-codec.ts';
 import { canonicalOfMapKey, keyGroupRows, rowKey } from './row-key.ts';
-import type { RowWrite, StateStore } from './state-store.ts';
+import type { RowStore, RowWrite } from './row-store.ts';
 
 /** What the restore needs from the backend it restores into. */
 export interface EmbeddedRestoreTarget {
   readonly keyGroupRange: KeyGroupRange;
   readonly maxParallelism: number;
-  readonly store: StateStore;
+  readonly store: RowStore;
   /** The kind of the backend's state named `name`, if it has one. */
   kindOf(name: string): StateKind | undefined;
   /** Whether `keyGroup` already holds state or was restored before. */

@@ -30,7 +30,7 @@ import type { StateKind } from '../state-descriptor.ts';
 import type { CapturedRows } from './row-cache.ts';
 import { rowCanonical, rowPlain, rowUserKey } from './row-codec.ts';
 import { keyGroupRows, stateRange } from './row-key.ts';
-import type { StateStore, StoreSnapshot } from './state-store.ts';
+import type { RowStore, StoreSnapshot } from './row-store.ts';
 
 /** A state as of the snapshot point. */
 export interface CapturedState {
@@ -43,7 +43,7 @@ export interface CapturedState {
 
 /** What a snapshot reads from. */
 export interface SnapshotSource {
-  readonly store: StateStore;
+  readonly store: RowStore;
   readonly snapshot: StoreSnapshot;
   readonly states: readonly CapturedState[];
   /** The dirty cached rows at the snapshot point, newer than the rows `snapshot` reads. */

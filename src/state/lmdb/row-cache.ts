@@ -20,7 +20,7 @@
 import type { RegisteredState } from './registered-state.ts';
 import { decodeRowValue, encodeRowValue } from './row-codec.ts';
 import { rowKey } from './row-key.ts';
-import type { RowWrite, StateStore } from './state-store.ts';
+import type { RowStore, RowWrite } from './row-store.ts';
 
 /** A cached row: the stored form of one (state, key), `undefined` when the key has none. */
 export class Row {
@@ -56,10 +56,10 @@ const EVICT_FRACTION = 0.25;
 /** The bounded cache and write buffer of one backend. */
 export class RowCache {
   readonly #rows = new Map<string, Row>();
-  readonly #store: StateStore;
+  readonly #store: RowStore;
   readonly #capacity: number;
 
-  constructor(store: StateStore, capacity: number) {
+  constructor(store: RowStore, capacity: number) {
     this.#store = store;
     this.#capacity = capacity;
   }

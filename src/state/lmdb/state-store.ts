@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import type * as Lmdb from 'lmdb';
 import type { Key, RootDatabase, Transaction } from 'lmdb';
 import { MissingDependencyError } from '../../errors.ts';
+import type { RowStore, RowWrite, StoredRow, StoreSnapshot } from './row-store.ts';
 
 let lmdb: typeof Lmdb | undefined;
 /**
@@ -32,23 +33,8 @@ function lmdbLibrary(): typeof Lmdb {
   return lmdb;
 }
 
-/** One row write: `value` undefined removes the row. */
-export interface RowWrite {
-  readonly key: Buffer;
-  readonly value: Uint8Array | undefined;
-}
-
-/** A row read back. */
-export interface StoredRow {
-  readonly key: Buffer;
-  readonly value: Buffer;
-}
-
-/** A read snapshot of the store; `done` releases it (idempotent at this level: call once). */
-export type StoreSnapshot = Transaction;
-
 /** An LMDB environment of rows. */
-export class StateStore {
+export class StateStore implements RowStore {
   readonly #db: RootDatabase<Buffer, Key>;
   #closed = false;
 
@@ -65,6 +51,11 @@ export class StateStore {
       overlappingSync: false,
       noMemInit: true,
     });
+  }
+
+  /** LMDB opens synchronously, in the constructor. */
+  open(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** The row under `key` (a copy), or `undefined`. */
@@ -86,14 +77,17 @@ export class StateStore {
 
   /** The rows in [start, end), in key order, as of `snapshot` (default: the latest state). */
   *rows(start: Buffer, end: Buffer, snapshot?: StoreSnapshot): IterableIterator<StoredRow> {
-    const options = snapshot === undefined ? { start, end } : { start, end, transaction: snapshot };
+    const options =
+      snapshot === undefined ? { start, end } : { start, end, transaction: snapshot as Transaction };
     for (const { key, value } of this.#db.getRange(options)) yield { key: key as Buffer, value };
   }
 
   /** Whether any row lies in [start, end) as of `snapshot` (default: the latest state). */
   hasRows(start: Buffer, end: Buffer, snapshot?: StoreSnapshot): boolean {
     const options =
-      snapshot === undefined ? { start, end, limit: 1 } : { start, end, limit: 1, transaction: snapshot };
+      snapshot === undefined
+        ? { start, end, limit: 1 }
+        : { start, end, limit: 1, transaction: snapshot as Transaction };
     for (const _ of this.#db.getKeys(options)) return true;
     return false;
   }
@@ -113,7 +107,7 @@ export class StateStore {
   }
 
   /** Closes the environment; idempotent. Snapshots must have been released. */
-  close(): void {
+  close(): undefined {
     if (this.#closed) return;
     this.#closed = true;
     // lmdb-js closes synchronously when no write is queued (none is: every write here is sync).

@@ -1,5 +1,5 @@
-// The stateBackend option: heap by default, the embedded backend by type or with its options, and
-// every invalid value refused with an error naming the field.
+// The stateBackend option: heap by default, the embedded (LMDB) and RocksDB backends by type or with
+// their options, and every invalid value refused with an error naming the field.
 import { describe, expect, it } from 'vitest';
 import { StreamEnvironment } from '../../../src/api/stream-environment.ts';
 import { InvalidOptionError } from '../../../src/errors.ts';
@@ -21,11 +21,18 @@ describe('stateBackend option', () => {
       cacheRows: 10,
     });
     expect(new StreamEnvironment({ stateBackend: 'embedded' }).options.stateBackend.type).toBe('embedded');
+    expect(resolveStateBackendOptions('rocksdb')).toEqual({ type: 'rocksdb' });
+    expect(resolveStateBackendOptions({ type: 'rocksdb', directory: '/x', cacheRows: 10 })).toEqual({
+      type: 'rocksdb',
+      directory: '/x',
+      cacheRows: 10,
+    });
   });
 
   it.each([
-    ['rocksdb', 'stateBackend'],
-    [{ type: 'rocksdb' }, 'stateBackend.type'],
+    ['rocks', 'stateBackend'],
+    [{ type: 'leveldb' }, 'stateBackend.type'],
+    [{ type: 'rocksdb', cacheRows: 0 }, 'stateBackend.cacheRows'],
     [{ type: 'embedded', directory: '' }, 'stateBackend.directory'],
     [{ type: 'embedded', cacheRows: 0 }, 'stateBackend.cacheRows'],
     [{ type: 'embedded', cacheRows: 1.5 }, 'stateBackend.cacheRows'],
@@ -51,5 +58,13 @@ describe('stateBackend option', () => {
     expect(embedded.keyGroupRange).toEqual({ start: 0, end: 3 });
     heap.dispose();
     embedded.dispose();
+  });
+
+  it('creates a RocksDB backend that must be opened first', async () => {
+    const placement = { maxParallelism: 8, keyGroupRange: { start: 0, end: 3 }, label: 'op-0' };
+    const rocks = createKeyedStateBackend({ type: 'rocksdb' }, placement);
+    expect(rocks).toBeInstanceOf(EmbeddedKeyedStateBackend);
+    await rocks.open?.();
+    rocks.dispose();
   });
 });
