@@ -74,6 +74,9 @@ function rocksLibrary(): RocksModule {
  */
 const OPEN_OPTIONS = {
   createIfMissing: true,
+  // Background flush and compaction threads: process-wide (RocksDB's default environment), so
+  // shared by every database of the process; the binding's default is half the cores.
+  parallelism: 2,
   errorIfExists: true,
   compaction: 'level',
   memtableMemoryBudget: 32 << 20,

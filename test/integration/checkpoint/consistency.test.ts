@@ -1,6 +1,6 @@
 // Every completed exactly-once checkpoint holds, for each key, exactly the count of the records
 // of that key before the checkpointed source positions; at-least-once holds it as a lower bound.
-// The exactly-once and incremental cases run on the embedded (on-disk) state backend too.
+// The exactly-once and incremental cases run on the embedded (LMDB) and RocksDB backends too.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,7 @@ const setups: [number, StateBackendType, readonly (readonly [CheckpointingMode, 
   [4, 'heap', ALL_MODES],
   [1, 'embedded', ALL_MODES.slice(0, 2)],
   [2, 'embedded', ALL_MODES.slice(0, 2)],
+  [2, 'rocksdb', ALL_MODES.slice(0, 1)],
 ];
 
 describe.each(setups)('checkpoints at parallelism %i, %s backend', (parallelism, stateBackend, cases) => {
@@ -191,6 +192,7 @@ describe.each([
   [2, 'heap'],
   [4, 'heap'],
   [2, 'embedded'],
+  [2, 'rocksdb'],
 ] as const)('incremental checkpoints at parallelism %i, %s backend', (parallelism, stateBackend) => {
   it('every checkpoint, reading the files it shares with earlier ones, holds exactly the counts', async () => {
     const dir = join(root, `incremental-${parallelism}-${stateBackend}`);

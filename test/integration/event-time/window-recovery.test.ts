@@ -3,7 +3,7 @@
 // pre-commit at the barrier, or in its commit once the checkpoint completed), the committed results
 // equal the reference
 // on the sorted input (which a failure-free run commits), for tumbling, sliding and session windows
-// and keyed timers, aligned, unaligned and incremental, heap and embedded; and a savepoint taken at one
+// and keyed timers, aligned, unaligned and incremental, heap, embedded and RocksDB; and a savepoint taken at one
 // parallelism resumes at another with the same results.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,7 @@ const runs: Array<
   ['timers', 4, 45, { unaligned: true }],
   ['tumbling', 2, 46, { stateBackend: 'embedded', incremental: true }],
   ['sliding', 2, 47, { incremental: true }],
+  ['session', 2, 48, { stateBackend: 'rocksdb', incremental: true }],
 ];
 
 describe('event-time windows under injected failures', () => {

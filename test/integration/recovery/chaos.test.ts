@@ -1,6 +1,6 @@
 // After injected failures (exceptions and worker exits at fixed seeded points) a job restarts from
 // its latest checkpoint: exactly-once, the final keyed state and the committed file output equal a
-// failure-free run exactly (on the heap and the embedded state backend); at-least-once, nothing is
+// failure-free run exactly (on the heap, the embedded and the RocksDB state backend); at-least-once, nothing is
 // lost and duplicates are counted.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type StateBackendType, startJob } from '../../../src/index.ts';
 import { completedCheckpoints, keyedValues } from '../../support/checkpoints.ts';
 import { committedLines, expectedChaosLines } from '../../support/committed-lines.ts';
-import { osThreadCount } from '../../support/threads.ts';
+import { osThreadCount, startRocksDbThreads } from '../../support/threads.ts';
 import { type ChaosArgs, COUNT, keyOf } from '../jobs/chaos.job.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-chaos-'));
@@ -54,6 +54,8 @@ const runs: Array<
   [4, 'at-least-once', 16, {}],
   [1, 'exactly-once', 21, { stateBackend: 'embedded' }],
   [2, 'exactly-once', 22, { stateBackend: 'embedded', incremental: true }],
+  [1, 'exactly-once', 23, { stateBackend: 'rocksdb' }],
+  [2, 'exactly-once', 24, { stateBackend: 'rocksdb', incremental: true }],
   // The text file source: its subtasks share a queue of byte ranges, restored as union state.
   [2, 'exactly-once', 31, { text: true }],
   [4, 'exactly-once', 32, { text: true, unaligned: true }],
@@ -77,6 +79,7 @@ describe('recovery under injected failures', () => {
       fired: new SharedArrayBuffer(4 * (throwAt.length + exitAt.length)),
       ...(text ? { input: numbersFile(join(root, `in-${seed}.txt`), count), busyMicros: 200 } : {}),
     };
+    if (stateBackend === 'rocksdb') await startRocksDbThreads();
     const before = osThreadCount();
     const client = await startJob(new URL('../jobs/chaos.job.ts', import.meta.url), {
       args,

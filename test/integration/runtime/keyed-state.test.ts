@@ -1,5 +1,5 @@
 // Each keyed state type holds exactly the per-key history at parallelism 1, 2 and 4 on the heap
-// backend, and at parallelism 1 and 2 on the embedded (on-disk) backend with a small row cache.
+// backend, and at parallelism 1 and 2 on the embedded (LMDB) backend and 2 on RocksDB, with a small row cache.
 import { describe, expect, it } from 'vitest';
 import { executeJob, type StateBackendOptions } from '../../../src/index.ts';
 import type { Purchase, UserSummary } from '../jobs/keyed-state.job.ts';
@@ -35,6 +35,7 @@ const backends: [number, StateBackendOptions][] = [
   // A cache of 8 rows for 23 users and 5 states: rows are evicted, written and read back constantly.
   [1, { type: 'embedded', cacheRows: 8 }],
   [2, { type: 'embedded', cacheRows: 8 }],
+  [2, { type: 'rocksdb', cacheRows: 8 }],
 ];
 
 describe.each(backends)('keyed state at parallelism %i, %o', (parallelism, stateBackend) => {
