@@ -56,7 +56,7 @@ describe.each(['embedded', 'rocksdb'] as const)('kill -9 on the %s backend', (ba
     // Killed once three checkpoints completed: about a third of the input is in.
     const killed = await runProcess(process.execPath, run(killedCheckpoints, []), {
       cwd,
-      killOn: { stdout: /(checkpoint \d+ completed[^]*){3}/, signal: 'SIGKILL' },
+      killOn: { stdout: /(checkpoint \d+ completed[\s\S]*){3}/, signal: 'SIGKILL' },
     });
     expect(killed.signal).toBe('SIGKILL');
     const leftovers = readdirSync(stateDir).filter((d) => d.startsWith(`weir-${killed.pid}-`));
