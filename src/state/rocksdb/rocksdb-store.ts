@@ -27,16 +27,18 @@ interface RocksIterator {
   _closeSync(): void;
 }
 interface RocksBatch {
-  put(key: Buffer, value: Uint8Array): void;
-  del(key: Buffer): void;
+  _put(key: Buffer, value: Uint8Array, options: object): void;
+  _del(key: Buffer, options: object): void;
   _writeSync(options: object): void;
+  _clear(): void;
 }
 interface RocksLevel {
   open(options: object): Promise<void>;
   close(): Promise<void>;
   _getManySync(keys: Buffer[], options: object): (Buffer | undefined | null)[];
-  batch(): RocksBatch;
-  iterator(options: object): RocksIterator;
+  _chainedBatch(): RocksBatch;
+  _iterator(options: object): RocksIterator;
+  detachResource(resource: object): void;
 }
 interface RocksModule {
   RocksLevel: new (location: string, options: object) => RocksLevel;
@@ -98,19 +100,35 @@ function notOpen(): StateAccessError {
   );
 }
 
+/**
+ * The binding's native calls, without abstract-level's bookkeeping: its public `batch()` keeps
+ * every operation in a JS array and, written with `_writeSync`, stays attached to the database
+ * for ever (so every write would stay on the heap); its `iterator()` stays attached the same way.
+ * One native batch is reused for every write; iterators are detached when closed.
+ */
+function openIterator(db: RocksLevel, options: object): RocksIterator {
+  return db._iterator({ ...options, ...BUFFERS });
+}
+function closeIterator(db: RocksLevel, iterator: RocksIterator): void {
+  iterator._closeSync();
+  db.detachResource(iterator);
+}
+
 /** A read snapshot: an iterator over the whole database, created at the snapshot point. */
 class IteratorSnapshot implements StoreSnapshot {
   readonly iterator: RocksIterator;
+  readonly #db: RocksLevel;
   /** The scan that last moved the iterator; another scan re-seeks before reading on. */
   owner: object | undefined;
   #done = false;
-  constructor(iterator: RocksIterator) {
-    this.iterator = iterator;
+  constructor(db: RocksLevel) {
+    this.#db = db;
+    this.iterator = openIterator(db, {});
   }
   done(): void {
     if (this.#done) return;
     this.#done = true;
-    this.iterator._closeSync();
+    closeIterator(this.#db, this.iterator);
   }
 }
 
@@ -118,6 +136,7 @@ class IteratorSnapshot implements StoreSnapshot {
 export class RocksStore implements RowStore {
   readonly #directory: string;
   #db: RocksLevel | undefined;
+  #batch: RocksBatch | undefined;
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -133,7 +152,10 @@ export class RocksStore implements RowStore {
       const db = new (rocksLibrary().RocksLevel)(this.#directory, BUFFERS);
       await db.open(OPEN_OPTIONS);
       if (this.#closing !== undefined) await db.close();
-      else this.#db = db;
+      else {
+        this.#db = db;
+        this.#batch = db._chainedBatch();
+      }
     })();
     return this.#opening;
   }
@@ -144,12 +166,17 @@ export class RocksStore implements RowStore {
 
   write(writes: readonly RowWrite[]): void {
     if (writes.length === 0) return;
-    const batch = this.#open().batch();
-    for (const { key, value } of writes) {
-      if (value === undefined) batch.del(key);
-      else batch.put(key, value);
+    this.#open();
+    const batch = this.#batch!;
+    try {
+      for (const { key, value } of writes) {
+        if (value === undefined) batch._del(key, NO_OPTIONS);
+        else batch._put(key, value, NO_OPTIONS);
+      }
+      batch._writeSync(NO_OPTIONS);
+    } finally {
+      batch._clear();
     }
-    batch._writeSync(NO_OPTIONS);
   }
 
   *rows(start: Buffer, end: Buffer, snapshot?: StoreSnapshot): IterableIterator<StoredRow> {
@@ -157,7 +184,8 @@ export class RocksStore implements RowStore {
       yield* this.#snapshotRows(snapshot as IteratorSnapshot, start, end);
       return;
     }
-    const iterator = this.#open().iterator({ gte: start, lt: end, ...BUFFERS });
+    const db = this.#open();
+    const iterator = openIterator(db, { gte: start, lt: end });
     try {
       for (;;) {
         const { rows, finished } = iterator._nextvSync(SCAN_BATCH, NO_OPTIONS);
@@ -165,7 +193,7 @@ export class RocksStore implements RowStore {
         if (finished || rows.length === 0) return;
       }
     } finally {
-      iterator._closeSync();
+      closeIterator(db, iterator);
     }
   }
 
@@ -180,7 +208,7 @@ export class RocksStore implements RowStore {
   }
 
   snapshot(): StoreSnapshot {
-    return new IteratorSnapshot(this.#open().iterator(BUFFERS));
+    return new IteratorSnapshot(this.#open());
   }
 
   close(): Promise<void> {
@@ -189,6 +217,8 @@ export class RocksStore implements RowStore {
       if (this.#opening !== undefined) await this.#opening.catch(() => undefined);
       const db = this.#db;
       this.#db = undefined;
+      this.#batch = undefined;
+      // abstract-level's close also closes the batch, attached since `open`.
       await db?.close();
     })();
     return this.#closing;
