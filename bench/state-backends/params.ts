@@ -32,9 +32,9 @@ export const FULL: StateBackendsBenchParams = {
   // 100 bytes: a small per-key record (a counter with some context), so that 1 M keys are about
   // 120 MB of state and 20 M keys 2.4 GB, several times a capped heap.
   payloadBytes: 100,
-  // Half a million per phase: long enough for a steady state of cache misses on the on-disk
-  // backends (16 384 cached rows of 1 M keys), short enough for four phases and three backends.
-  updates: 500_000,
+  // 200 000 per phase: a steady state of cache misses on the on-disk backends (16 384 cached
+  // rows of 1 M keys), short enough for four phases and three backends in the default run.
+  updates: 200_000,
   // 1.0: the classic web-access skew; the 100 hottest keys take a third of the updates at 1 M keys.
   zipfExponent: 1,
   // What the issue asks: 1 % and 10 % of the keys changed per checkpoint interval.

@@ -1,6 +1,7 @@
 /**
- * The embedded keyed-state backend (Flink's RocksDB state backend, on LMDB): keyed state lives in
- * an LMDB store in a working directory on disk, so it may be far larger than the heap. Rows are laid
+ * The embedded keyed-state backend (Flink's RocksDB state backend): keyed state lives in an LMDB
+ * store (`stateBackend: 'embedded'`) or a RocksDB one (`'rocksdb'`, `../rocksdb/rocksdb-store.ts`),
+ * behind `row-store.ts`, in a working directory on disk, so it may be far larger than the heap. Rows are laid
  * out by key group, then state, then key (`row-key.ts`); the only state in memory is a bounded cache
  * of decoded rows that doubles as the write buffer (`row-cache.ts`). The state handles are the heap
  * backend's, over a row access (`row-access.ts`), so both backends behave alike; snapshots write the
@@ -75,7 +76,7 @@ interface Registration {
   readonly access: RowAccess;
 }
 
-/** Keyed state of one operator subtask in an on-disk LMDB store. */
+/** Keyed state of one operator subtask in an on-disk LMDB or RocksDB store. */
 export class EmbeddedKeyedStateBackend<K = unknown> implements KeyedStateBackend<K> {
   readonly #maxParallelism: number;
   readonly #range: KeyGroupRange;
