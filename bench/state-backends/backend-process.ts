@@ -18,16 +18,15 @@ import type { EncodedKeyedState, IncrementalBase } from '../../src/state/keyed-s
 import { EmbeddedKeyedStateBackend } from '../../src/state/lmdb/lmdb-keyed-state-backend.ts';
 import { payloadFor } from '../jobs-support/keyed-counter.ts';
 import { uniformKeys, zipfKeys } from './key-streams.ts';
+import type { StateBackendsBenchParams } from './params.ts';
 
-/** What the parent asks for. */
-export interface BackendTrialInput {
+/** What the parent asks for: the benchmark's parameters and a backend. */
+export interface BackendTrialInput
+  extends Pick<
+    StateBackendsBenchParams,
+    'keys' | 'payloadBytes' | 'updates' | 'zipfExponent' | 'changedFractions' | 'cacheRows'
+  > {
   readonly backend: 'heap' | 'embedded' | 'rocksdb';
-  readonly keys: number;
-  readonly payloadBytes: number;
-  readonly updates: number;
-  readonly zipfExponent: number;
-  readonly changedFractions: readonly number[];
-  readonly cacheRows: number;
 }
 
 /** A checkpoint's cost. */
