@@ -61,7 +61,9 @@ export async function run(args: BenchArgs): Promise<void> {
       const cost = await runProcess([...cap, '--expose-gc', '--import', 'tsx', TRIAL, JSON.stringify(input)]);
       const result = JSON.parse(cost.lastLine) as BackendTrialResult;
       samples.get(kind)!.push({ ...result, peakRssMiB: cost.peakRssMiB, wallMs: cost.wallMs });
+      // Each trial's figures at once, so that a run cut short still reports what it measured.
       console.log(`  round ${round + 1} ${kind}: ${formatDuration(cost.wallMs)}, load ${loadAverage()[0]}`);
+      console.log(`    ${JSON.stringify({ ...result, peakRssMiB: cost.peakRssMiB })}`);
     }
   const med = (kind: StateBackendType, pick: (s: Sample) => number): number =>
     median(samples.get(kind)!.map(pick));
