@@ -57,11 +57,11 @@ describe('weir run option errors', () => {
     ],
     [
       ['job.ts', '--state-backend', 'rocks'],
-      'weir run: --state-backend must be one of heap, embedded, got "rocks"',
+      'weir run: --state-backend must be one of heap, embedded, rocksdb, got "rocks"',
     ],
     [
       ['job.ts', '--state-backend', 'heap', '--state-dir', 'x'],
-      'weir run: --state-dir needs --state-backend embedded, got --state-backend heap',
+      'weir run: --state-dir needs --state-backend embedded or rocksdb, got --state-backend heap',
     ],
     [['job.ts', '--args', '{'], expect.stringMatching(/^weir run: --args must be JSON, got "\{"/)],
     [
