@@ -1,7 +1,8 @@
 // Keyed state several times a worker's capped heap runs and checkpoints on the on-disk backends
 // (LMDB and RocksDB), while the heap backend fails the same job by running out of heap. Modest by
-// default (30 MB of state, a 16 MiB heap, where the heap backend already fails); WEIR_LARGE_STATE_KEYS=2000000 is the big run (6 GB of
-// state, many minutes per backend), with the heap capped the same.
+// default (30 MB of state, a 16 MiB heap, where the heap backend already fails);
+// WEIR_LARGE_STATE_KEYS=2000000 is the big run (6 GB of state, many minutes per backend), with the
+// heap capped the same.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
