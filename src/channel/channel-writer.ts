@@ -270,21 +270,22 @@ export class ChannelWriter {
       if (shouldStop()) return;
       if (channel.closed)
         throw new ChannelClosedError(this.name, 'closed while the producer waited for space');
-      await channel.sleepUntilSpace(this.#spaceToWaitFor(this.#backlog[0]!.bytes.length));
+      await this.#sleepUntilAdmitted(this.#backlog[0]!.bytes.length);
     }
   }
 
   /**
-   * The payload length whose space to wait for: the frame's own, or, when the in-flight limit holds
-   * it back although the ring has room, one as large as the ring's room beyond the limit plus the
-   * frame, so that the ring parks the producer until the consumer has drained below the limit (every
-   * release wakes it to check again). Should the consumer empty the ring between the check and the
-   * park, that wake-up is lost and the park ends after MAX_PARK_MS: rare, and bounded.
+   * Parks until the backlog's first frame (payload `length`) may go: until the ring has space for
+   * it or, when the in-flight limit holds it back although the ring has room, until the consumer
+   * has drained the ring below the limit. (Waiting for space for a frame as large as the ring's room
+   * beyond the limit, as this did, counts wrap padding: once the write position is past the first
+   * `limit` bytes that space never comes, and a consumer that emptied the ring just before the park
+   * left the producer asleep for MAX_PARK_MS.)
    */
-  #spaceToWaitFor(length: number): number {
+  #sleepUntilAdmitted(length: number): Promise<void> | undefined {
     const ring = this.#ring;
-    if (ring === undefined || !ring.hasSpaceFor(length)) return length;
-    return ring.capacity - this.#limit!.limitBytes + length;
+    if (ring === undefined || !ring.hasSpaceFor(length)) return this.channel.sleepUntilSpace(length);
+    return ring.sleepUntilUsedAtMost(Math.max(0, this.#limit!.limitBytes - RingBuffer.frameBytes(length)));
   }
 
   /** Writes a frame if the channel has room for it within the in-flight limit. */

@@ -263,8 +263,24 @@ export class RingBuffer implements FrameSink, FrameSource {
    * there already. Never blocks the event loop. Producer thread only.
    */
   sleepUntilSpace(length: number): Promise<void> | undefined {
+    return this.#parkProducerUnless(() => this.hasSpaceFor(length));
+  }
+
+  /**
+   * Parks the producer until the ring holds at most `maxUsedBytes` (buffer debloating: the in-flight
+   * limit holds a frame back although the ring has room), the ring closes, or {@link MAX_PARK_MS}
+   * passes; `undefined` when it holds that little already. Every release wakes a parked producer,
+   * and the check after announcing the park sees a drain that happened before it: no lost wake-up.
+   * Producer thread only.
+   */
+  sleepUntilUsedAtMost(maxUsedBytes: number): Promise<void> | undefined {
+    return this.#parkProducerUnless(() => this.usedBytes() <= maxUsedBytes);
+  }
+
+  /** Announces the park, then parks unless `ready()` holds (checked after the announcement). */
+  #parkProducerUnless(ready: () => boolean): Promise<void> | undefined {
     const seq = this.parkProducer();
-    const waiting = this.hasSpaceFor(length) ? undefined : park(this.#words, SPACE_SEQ, seq, MAX_PARK_MS);
+    const waiting = ready() ? undefined : park(this.#words, SPACE_SEQ, seq, MAX_PARK_MS);
     if (waiting === undefined) {
       this.unparkProducer();
       return undefined;

@@ -1,5 +1,5 @@
 // Buffer debloating: a channel fills its ring only as far as its consumer drains in the target time.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   InFlightLimit,
   MIN_BATCH_BYTES,
@@ -86,6 +86,53 @@ describe('ChannelWriter with an in-flight target', () => {
     fill();
     expect(ring.usedBytes()).toBeLessThanOrEqual(MIN_IN_FLIGHT_BYTES);
     expect(ring.usedBytes()).toBeGreaterThan(MIN_IN_FLIGHT_BYTES / 2);
+  });
+
+  it('does not park when the consumer empties the ring just before the producer parks', async () => {
+    const descriptor = createRing({ capacity: 64 * 1024, name: 'debloat-race', doorbell: createDoorbell() });
+    const gate = new InputGate([descriptor]);
+    const drain = (): void => {
+      for (let polled = gate.poll(); polled !== null; polled = gate.poll()) {}
+    };
+    let raceOnPark = false;
+    // The consumer (another thread in a job) drains everything between the producer's last check
+    // and its park: the park's own check must see the empty ring.
+    class RacingRing extends RingBuffer {
+      override parkProducer(): number {
+        if (raceOnPark) drain();
+        return super.parkProducer();
+      }
+    }
+    const ring = new RacingRing(descriptor);
+    let time = 0;
+    const writer = new ChannelWriter(ring, { inFlightTargetMs: 100, batchBytes: 1024, now: () => time });
+    const fill = (): void => {
+      while (!writer.blocked) writer.emit({ pad: 'x'.repeat(100) });
+    };
+    // Drop the limit to its floor, then move the write position well past the ring's first
+    // limit's worth of bytes (where wrap padding made the old wait condition unreachable).
+    fill();
+    time += SAMPLE_MS;
+    expect(writer.tryDrain()).toBe(false);
+    drain();
+    await writer.waitForSpace();
+    for (let i = 0; i < 2; i++) {
+      fill();
+      drain();
+      await writer.waitForSpace();
+    }
+    fill();
+    expect(writer.inFlightLimitBytes).toBe(MIN_IN_FLIGHT_BYTES);
+    expect(ring.usedBytes()).toBeGreaterThan(0);
+    const waits = vi.spyOn(Atomics, 'waitAsync');
+    try {
+      raceOnPark = true;
+      await writer.waitForSpace();
+      expect(writer.blocked).toBe(false);
+      expect(waits).not.toHaveBeenCalled();
+    } finally {
+      waits.mockRestore();
+    }
   });
 
   it('rejects a bad channel.inFlightTargetMs, naming it', () => {
