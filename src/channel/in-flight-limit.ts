@@ -71,22 +71,14 @@ export class InFlightLimit {
     this.#appended += frameBytes;
   }
 
-  /**
-   * Updates the estimate once a sample period has passed; `usedBytes`: the ring's content now. A
-   * period in which the consumer took nothing although the ring held data measured a pause, not a
-   * drain rate: an aligned checkpoint holding the channel, a garbage collection, a consumer not yet
-   * started. It leaves the estimate as it was; counted as a rate of 0 it would halve the limit per
-   * period, and batches with it, for a consumer that drains at full speed once it resumes.
-   */
+  /** Updates the estimate once a sample period has passed; `usedBytes`: the ring's content now. */
   sample(now: number, usedBytes: number): void {
     const elapsed = now - this.#sampleStart;
     if (elapsed < SAMPLE_MS) return;
     const consumed = Math.max(0, this.#appended - (usedBytes - this.#usedAtStart));
-    if (consumed > 0 || usedBytes === 0) {
-      const rate = consumed / elapsed;
-      this.#rate = this.#rate < 0 ? rate : this.#rate + SMOOTHING * (rate - this.#rate);
-      this.#limit = Math.min(this.#capacity, Math.max(MIN_IN_FLIGHT_BYTES, this.#rate * this.#targetMs));
-    }
+    const rate = consumed / elapsed;
+    this.#rate = this.#rate < 0 ? rate : this.#rate + SMOOTHING * (rate - this.#rate);
+    this.#limit = Math.min(this.#capacity, Math.max(MIN_IN_FLIGHT_BYTES, this.#rate * this.#targetMs));
     this.#sampleStart = now;
     this.#appended = 0;
     this.#usedAtStart = usedBytes;

@@ -54,23 +54,6 @@ describe('InFlightLimit', () => {
     limit.sample(420, 0);
     expect(limit.limitBytes).toBe(CAPACITY);
   });
-
-  it('keeps its estimate over a period in which the consumer took nothing from a ring holding data', () => {
-    const limit = new InFlightLimit(100, CAPACITY, 0);
-    limit.appended(40_000);
-    limit.sample(20, 20_000); // 1000 B/ms
-    expect(limit.limitBytes).toBe(100_000);
-    // Paused (an aligned checkpoint holds the channel, a collection): the ring only grows.
-    for (let t = 40; t <= 200; t += 20) {
-      limit.appended(10_000);
-      limit.sample(t, 20_000 + ((t - 20) / 20) * 10_000);
-    }
-    expect(limit.drainRate).toBe(1000);
-    expect(limit.limitBytes).toBe(100_000);
-    // Draining again, slowly: measured as before.
-    limit.sample(220, 110_000 - 4_000); // 200 B/ms, averaged to 600
-    expect(limit.drainRate).toBe(600);
-  });
 });
 
 describe('ChannelWriter with an in-flight target', () => {
@@ -89,12 +72,11 @@ describe('ChannelWriter with an in-flight target', () => {
         if (polled.event.kind === 'records') read += polled.event.records.length;
       return read;
     };
-    // Before any measurement the whole ring fills; a sample period in which the consumer took one
-    // frame in four periods drops the limit to its floor.
+    // Before any measurement the whole ring fills; a sample period without consumption drops the
+    // limit to its floor.
     fill();
     expect(ring.usedBytes()).toBeGreaterThan(60 * 1024);
-    expect(gate.poll()?.event.kind).toBe('records');
-    time += 4 * SAMPLE_MS;
+    time += SAMPLE_MS;
     expect(writer.tryDrain()).toBe(false);
     expect(writer.inFlightLimitBytes).toBe(MIN_IN_FLIGHT_BYTES);
     // The consumer drains the ring: the producer's backlog goes, and it fills up to the limit only.
@@ -127,11 +109,10 @@ describe('ChannelWriter with an in-flight target', () => {
     const fill = (): void => {
       while (!writer.blocked) writer.emit({ pad: 'x'.repeat(100) });
     };
-    // Drop the limit to its floor (a slow consumer), then move the write position well past the
-    // ring's first limit's worth of bytes (where wrap padding made the old wait condition unreachable).
+    // Drop the limit to its floor, then move the write position well past the ring's first
+    // limit's worth of bytes (where wrap padding made the old wait condition unreachable).
     fill();
-    gate.poll();
-    time += 4 * SAMPLE_MS;
+    time += SAMPLE_MS;
     expect(writer.tryDrain()).toBe(false);
     drain();
     await writer.waitForSpace();
