@@ -102,7 +102,7 @@ export class SubtaskHost {
         gate: built.gate,
         report: (report) => this.#send(report),
         beforeAsyncPart: built.faults?.checkpointHook(built.vertex.nodes.map((n) => n.resolvedUid)),
-        onCommitFailure: (error) => {
+        onSinkFailure: (error) => {
           this.#runner?.fail(error);
           // A subtask waiting to finish (input ended) fails as well.
           this.#wake?.();

@@ -108,7 +108,7 @@ export class TaskRunner {
   }
 
   /**
-   * Fails the subtask from outside the loop (a commit that failed after a checkpoint completed):
+   * Fails the subtask from outside the loop (a sink whose pre-commit or commit failed):
    * the loop stops as for a cancel, and {@link failure} holds the error to report.
    */
   fail(error: unknown): void {
