@@ -19,6 +19,8 @@ export interface RedisToPostgresArgs {
   /** Flags: one per failure (throwAt, exitAt, sinkExitAt). */
   readonly fired: SharedArrayBuffer;
   readonly busyMicros?: number;
+  /** Prints `reached <n>` to stdout when the map sees click n (a process-kill test kills then). */
+  readonly announceAt?: number;
 }
 
 export interface Count {
@@ -41,6 +43,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
       const until = performance.now() + (args.busyMicros ?? 0) / 1000;
       while (performance.now() < until);
       const n = Number(entry.fields['n']);
+      if (n === args.announceAt) console.log(`reached ${n}`);
       const i = args.throwAt.indexOf(n);
       if (i >= 0 && fireOnce(i)) throw new Error(`injected failure at click ${n}`);
       return { user: entry.fields['user']!, n };
