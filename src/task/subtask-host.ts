@@ -210,6 +210,26 @@ export class SubtaskHost {
       recordsIn: chain ? [...chain.counts] : [],
       recordsOut: output ? output.writers.reduce((sum, w) => sum + w.stats.records + w.pendingRecords, 0) : 0,
       ...this.#time(),
+      ...this.#volume(),
+    };
+  }
+
+  /** Bytes through the channels, and the watermarks in and out. */
+  #volume(): Pick<SubtaskCounters, 'bytesIn' | 'bytesOut' | 'watermarks'> {
+    const output = this.#output;
+    const input = this.#runner?.inputWatermark;
+    const sent = output?.watermark;
+    return {
+      bytesIn: this.#built?.gate?.bytesIn ?? 0,
+      bytesOut: output ? output.writers.reduce((sum, w) => sum + w.stats.bytes, 0) : 0,
+      ...(input !== undefined || sent !== undefined
+        ? {
+            watermarks: {
+              ...(input !== undefined ? { input } : {}),
+              ...(sent !== undefined ? { output: sent } : {}),
+            },
+          }
+        : {}),
     };
   }
 

@@ -116,6 +116,11 @@ export class TaskRunner {
     this.cancel();
   }
 
+  /** The watermark combined from the subtask's inputs, if any (for metrics). */
+  get inputWatermark(): number | undefined {
+    return this.#time.inputWatermark;
+  }
+
   /** The error given to {@link fail}, if any. */
   get failure(): { readonly error: unknown } | undefined {
     return this.#failure;
