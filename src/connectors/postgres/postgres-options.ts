@@ -15,6 +15,8 @@ export interface PostgresConnectionOptions {
   readonly database?: string;
   /** Milliseconds to wait for a connection (default 5000). */
   readonly connectTimeoutMs?: number;
+  /** The connections' `application_name`, to find them in `pg_stat_activity`. */
+  readonly applicationName?: string;
 }
 
 /** `host:port/database` of `options`, for messages (never credentials). */

@@ -19,6 +19,8 @@ export interface RedisToPostgresArgs {
   /** Flags: one per failure (throwAt, exitAt, sinkExitAt). */
   readonly fired: SharedArrayBuffer;
   readonly busyMicros?: number;
+  /** Names the job's connections (Redis client name, PostgreSQL application_name), to cut only them. */
+  readonly connectionName?: string;
   /** Prints `reached <n>` to stdout when the map sees click n (a process-kill test kills then). */
   readonly announceAt?: number;
 }
@@ -36,8 +38,12 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   const fired = new Int32Array(args.fired);
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
   const sinkFailures = args.throwAt.length + args.exitAt.length;
+  const named =
+    args.connectionName === undefined
+      ? {}
+      : { clientName: args.connectionName, applicationName: args.connectionName };
   const counts = env
-    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: args.bounded ?? true })
+    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: args.bounded ?? true, ...named })
     .uid('clicks')
     .map((entry: RedisStreamEntry) => {
       const until = performance.now() + (args.busyMicros ?? 0) / 1000;
@@ -61,6 +67,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   counts
     .sinkToPostgres({
       ...POSTGRES,
+      ...named,
       table: `${args.schema}.updates`,
       columns: ['user_id', 'count'],
       row: (c: Count) => {
@@ -73,6 +80,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   counts
     .sinkToPostgres({
       ...POSTGRES,
+      ...named,
       table: `${args.schema}.totals`,
       columns: ['user_id', 'count'],
       upsertKey: ['user_id'],
