@@ -46,7 +46,14 @@ function guarantee(method: string, value: unknown): void {
 export function checkRedisSourceOptions(method: string, options: RedisStreamSourceOptions): void {
   requireObject(method, options);
   stringList(method, 'streams', options.streams);
-  const { start, bounded, blockMs } = options;
+  const { start, bounded, blockMs, consumerGroup } = options;
+  optional(
+    method,
+    'consumerGroup',
+    consumerGroup,
+    typeof consumerGroup === 'string' && consumerGroup.length > 0,
+    'a non-empty string',
+  );
   optional(
     method,
     'start',

@@ -224,6 +224,7 @@ export class SubtaskCheckpointer {
   /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit, in chain order. */
   async notifyComplete(checkpointId: number): Promise<void> {
     this.checkpointCompleted(checkpointId);
+    await this.#chain.source?.notifyCheckpointComplete?.(checkpointId);
     for (const operator of this.#chain.operators) await operator.notifyCheckpointComplete?.(checkpointId);
   }
 
@@ -235,7 +236,10 @@ export class SubtaskCheckpointer {
   #capture(checkpointId: number, savepoint: boolean): Captured[] {
     const captured: Captured[] = [];
     if (this.#chain.source && this.#sourceUid !== undefined) {
-      captured.push({ uid: this.#sourceUid, operatorState: { splits: this.#chain.source.snapshotSplits() } });
+      captured.push({
+        uid: this.#sourceUid,
+        operatorState: { splits: this.#chain.source.snapshotSplits(checkpointId) },
+      });
     }
     this.#chain.operators.forEach((operator, i) => {
       const uid = this.#operatorUids[i]!;

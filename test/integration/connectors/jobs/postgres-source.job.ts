@@ -14,6 +14,8 @@ export interface PostgresSourceArgs {
   readonly exitAt: readonly number[];
   /** Flags: one per failure (throwAt, then exitAt). */
   readonly fired: SharedArrayBuffer;
+  /** Microseconds of CPU per row, so that a savepoint falls mid-input. */
+  readonly busyMicros?: number;
 }
 
 interface Row {
@@ -38,6 +40,8 @@ export default defineJob<PostgresSourceArgs>((env, args) => {
     })
     .uid('rows')
     .map((row) => {
+      const until = performance.now() + (args.busyMicros ?? 0) / 1000;
+      while (performance.now() < until);
       const i = args.throwAt.indexOf(row.id);
       if (i >= 0 && fireOnce(i)) throw new Error(`injected failure at row ${row.id}`);
       return row;

@@ -1,7 +1,7 @@
 // The bounded PostgreSQL source against the real server: every row of a table (or query) is read
 // exactly once, in key ranges spread over the subtasks, also when the job fails and restores its
-// ranges' positions from a checkpoint: the exactly-once output table then equals the one a
-// failure-free run computes here. An empty table ends the job at once.
+// ranges' positions from a checkpoint, or resumes from a savepoint at another parallelism: the
+// exactly-once output table then equals the one computed here. An empty table ends the job at once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,50 @@ describe('PostgreSQL source (bounded, key ranges)', () => {
       1,
     );
     expect(result.rows).toEqual(expected(allIds.filter((id) => id >= 100 && id <= 1999 && id % USERS !== 0)));
+  });
+
+  it('a savepoint at parallelism 2 resumes at parallelism 3: every row once', async () => {
+    const target = `${schema}.out${targets++}`;
+    await client.query(`CREATE TABLE ${target} (user_id text NOT NULL, count int NOT NULL, id int NOT NULL)`);
+    const args: PostgresSourceArgs = {
+      table: `${schema}.clicks`,
+      splits: 4,
+      target,
+      throwAt: [],
+      exitAt: [],
+      fired: new SharedArrayBuffer(4),
+      busyMicros: 500,
+    };
+    // No periodic checkpoint completes after the savepoint: the first run's output is the savepoint's.
+    const checkpointing = (dir: string) => ({
+      intervalMs: 3_600_000,
+      storage: { kind: 'filesystem' as const, dir: join(root, dir) },
+    });
+    const first = await startJob(JOB, {
+      args,
+      environment: { parallelism: 2, checkpointing: checkpointing('sp-a') },
+    });
+    await new Promise<void>((resolve) =>
+      first.onProgress((progress) => {
+        if ((progress.operators.find((o) => o.uid === 'rows')?.records ?? 0) >= ROWS / 4) resolve();
+      }),
+    );
+    const outcome = await first.stopWithSavepoint(join(root, 'sp'));
+    if (outcome.status !== 'completed') throw new Error(`savepoint ${outcome.status}`);
+    await first.result;
+    const second = await startJob(JOB, {
+      args: { ...args, busyMicros: 0 },
+      environment: {
+        parallelism: 3,
+        checkpointing: checkpointing('sp-b'),
+        resume: { path: outcome.checkpoint.pointer },
+      },
+    });
+    await second.result;
+    const { rows } = await client.query<{ user_id: string; count: number }>(
+      `SELECT user_id, count FROM ${target}`,
+    );
+    expect(rows.map((r) => `${r.user_id} ${r.count}`).sort()).toEqual(expected(allIds));
   });
 
   it('ends at once on an empty table', async () => {
