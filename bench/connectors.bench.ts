@@ -76,7 +76,8 @@ class Bench {
   ) {}
 
   async table(): Promise<string> {
-    const table = `"${this.name}".t${this.#tables++}`;
+    // Lower-case letters, digits and _ only: usable unquoted here and by the sink.
+    const table = `${this.name}.t${this.#tables++}`;
     await this.postgres.query(
       `CREATE TABLE ${table} (user_id text NOT NULL, count int NOT NULL, n int NOT NULL)`,
     );
