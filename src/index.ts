@@ -90,7 +90,12 @@ export type {
   JetStreamSplit,
 } from './connectors/nats/jetstream-source.ts';
 export type { NatsConnectionOptions } from './connectors/nats/nats-options.ts';
-export type { PostgresConnectionOptions, RowOptions } from './connectors/postgres/postgres-options.ts';
+export type {
+  PostgresConnectionOptions,
+  PostgresKeyRangeSplit,
+  PostgresSourceOptions,
+  RowOptions,
+} from './connectors/postgres/postgres-options.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink.ts';
 export type { RedisConnectionOptions } from './connectors/redis/redis-options.ts';
 export type { RedisEntryFields, RedisStreamSinkOptions } from './connectors/redis/redis-stream-sink.ts';

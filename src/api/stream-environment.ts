@@ -13,13 +13,19 @@ import {
 } from '../config/options.ts';
 import { arraySource, iterableSource } from '../connectors/builtin/array-source.ts';
 import { type SequenceOptions, sequenceSource } from '../connectors/builtin/sequence-source.ts';
-import { checkJetStreamSourceOptions, checkRedisSourceOptions } from '../connectors/connector-options.ts';
+import {
+  checkJetStreamSourceOptions,
+  checkPostgresSourceOptions,
+  checkRedisSourceOptions,
+} from '../connectors/connector-options.ts';
 import { textFileSource } from '../connectors/file/text-file-source.ts';
 import {
   type JetStreamMessage,
   type JetStreamSourceOptions,
   jetStreamSource,
 } from '../connectors/nats/jetstream-source.ts';
+import type { PostgresSourceOptions } from '../connectors/postgres/postgres-options.ts';
+import { postgresSource } from '../connectors/postgres/postgres-source.ts';
 import {
   type RedisStreamEntry,
   type RedisStreamSourceOptions,
@@ -200,6 +206,21 @@ export class StreamEnvironment {
     return this.#source<RedisStreamEntry>('fromRedisStream', redisStreamSource(options), {
       unionOperatorState: true,
       bounded: (options.bounded ?? false) !== false,
+    });
+  }
+
+  /**
+   * The rows of a PostgreSQL table or query, read once (bounded) in ranges of an integer key column
+   * (`options.splits` of them, default the parallelism); the last key emitted per range is
+   * checkpointed, so a restored job reads exactly the rows after it. Rows are pg's objects by column
+   * name (`int8` and `numeric` as strings). Needs the package `pg`. See docs/connectors.md.
+   */
+  fromPostgres<T = Record<string, unknown>>(options: PostgresSourceOptions): DataStream<T> {
+    checkPostgresSourceOptions('fromPostgres', options);
+    // Every subtask sees all ranges' positions on restore and keeps its share (any parallelism).
+    return this.#source<T>('fromPostgres', postgresSource(options), {
+      unionOperatorState: true,
+      bounded: true,
     });
   }
 

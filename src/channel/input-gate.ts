@@ -47,6 +47,8 @@ export class InputGate {
   readonly #ended: boolean[];
   #endedCount = 0;
   #next = 0;
+  /** Bytes of record frames read so far (for metrics; consumer thread). */
+  bytesIn = 0;
   readonly #overtake: boolean;
   /** Per channel: frames ahead of the read position already scanned for an unaligned barrier. */
   readonly #scanned: number[];
@@ -258,6 +260,7 @@ export class InputGate {
     let event: ChannelEvent;
     switch (kind) {
       case FrameKind.Records:
+        this.bytesIn += length;
         event = {
           kind: 'records',
           records: this.#decoder.decode(this.#views[i]!.subarray(offset, offset + length)),

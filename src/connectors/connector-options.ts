@@ -6,6 +6,7 @@
 import { InvalidOptionError } from '../errors.ts';
 import type { JetStreamSinkOptions } from './nats/jetstream-sink.ts';
 import type { JetStreamSourceOptions } from './nats/jetstream-source.ts';
+import type { PostgresSourceOptions } from './postgres/postgres-options.ts';
 import type { PostgresSinkOptions } from './postgres/postgres-sink.ts';
 import type { RedisStreamSinkOptions } from './redis/redis-stream-sink.ts';
 import type { RedisStreamSourceOptions } from './redis/redis-stream-source.ts';
@@ -45,7 +46,14 @@ function guarantee(method: string, value: unknown): void {
 export function checkRedisSourceOptions(method: string, options: RedisStreamSourceOptions): void {
   requireObject(method, options);
   stringList(method, 'streams', options.streams);
-  const { start, bounded, blockMs } = options;
+  const { start, bounded, blockMs, consumerGroup } = options;
+  optional(
+    method,
+    'consumerGroup',
+    consumerGroup,
+    typeof consumerGroup === 'string' && consumerGroup.length > 0,
+    'a non-empty string',
+  );
   optional(
     method,
     'start',
@@ -152,4 +160,28 @@ export function checkJetStreamSinkOptions(method: string, options: JetStreamSink
     throw new InvalidOptionError(`${method} subject`, 'a non-empty string or a function', subject);
   optional(method, 'data', data, typeof data === 'function', 'a function');
   guarantee(method, options.guarantee);
+}
+
+export function checkPostgresSourceOptions(method: string, options: PostgresSourceOptions): void {
+  requireObject(method, options);
+  const { table, query, keyColumn, splits, keyRange, fetchRows } = options;
+  if ((table === undefined) === (query === undefined))
+    throw new InvalidOptionError(`${method} table or query`, 'exactly one of them', { table, query });
+  optional(method, 'table', table, typeof table === 'string' && table.length > 0, 'a non-empty string');
+  optional(method, 'query', query, typeof query === 'string' && query.length > 0, 'a non-empty string');
+  if (typeof keyColumn !== 'string' || keyColumn.length === 0)
+    throw new InvalidOptionError(`${method} keyColumn`, 'a non-empty string', keyColumn);
+  optional(method, 'splits', splits, positiveInteger(splits), 'a positive integer');
+  optional(method, 'fetchRows', fetchRows, positiveInteger(fetchRows), 'a positive integer');
+  const integer = (v: unknown): boolean => typeof v === 'bigint' || Number.isSafeInteger(v);
+  optional(
+    method,
+    'keyRange',
+    keyRange,
+    Array.isArray(keyRange) &&
+      keyRange.length === 2 &&
+      keyRange.every(integer) &&
+      BigInt(keyRange[0]) <= BigInt(keyRange[1]),
+    'two integers [from, to] with from ≤ to',
+  );
 }

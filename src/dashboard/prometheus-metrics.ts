@@ -24,6 +24,15 @@ const TASK_METRICS: readonly (readonly [keyof TaskMetrics, string])[] = [
     'backPressuredTimeMsPerSecond',
     'Milliseconds per second the subtask waited for space in full output rings',
   ],
+  ['numBytesIn', 'Bytes of record frames the subtask read from its input channels in the current attempt'],
+  ['numBytesOut', 'Bytes of frames the subtask wrote to its output channels in the current attempt'],
+  ['numBytesInPerSecond', 'Bytes read per second'],
+  ['numBytesOutPerSecond', 'Bytes written per second'],
+  [
+    'currentInputWatermark',
+    "Event time (ms) the subtask's inputs reached, combined; absent before the first watermark",
+  ],
+  ['currentOutputWatermark', 'The last watermark (ms) the subtask sent downstream; absent before the first'],
 ];
 
 /** Job metrics: name, help, value. */
@@ -105,7 +114,8 @@ export function createMetricsRegistry(
               vertex_name: names.get(s.vertexId) ?? s.vertexId,
               subtask: String(s.subtask),
             };
-            this.set(labels, s.metrics[name]);
+            const value = s.metrics[name];
+            if (value !== undefined) this.set(labels, value);
           }
         }
       },

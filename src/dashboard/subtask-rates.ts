@@ -17,6 +17,18 @@ export interface TaskMetrics {
   readonly busyTimeMsPerSecond: number;
   readonly idleTimeMsPerSecond: number;
   readonly backPressuredTimeMsPerSecond: number;
+  /** Bytes of record frames read from input channels, of frames written to output channels. */
+  readonly numBytesIn: number;
+  readonly numBytesOut: number;
+  readonly numBytesInPerSecond: number;
+  readonly numBytesOutPerSecond: number;
+  /**
+   * Event time (ms): the watermark combined from the inputs and the last one sent downstream;
+   * absent before the first (and for a source's input or a sink's output). `Infinity` once a
+   * bounded input ended.
+   */
+  readonly currentInputWatermark?: number;
+  readonly currentOutputWatermark?: number;
 }
 
 /** Flink's backpressure level of a subtask or vertex. */
@@ -38,13 +50,26 @@ export function taskMetrics(
 ): TaskMetrics {
   const numRecordsIn = recordsIn(current, isSource);
   const numRecordsOut = current.recordsOut;
+  const numBytesIn = current.bytesIn ?? 0;
+  const numBytesOut = current.bytesOut ?? 0;
+  const counts = {
+    numRecordsIn,
+    numRecordsOut,
+    numBytesIn,
+    numBytesOut,
+    ...(current.watermarks?.input !== undefined ? { currentInputWatermark: current.watermarks.input } : {}),
+    ...(current.watermarks?.output !== undefined
+      ? { currentOutputWatermark: current.watermarks.output }
+      : {}),
+  };
   const now = current.time;
   const before = previous?.time;
   const dt = now && before ? now.runningMs - before.runningMs : 0;
   if (now === undefined || before === undefined || !(dt > 0) || previous === undefined) {
     return {
-      numRecordsIn,
-      numRecordsOut,
+      ...counts,
+      numBytesInPerSecond: 0,
+      numBytesOutPerSecond: 0,
       numRecordsInPerSecond: 0,
       numRecordsOutPerSecond: 0,
       busyTimeMsPerSecond: 0,
@@ -56,8 +81,9 @@ export function taskMetrics(
   const idle = Math.min(1000, perSecond(now.idleMs - before.idleMs));
   const backPressured = Math.min(1000 - idle, perSecond(now.backPressuredMs - before.backPressuredMs));
   return {
-    numRecordsIn,
-    numRecordsOut,
+    ...counts,
+    numBytesInPerSecond: perSecond(numBytesIn - (previous.bytesIn ?? 0)),
+    numBytesOutPerSecond: perSecond(numBytesOut - (previous.bytesOut ?? 0)),
     numRecordsInPerSecond: perSecond(numRecordsIn - recordsIn(previous, isSource)),
     numRecordsOutPerSecond: perSecond(numRecordsOut - previous.recordsOut),
     busyTimeMsPerSecond: Math.max(0, 1000 - idle - backPressured),
@@ -72,9 +98,20 @@ export function backpressureLevel(backPressuredTimeMsPerSecond: number): Backpre
   return backPressuredTimeMsPerSecond <= 500 ? 'low' : 'high';
 }
 
-/** A vertex's metrics from its subtasks': counts and rates summed, times the busiest subtask's (as Flink shows). */
+/**
+ * A vertex's metrics from its subtasks': counts and rates summed, times the busiest subtask's (as
+ * Flink shows), watermarks the lowest subtask's (absent while any subtask has none).
+ */
 export function vertexMetrics(subtasks: readonly TaskMetrics[]): TaskMetrics {
   const sum = (pick: (m: TaskMetrics) => number): number => subtasks.reduce((n, m) => n + pick(m), 0);
+  const lowest = (pick: (m: TaskMetrics) => number | undefined): number | undefined => {
+    const values = subtasks.map(pick);
+    return values.length === 0 || values.some((v) => v === undefined)
+      ? undefined
+      : Math.min(...(values as number[]));
+  };
+  const input = lowest((m) => m.currentInputWatermark);
+  const output = lowest((m) => m.currentOutputWatermark);
   const max = (pick: (m: TaskMetrics) => number): number =>
     subtasks.reduce((n, m) => Math.max(n, pick(m)), 0);
   return {
@@ -85,5 +122,11 @@ export function vertexMetrics(subtasks: readonly TaskMetrics[]): TaskMetrics {
     busyTimeMsPerSecond: max((m) => m.busyTimeMsPerSecond),
     idleTimeMsPerSecond: subtasks.length === 0 ? 0 : Math.min(...subtasks.map((m) => m.idleTimeMsPerSecond)),
     backPressuredTimeMsPerSecond: max((m) => m.backPressuredTimeMsPerSecond),
+    numBytesIn: sum((m) => m.numBytesIn),
+    numBytesOut: sum((m) => m.numBytesOut),
+    numBytesInPerSecond: sum((m) => m.numBytesInPerSecond),
+    numBytesOutPerSecond: sum((m) => m.numBytesOutPerSecond),
+    ...(input !== undefined ? { currentInputWatermark: input } : {}),
+    ...(output !== undefined ? { currentOutputWatermark: output } : {}),
   };
 }

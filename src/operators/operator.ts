@@ -126,9 +126,14 @@ export interface SourceReader {
    * state): restoring them, in this subtask or spread over others, resumes exactly after the last
    * emitted record.
    */
-  snapshotSplits(): unknown[];
+  snapshotSplits(checkpointId?: number): unknown[];
   /** Replaces what this reader reads by `splits` (from {@link snapshotSplits} of one or more readers). */
   restoreSplits(splits: readonly unknown[]): void;
+  /**
+   * Checkpoint `checkpointId` completed (a source that tells its server how far it got, such as a
+   * consumer group's position, does it here). A rejection fails the subtask.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /** Releases resources (file handles). */
   close?(): void;
 }

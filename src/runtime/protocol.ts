@@ -145,6 +145,14 @@ export interface SubtaskCounters {
    * the rest is busy time. Absent before it runs.
    */
   readonly time?: { readonly runningMs: number; readonly idleMs: number; readonly backPressuredMs: number };
+  /** Bytes of record frames read from input channels, and of every frame written to output channels. */
+  readonly bytesIn?: number;
+  readonly bytesOut?: number;
+  /**
+   * Event time: the watermark combined from the inputs (absent for a source, or before the first
+   * one), and the last one sent downstream (absent for a sink, or before the first one).
+   */
+  readonly watermarks?: { readonly input?: number; readonly output?: number };
 }
 
 export type { CollectedBatch };

@@ -102,7 +102,7 @@ export class SubtaskHost {
         gate: built.gate,
         report: (report) => this.#send(report),
         beforeAsyncPart: built.faults?.checkpointHook(built.vertex.nodes.map((n) => n.resolvedUid)),
-        onCommitFailure: (error) => {
+        onSinkFailure: (error) => {
           this.#runner?.fail(error);
           // A subtask waiting to finish (input ended) fails as well.
           this.#wake?.();
@@ -210,6 +210,26 @@ export class SubtaskHost {
       recordsIn: chain ? [...chain.counts] : [],
       recordsOut: output ? output.writers.reduce((sum, w) => sum + w.stats.records + w.pendingRecords, 0) : 0,
       ...this.#time(),
+      ...this.#volume(),
+    };
+  }
+
+  /** Bytes through the channels, and the watermarks in and out. */
+  #volume(): Pick<SubtaskCounters, 'bytesIn' | 'bytesOut' | 'watermarks'> {
+    const output = this.#output;
+    const input = this.#runner?.inputWatermark;
+    const sent = output?.watermark;
+    return {
+      bytesIn: this.#built?.gate?.bytesIn ?? 0,
+      bytesOut: output ? output.writers.reduce((sum, w) => sum + w.stats.bytes, 0) : 0,
+      ...(input !== undefined || sent !== undefined
+        ? {
+            watermarks: {
+              ...(input !== undefined ? { input } : {}),
+              ...(sent !== undefined ? { output: sent } : {}),
+            },
+          }
+        : {}),
     };
   }
 

@@ -169,6 +169,7 @@ export class TaskOutput implements StreamOutput {
   readonly #combiners: CombiningOutput[] = [];
   /** Whether a record re-sent through {@link collect} reaches exactly one channel, as it did. */
   #replayable = false;
+  #watermark: number | undefined;
 
   /** Adds an edge; returns nothing, records then go to every edge added. */
   addEdge(writers: readonly ChannelWriter[], partitioner: PartitionerSpec, where: EdgeContext): void {
@@ -230,6 +231,11 @@ export class TaskOutput implements StreamOutput {
     this.#updateFlag();
   }
 
+  /** The last watermark sent downstream, if any (for metrics). */
+  get watermark(): number | undefined {
+    return this.#watermark;
+  }
+
   /** Sends a barrier down every channel (after flushing what precedes it, partials included). */
   emitBarrier(barrier: Barrier): void {
     for (const c of this.#combiners) c.flush();
@@ -239,6 +245,7 @@ export class TaskOutput implements StreamOutput {
 
   /** Sends a watermark down every channel (after the records before it, partials included). */
   emitWatermark(timestamp: number): void {
+    this.#watermark = timestamp;
     for (const c of this.#combiners) c.flush();
     for (const w of this.#writers) w.emitWatermark(timestamp);
     this.#updateFlag();

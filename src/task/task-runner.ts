@@ -108,12 +108,17 @@ export class TaskRunner {
   }
 
   /**
-   * Fails the subtask from outside the loop (a commit that failed after a checkpoint completed):
+   * Fails the subtask from outside the loop (a sink whose pre-commit or commit failed):
    * the loop stops as for a cancel, and {@link failure} holds the error to report.
    */
   fail(error: unknown): void {
     this.#failure ??= { error };
     this.cancel();
+  }
+
+  /** The watermark combined from the subtask's inputs, if any (for metrics). */
+  get inputWatermark(): number | undefined {
+    return this.#time.inputWatermark;
   }
 
   /** The error given to {@link fail}, if any. */

@@ -8,7 +8,7 @@
 
 import { TimestampedRecord } from '../channel/timestamped-record.ts';
 import type { ProcessingTimers } from '../operators/time/processing-time-service.ts';
-import { MAX_WATERMARK } from '../operators/time/watermark.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../operators/time/watermark.ts';
 import { WatermarkValve } from '../operators/time/watermark-valve.ts';
 import type { OperatorChain } from './operator-chain.ts';
 
@@ -41,6 +41,12 @@ export class TaskTime {
     }
     this.#chain.recordTime.current = record.timestamp;
     return record.value;
+  }
+
+  /** The watermark combined from the inputs, once there is one (for metrics). */
+  get inputWatermark(): number | undefined {
+    const watermark = this.#valve?.watermark;
+    return watermark === undefined || watermark === MIN_WATERMARK ? undefined : watermark;
   }
 
   /** Channel `channel` delivered a watermark. */

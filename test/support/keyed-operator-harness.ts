@@ -128,13 +128,23 @@ export class KeyedOperatorHarness {
 
   /** Every subtask's state now. */
   async snapshot(): Promise<HarnessSnapshot> {
-    const keyed: EncodedKeyedState[] = [];
-    const operator: unknown[] = [];
-    for (const subtask of this.#subtasks) {
-      operator.push(subtask.operator.snapshotState?.(1) ?? null);
-      keyed.push(await subtask.backend.snapshot().encode());
-    }
-    return { keyed, operator };
+    return this.snapshotLater()();
+  }
+
+  /**
+   * A checkpoint's synchronous part now (operator states, the backends' copy-on-write snapshots);
+   * the function returned encodes it later, as the asynchronous part does while records flow.
+   */
+  snapshotLater(): () => Promise<HarnessSnapshot> {
+    const taken = this.#subtasks.map((subtask) => ({
+      operator: subtask.operator.snapshotState?.(1) ?? null,
+      keyed: subtask.backend.snapshot(),
+    }));
+    return async () => {
+      const keyed: EncodedKeyedState[] = [];
+      for (const t of taken) keyed.push(await t.keyed.encode());
+      return { keyed, operator: taken.map((t) => t.operator) };
+    };
   }
 
   /** Values of the main output (in order). */

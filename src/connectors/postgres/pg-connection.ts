@@ -20,8 +20,12 @@ export async function connectPostgres(
   const pg = commonJsExports<{ Client: new (config: ClientConfig) => Client }>(
     await loadClient('pg', `The ${connector}`, () => import('pg')),
   );
-  const { connectTimeoutMs, ...config } = options;
-  const client = new pg.Client({ ...config, connectionTimeoutMillis: connectTimeoutMs ?? 5000 });
+  const { connectTimeoutMs, applicationName, ...config } = options;
+  const client = new pg.Client({
+    ...config,
+    ...(applicationName !== undefined ? { application_name: applicationName } : {}),
+    connectionTimeoutMillis: connectTimeoutMs ?? 5000,
+  });
   // A connection lost between queries: the next query fails too, this says why.
   client.on('error', onError);
   try {

@@ -15,6 +15,8 @@ export interface PostgresConnectionOptions {
   readonly database?: string;
   /** Milliseconds to wait for a connection (default 5000). */
   readonly connectTimeoutMs?: number;
+  /** The connections' `application_name`, to find them in `pg_stat_activity`. */
+  readonly applicationName?: string;
 }
 
 /** `host:port/database` of `options`, for messages (never credentials). */
@@ -38,4 +40,43 @@ export interface RowOptions<T> extends PostgresConnectionOptions {
   readonly upsertKey?: readonly string[];
   /** Rows per statement (default 500, fewer when the columns would exceed 65535 parameters). */
   readonly batchRows?: number;
+}
+
+/** Options of the bounded PostgreSQL source (`env.fromPostgres`). */
+export interface PostgresSourceOptions extends PostgresConnectionOptions {
+  /** The table to read, `name` or `schema.name` (or give {@link query}). */
+  readonly table?: string;
+  /** A `SELECT` whose rows are read instead of a table's; it must return {@link keyColumn}. */
+  readonly query?: string;
+  /**
+   * An integer column, unique over the rows (the primary key, say): rows are read in its order, a
+   * split is a range of it, and a split's position is the last key emitted.
+   */
+  readonly keyColumn: string;
+  /** Key ranges to split the rows into (default: the source's parallelism). */
+  readonly splits?: number;
+  /**
+   * The keys to read, both inclusive; default: the keys' minimum and maximum when a split is first
+   * read (each subtask asks, so the table must not change meanwhile: give the range to be exact).
+   */
+  readonly keyRange?: readonly [from: number | bigint, to: number | bigint];
+  /** Rows per query (default 1000). */
+  readonly fetchRows?: number;
+}
+
+/**
+ * What remains of one key range (plain data, in checkpoints). Keys are decimal text (an `int8`
+ * does not fit a number).
+ */
+export interface PostgresKeyRangeSplit {
+  /** `<index>/<count>`, zero-padded so that splits sort in key order. */
+  readonly id: string;
+  readonly index: number;
+  readonly count: number;
+  /** The last key emitted, or the range's exclusive lower end; `null`: from the first key. */
+  readonly after: string | null;
+  /** The last key of the range; `null`: to the end. */
+  readonly to: string | null;
+  /** Whether the bounds are known (false until the keys' range was read). */
+  readonly resolved: boolean;
 }

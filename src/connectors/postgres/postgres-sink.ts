@@ -44,6 +44,12 @@ interface PreparedTransaction {
 
 const CONNECTOR = 'postgres sink';
 
+/**
+ * Rows of the open transaction kept to name the one a PREPARE refuses (a deferred constraint is
+ * only checked then); a larger transaction keeps none and is diagnosed from PostgreSQL's detail.
+ */
+const DIAGNOSIS_ROWS = 10_000;
+
 /** The two-phase-commit functions of one subtask. */
 class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransaction, T> {
   readonly #options: PostgresSinkOptions<T>;
@@ -53,8 +59,8 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
   #sequence = 0;
   #data: Client | undefined;
   #control: Client | undefined;
-  /** The open transaction: its id, rows not yet sent, whether BEGIN went out. */
-  #open: { gid: string; buffer: PendingRow[]; begun: boolean } | undefined;
+  /** The open transaction: its id, rows not yet sent, its rows so far (bounded), whether BEGIN went out. */
+  #open: { gid: string; buffer: PendingRow[]; sent: PendingRow[] | undefined; begun: boolean } | undefined;
   /** Statements on the data connection, in order; the first failure fails all that follow. */
   #writes: Promise<void> = Promise.resolve();
   #failure: unknown;
@@ -80,7 +86,7 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
 
   beginTransaction(context: OperatorContext): PreparedTransaction {
     const gid = `${this.#prefix}_${context.subtaskIndex}_${this.#token}_${this.#sequence++}`;
-    this.#open = { gid, buffer: [], begun: false };
+    this.#open = { gid, buffer: [], sent: [], begun: false };
     return { gid };
   }
 
@@ -97,6 +103,8 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
     const rows = open.buffer;
     open.buffer = [];
     if (rows.length === 0) return this.#writes;
+    if (open.sent !== undefined && open.sent.length + rows.length <= DIAGNOSIS_ROWS) open.sent.push(...rows);
+    else open.sent = undefined;
     const begin = !open.begun;
     open.begun = true;
     return this.#enqueue(async (data) => {
@@ -136,7 +144,7 @@ class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransac
       try {
         await data.query(`PREPARE TRANSACTION ${quoteLiteral(open.gid)}`);
       } catch (error) {
-        throw await this.#rows.explain(error, [], 'preparing');
+        throw await this.#rows.explain(error, open.sent ?? [], 'preparing');
       }
     });
   }

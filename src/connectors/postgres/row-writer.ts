@@ -1,8 +1,8 @@
 /**
  * Records as rows of a PostgreSQL table, and the inserts (or upserts on a key) that write them in
- * multi-row statements. A statement the table refuses (a constraint, a type, a length) is
- * diagnosed on a connection of its own, row by row in transactions that are rolled back, so that
- * the job fails naming the record, not only the batch.
+ * multi-row statements. A statement (or a PREPARE) the table refuses (a constraint, a type, a
+ * length) is diagnosed on a connection of its own, row by row in transactions that are rolled
+ * back, so that the job fails naming the record, not only the batch.
  *
  * Thread: the sink subtask's worker thread.
  */
@@ -69,26 +69,34 @@ export class RowWriter<T> {
   }
 
   /**
-   * A typed error for what a query threw: for a data error, names the first row of `rows` the
-   * table refuses on its own (tried on a separate connection, rolled back).
+   * A typed error for what a query threw: for a data error, names the row of `rows` the table
+   * refuses: the first that fails on its own (tried on a separate connection with every constraint
+   * checked at once, rolled back), else the one whose key PostgreSQL's detail names (a duplicate
+   * within the statement or transaction), else none (the message keeps PostgreSQL's detail).
    */
   async explain(error: unknown, rows: readonly PendingRow[], what: string): Promise<Error> {
     if (error instanceof ConnectorRecordError || error instanceof ConnectorUnavailableError) return error;
     if (!isDataError(error)) return new ConnectorUnavailableError(this.#connector, this.address, what, error);
     const culprit = await this.#culprit(rows).catch(() => undefined);
+    if (culprit !== undefined) return this.refuse(culprit.row.record, culprit.message, error);
+    const detail = (error as { detail?: unknown }).detail;
+    const named = typeof detail === 'string' ? this.#byDetail(rows, detail) : undefined;
+    const problem = `${(error as Error).message}${typeof detail === 'string' ? ` (${detail})` : ''}`;
     return this.refuse(
-      culprit?.row.record ?? rows[0]?.record,
-      culprit?.message ?? (error as Error).message,
+      named?.record ?? (rows.length === 1 ? rows[0]!.record : `one of ${rows.length} rows`),
+      problem,
       error,
     );
   }
 
   async #culprit(rows: readonly PendingRow[]): Promise<{ row: PendingRow; message: string } | undefined> {
+    if (rows.length === 0) return undefined;
     const client = await connectPostgres(this.#options, this.#connector, () => {});
     const { table, columns, upsertKey } = this.#options;
     try {
       for (const row of rows) {
-        await client.query('BEGIN');
+        // Deferred constraints (checked at PREPARE) are checked at each statement here.
+        await client.query('BEGIN; SET CONSTRAINTS ALL IMMEDIATE');
         try {
           await client.query(insertStatement(table, columns, 1, upsertKey), [...row.values]);
         } catch (error) {
@@ -101,6 +109,17 @@ export class RowWriter<T> {
     } finally {
       await client.end();
     }
+  }
+
+  /** The last of `rows` whose values PostgreSQL's `Key (a, b)=(1, x) ...` detail names. */
+  #byDetail(rows: readonly PendingRow[], detail: string): PendingRow | undefined {
+    const match = /^Key \((.+?)\)=\((.*)\)/.exec(detail);
+    if (match === null) return undefined;
+    const names = match[1]!.split(', ').map((n) => n.replace(/^"|"$/g, ''));
+    const indices = names.map((n) => this.#options.columns.indexOf(n));
+    if (indices.some((i) => i < 0)) return undefined;
+    const key = match[2]!;
+    return rows.findLast((row) => indices.map((i) => String(row.values[i])).join(', ') === key);
   }
 
   /** Upserts: one row per key in a statement (PostgreSQL refuses to update a row twice), the last. */

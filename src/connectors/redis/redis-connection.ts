@@ -25,6 +25,7 @@ function clientOptions(options: RedisConnectionOptions): RedisOptions {
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     connectTimeout: options.connectTimeoutMs ?? 5000,
+    ...(options.clientName !== undefined ? { connectionName: options.clientName } : {}),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

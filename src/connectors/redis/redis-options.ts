@@ -13,6 +13,8 @@ export interface RedisConnectionOptions {
   readonly password?: string;
   /** Milliseconds to wait for the connection (default 5000). */
   readonly connectTimeoutMs?: number;
+  /** The connections' name (`CLIENT SETNAME`), to find them in `CLIENT LIST`. */
+  readonly clientName?: string;
 }
 
 /** The address of `options`, for messages: `host:port`, never credentials. */

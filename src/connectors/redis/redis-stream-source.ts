@@ -41,6 +41,12 @@ export interface RedisStreamSourceOptions extends RedisConnectionOptions {
   readonly bounded?: boolean | string;
   /** Milliseconds a read waits on the server for new entries (default 100). */
   readonly blockMs?: number;
+  /**
+   * A consumer group (created when missing) whose last delivered id is set to each stream's
+   * position when a checkpoint completes (`XGROUP SETID`), for those who watch lag with
+   * `XINFO GROUPS`. Informational: weir reads with `XREAD` and resumes from its checkpoints.
+   */
+  readonly consumerGroup?: string;
 }
 
 /** What remains of one stream (plain data, in checkpoints). */
@@ -58,9 +64,38 @@ const UNRESOLVED = '$';
 class RedisStreamFetcher implements SplitFetcher<RedisStreamSplit> {
   readonly #options: RedisStreamSourceOptions;
   #client: Promise<Redis> | undefined;
+  /** The consumer group's connection: apart, so that a blocking read never delays it. */
+  #groupClient: Promise<Redis> | undefined;
+  readonly acknowledge: ((positions: readonly RedisStreamSplit[]) => Promise<void>) | undefined;
 
   constructor(options: RedisStreamSourceOptions) {
     this.#options = options;
+    const group = options.consumerGroup;
+    this.acknowledge = group === undefined ? undefined : (positions) => this.#setGroup(group, positions);
+  }
+
+  /** Sets `group`'s last delivered id of each stream to its position (creating the group if missing). */
+  async #setGroup(group: string, positions: readonly RedisStreamSplit[]): Promise<void> {
+    this.#groupClient ??= connectRedis(this.#options, CONNECTOR);
+    const client = await this.#groupClient;
+    try {
+      for (const { stream, after } of positions) {
+        if (after === UNRESOLVED) continue;
+        try {
+          await client.xgroup('SETID', stream, group, after);
+        } catch (error) {
+          if (!String((error as Error).message).startsWith('NOGROUP')) throw error;
+          await client.xgroup('CREATE', stream, group, after, 'MKSTREAM');
+        }
+      }
+    } catch (error) {
+      throw new ConnectorUnavailableError(
+        CONNECTOR,
+        redisAddress(this.#options),
+        'setting the consumer group',
+        error,
+      );
+    }
   }
 
   key(split: RedisStreamSplit): string {
@@ -146,7 +181,9 @@ class RedisStreamFetcher implements SplitFetcher<RedisStreamSplit> {
 
   async close(): Promise<void> {
     const client = this.#client;
-    this.#client = undefined;
+    const group = this.#groupClient;
+    this.#client = this.#groupClient = undefined;
+    if (group !== undefined) (await group.catch(() => undefined))?.disconnect();
     // Disconnecting also ends a blocking read in flight.
     if (client !== undefined) (await client.catch(() => undefined))?.disconnect();
   }

@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Operator, OperatorContext, OperatorFactory } from '../../operators/operator.ts';
+import { userFunctionError } from '../../operators/user-function-error.ts';
 
 /** What a staged batch is called: unique across runs, the same when a restored batch commits again. */
 export interface BatchId {
@@ -35,7 +36,11 @@ export interface StagedBatch<E> {
 export interface StagedCommitter<E> {
   /** Connects (before restore and the first record); rejects with a typed error when the server is down. */
   open(context: OperatorContext): Promise<void>;
-  /** The entry for a record; throws a `ConnectorRecordError` for a record the target cannot hold. */
+  /**
+   * The entry for a record; throws a `ConnectorRecordError` for a record the target cannot hold.
+   * Anything else it throws comes from a user callback in the options (`fields`, `subject`, ...)
+   * and fails the job as that operator's `UserFunctionError`.
+   */
   toEntry(record: unknown): E;
   /**
    * Writes `batch.entries` unless the batch was written before (exactly-once: `batch.id` names
@@ -93,7 +98,13 @@ export function stagedCommitSink<E>(
       },
       process(record) {
         check();
-        buffer.push(target.toEntry(record));
+        let entry: E;
+        try {
+          entry = target.toEntry(record);
+        } catch (error) {
+          throw userFunctionError(context, record, error); // typed errors pass through as they are
+        }
+        buffer.push(entry);
         if (!staged && buffer.length >= WRITE_BATCH) void flush();
       },
       snapshotState(checkpointId): StagedState<E> | undefined {

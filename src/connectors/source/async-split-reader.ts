@@ -36,6 +36,11 @@ export interface SplitFetcher<S> {
   key(split: S): string;
   /** Reads what follows each split's position, at most `max` records, waiting briefly for data. */
   fetch(splits: readonly S[], max: number): Promise<FetchResult<S>>;
+  /**
+   * Optional: tells the server the positions of a completed checkpoint (splits still read, and
+   * the last positions of splits that ended), e.g. a consumer group's last delivered id.
+   */
+  readonly acknowledge?: ((positions: readonly S[]) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,8 @@ type Buffered<S> =
 const FETCH_MAX = 1024;
 /** Milliseconds a poll with nothing buffered asks the loop to wait (the fetch resolves meanwhile). */
 const IDLE_DELAY_MS = 1;
+/** Checkpoints whose positions wait for their completion to be acknowledged (the newest). */
+const MAX_UNACKNOWLEDGED = 16;
 
 /** The splits of `all` that subtask `index` of `parallelism` reads: every p-th in key order. */
 export function assignSplits<S>(
@@ -77,6 +84,10 @@ export class AsyncSplitReader<S> implements SourceReader {
   /** Bumped by a restore: results of fetches started before it are dropped. */
   #epoch = 0;
   #failure: unknown;
+  /** Last positions of splits that ended (acknowledged with every later checkpoint). */
+  readonly #ended = new Map<string, S>();
+  /** Positions by checkpoint id, until the checkpoint completes (only with `acknowledge`). */
+  readonly #unacknowledged = new Map<number, S[]>();
 
   /** `adopt`: what a restored split becomes in this job (a connector may apply its current options). */
   constructor(
@@ -106,6 +117,8 @@ export class AsyncSplitReader<S> implements SourceReader {
     while (emitted < max && this.#next < buffer.length) {
       const item = buffer[this.#next++]!;
       if (item.kind === 'end') {
+        const last = this.#emitted.get(item.key);
+        if (last !== undefined && this.#fetcher.acknowledge !== undefined) this.#ended.set(item.key, last);
         this.#emitted.delete(item.key);
         continue;
       }
@@ -157,8 +170,25 @@ export class AsyncSplitReader<S> implements SourceReader {
     );
   }
 
-  snapshotSplits(): unknown[] {
-    return [...this.#emitted.values()];
+  snapshotSplits(checkpointId?: number): unknown[] {
+    const splits = [...this.#emitted.values()];
+    if (checkpointId !== undefined && this.#fetcher.acknowledge !== undefined) {
+      this.#unacknowledged.set(checkpointId, [...splits, ...this.#ended.values()]);
+      if (this.#unacknowledged.size > MAX_UNACKNOWLEDGED)
+        this.#unacknowledged.delete(this.#unacknowledged.keys().next().value!);
+    }
+    return splits;
+  }
+
+  /** Acknowledges the positions of the newest checkpoint up to `checkpointId` (see {@link SplitFetcher.acknowledge}). */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    let positions: S[] | undefined;
+    for (const [id, splits] of this.#unacknowledged) {
+      if (id > checkpointId) break;
+      positions = splits;
+      this.#unacknowledged.delete(id);
+    }
+    if (positions !== undefined) await this.#fetcher.acknowledge?.(positions);
   }
 
   restoreSplits(splits: readonly unknown[]): void {
@@ -166,6 +196,7 @@ export class AsyncSplitReader<S> implements SourceReader {
     this.#inFlight = false;
     this.#buffer = [];
     this.#next = 0;
+    this.#unacknowledged.clear();
     this.#assign((splits as S[]).map(this.#adopt));
   }
 

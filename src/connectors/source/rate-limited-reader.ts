@@ -36,8 +36,12 @@ export class RateLimitedReader implements SourceReader {
     return this.#inner.poll(this.#counting, Math.min(max, allowed));
   }
 
-  snapshotSplits(): unknown[] {
-    return this.#inner.snapshotSplits();
+  snapshotSplits(checkpointId?: number): unknown[] {
+    return this.#inner.snapshotSplits(checkpointId);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    return this.#inner.notifyCheckpointComplete?.(checkpointId);
   }
 
   restoreSplits(splits: readonly unknown[]): void {

@@ -34,6 +34,8 @@
       return `${n} B`;
     },
     time: (epochMs) => new Date(epochMs).toLocaleTimeString(),
+    // JSON has no Infinity: a watermark past the end of a bounded input arrives as null.
+    watermark: (w) => (w === undefined ? 'none' : w === null ? 'end' : String(w)),
   };
 
   function cell(text, className) {
@@ -109,6 +111,10 @@
           format.percent(m.idleTimeMsPerSecond),
           format.percent(m.backPressuredTimeMsPerSecond),
           cell(s.backpressureLevel.toUpperCase(), `level ${s.backpressureLevel}`),
+          format.bytes(m.numBytesIn),
+          format.bytes(m.numBytesOut),
+          format.watermark(m.currentInputWatermark),
+          format.watermark(m.currentOutputWatermark),
         ]);
       }),
     );

@@ -4,7 +4,7 @@
 // build step; exposes `window.weirGraph`.
 (() => {
   const SVG = 'http://www.w3.org/2000/svg';
-  const BOX = { width: 250, height: 112, gapX: 90, gapY: 28, margin: 20 };
+  const BOX = { width: 250, height: 130, gapX: 90, gapY: 28, margin: 20 };
 
   function element(name, attributes, text) {
     const node = document.createElementNS(SVG, name);
@@ -112,6 +112,11 @@
         [
           `Busy ${format.percent(m.busyTimeMsPerSecond)} · Back-pressured ${format.percent(m.backPressuredTimeMsPerSecond)}`,
           '',
+        ],
+        // A vertex's watermark is what its inputs reached; a source's, what it sent (as Flink shows).
+        [
+          `Watermark ${format.watermark('currentInputWatermark' in m ? m.currentInputWatermark : m.currentOutputWatermark)}`,
+          'watermark',
         ],
       ];
       lines.forEach(([text, kind], i) => {

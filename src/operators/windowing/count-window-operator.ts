@@ -25,6 +25,8 @@ export function countWindowOperator(
     const backend = backendOf(context);
     const store = new WindowStore(backend, 'count-window', !contents.incremental);
     let watermark = Number.NEGATIVE_INFINITY;
+    /** Accumulators made since the last snapshot: no snapshot shares them (see WindowContents.add). */
+    let owned = new WeakSet<object>();
     return {
       process(record) {
         try {
@@ -32,7 +34,7 @@ export function countWindowOperator(
           const meta = store.meta(GLOBAL);
           const n = (meta?.n ?? 0) + 1;
           let acc: unknown;
-          if (contents.incremental) acc = contents.add(meta?.acc, record);
+          if (contents.incremental) acc = contents.add(meta?.acc, record, owned);
           else store.addElement(GLOBAL, n - 1, record);
           store.setMeta(GLOBAL, contents.incremental ? { n, acc } : { n });
           if (n < size) return;
@@ -53,6 +55,10 @@ export function countWindowOperator(
       processWatermark(timestamp) {
         watermark = timestamp;
         output.emitWatermark(timestamp);
+      },
+      snapshotState() {
+        owned = new WeakSet(); // the snapshot now shares every accumulator
+        return undefined;
       },
     };
   };

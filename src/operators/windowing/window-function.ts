@@ -44,8 +44,12 @@ export type ProcessWindowFunction<IN, OUT, K extends Key = Key> = (
 export interface WindowContents {
   /** One accumulator per window (`reduce`, `aggregate`), or every element (`process`). */
   readonly incremental: boolean;
-  /** Incremental: folds `record` into `accumulator` (`undefined` for a new window); returns the new one. */
-  add(accumulator: unknown, record: unknown): unknown;
+  /**
+   * Incremental: folds `record` into `accumulator` (`undefined` for a new window); returns the new
+   * one. `owned` holds the accumulators made since the last snapshot: those `add` may mutate in
+   * place; any other may be shared with a snapshot and is copied first (once per snapshot).
+   */
+  add(accumulator: unknown, record: unknown, owned: WeakSet<object>): unknown;
   /** Incremental: merges two accumulators (session windows). */
   merge(a: unknown, b: unknown): unknown;
   /** Emits the results of a firing from the accumulator or the elements. */
@@ -62,6 +66,21 @@ function emitThrough(process: ProcessWindowFunction<unknown, unknown> | undefine
 /** A private copy of an accumulator that `add` may mutate (the state still owns the original). */
 function own<T>(accumulator: T): T {
   return typeof accumulator === 'object' && accumulator !== null ? structuredClone(accumulator) : accumulator;
+}
+
+/**
+ * The accumulator `add` may mutate: a new one, one made since the last snapshot (in `owned`), or a
+ * copy of one a snapshot may share. Copy-on-write, as the heap backend's aggregating state does:
+ * a window taking many records between two checkpoints is copied once, not per record.
+ */
+function writable<T>(accumulator: T, owned: WeakSet<object>): T {
+  if (typeof accumulator !== 'object' || accumulator === null || owned.has(accumulator)) return accumulator;
+  return structuredClone(accumulator);
+}
+
+function claim<T>(accumulator: T, owned: WeakSet<object>): T {
+  if (typeof accumulator === 'object' && accumulator !== null) owned.add(accumulator);
+  return accumulator;
 }
 
 /** @internal `reduce`, optionally followed by a process function on the reduced value. */
@@ -85,8 +104,14 @@ export function aggregateContents(
   const emit = emitThrough(process);
   return {
     incremental: true,
-    add: (accumulator, record) =>
-      aggregate.add(record, accumulator === undefined ? aggregate.createAccumulator() : own(accumulator)),
+    add: (accumulator, record, owned) =>
+      claim(
+        aggregate.add(
+          record,
+          accumulator === undefined ? aggregate.createAccumulator() : writable(accumulator, owned),
+        ),
+        owned,
+      ),
     merge: (a, b) => {
       if (aggregate.merge === undefined)
         throw new TypeError('session windows need an AggregateFunction with merge(a, b)');

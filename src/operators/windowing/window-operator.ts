@@ -47,6 +47,8 @@ export function windowOperator(key: ResolvedKeySelector, spec: WindowSpec): Oper
     const clock = context.processingTime;
     const store = new WindowStore(backend, 'window', !contents.incremental);
     let lateDropped = 0;
+    /** Accumulators made since the last snapshot: no snapshot shares them (see WindowContents.add). */
+    let owned = new WeakSet<object>();
     const timers = new KeyedTimers(
       backend,
       clock,
@@ -122,7 +124,8 @@ export function windowOperator(key: ResolvedKeySelector, spec: WindowSpec): Oper
     const add = (window: TimeWindow, record: unknown): void => {
       const meta = store.meta(window);
       const n = meta?.n ?? 0;
-      if (contents.incremental) store.setMeta(window, { n: n + 1, acc: contents.add(meta?.acc, record) });
+      if (contents.incremental)
+        store.setMeta(window, { n: n + 1, acc: contents.add(meta?.acc, record, owned) });
       else {
         store.addElement(window, n, record);
         store.setMeta(window, { n: n + 1 });
@@ -164,7 +167,10 @@ export function windowOperator(key: ResolvedKeySelector, spec: WindowSpec): Oper
         timers.advanceWatermark(timestamp);
         output.emitWatermark(timestamp);
       },
-      snapshotState: () => ({ ...watermarkState(timers.currentWatermark()), lateDropped }),
+      snapshotState: () => {
+        owned = new WeakSet(); // the snapshot now shares every accumulator
+        return { ...watermarkState(timers.currentWatermark()), lateDropped };
+      },
       restoreState(states) {
         timers.restoreWatermark(restoredWatermark(states));
       },

@@ -70,6 +70,7 @@ export class SubtaskCheckpointer {
   readonly #incremental: Map<string, IncrementalKeyedState> | undefined;
   readonly #report: (report: CheckpointReport) => void;
   readonly #beforeAsyncPart: (() => void) | undefined;
+  readonly #onDurableFailure: ((error: unknown) => void) | undefined;
   /** Snapshots whose asynchronous part is running, by checkpoint id. */
   readonly #inFlight = new Map<number, Captured[]>();
   /** The asynchronous parts still running. */
@@ -91,6 +92,12 @@ export class SubtaskCheckpointer {
     report: (report: CheckpointReport) => void;
     /** Runs first in every asynchronous part (the test-only failure injection; it may throw). */
     beforeAsyncPart?: (() => void) | undefined;
+    /**
+     * An operator's pre-commit failed (`Operator.snapshotDurable`): its transaction is lost, so
+     * the subtask must fail (with the operator's error) rather than decline and run on. Without
+     * it, the checkpoint is declined.
+     */
+    onDurableFailure?: (error: unknown) => void;
   }) {
     this.#beforeAsyncPart = init.beforeAsyncPart;
     this.#incremental = init.incremental ? new Map() : undefined;
@@ -101,6 +108,7 @@ export class SubtaskCheckpointer {
     this.#output = init.output;
     this.#writer = init.writer;
     this.#report = init.report;
+    this.#onDurableFailure = init.onDurableFailure;
   }
 
   /** Number of checkpoints whose asynchronous part has not finished. */
@@ -216,6 +224,7 @@ export class SubtaskCheckpointer {
   /** The coordinator committed a checkpoint: let operators (two-phase-commit sinks) commit, in chain order. */
   async notifyComplete(checkpointId: number): Promise<void> {
     this.checkpointCompleted(checkpointId);
+    await this.#chain.source?.notifyCheckpointComplete?.(checkpointId);
     for (const operator of this.#chain.operators) await operator.notifyCheckpointComplete?.(checkpointId);
   }
 
@@ -227,7 +236,10 @@ export class SubtaskCheckpointer {
   #capture(checkpointId: number, savepoint: boolean): Captured[] {
     const captured: Captured[] = [];
     if (this.#chain.source && this.#sourceUid !== undefined) {
-      captured.push({ uid: this.#sourceUid, operatorState: { splits: this.#chain.source.snapshotSplits() } });
+      captured.push({
+        uid: this.#sourceUid,
+        operatorState: { splits: this.#chain.source.snapshotSplits(checkpointId) },
+      });
     }
     this.#chain.operators.forEach((operator, i) => {
       const uid = this.#operatorUids[i]!;
@@ -300,7 +312,7 @@ export class SubtaskCheckpointer {
             for (const shared of keyedShared) sharedBytes += shared.handle.bytes;
           }
         }
-        if (entry.durable !== undefined) await entry.durable;
+        if (entry.durable !== undefined && !(await this.#durable(checkpointId, entry.durable))) return;
         if (entry.operatorState !== undefined) {
           operator = await this.#write(checkpointId, entry.uid, 'operator', packr.pack(entry.operatorState));
           stateBytes += operator.bytes;
@@ -352,6 +364,25 @@ export class SubtaskCheckpointer {
       if (!this.#inFlight.has(checkpointId)) return;
       this.#release(checkpointId);
       this.#decline(checkpointId, 'snapshot-failed', error);
+    }
+  }
+
+  /**
+   * Awaits an operator's pre-commit; false when it failed and the subtask fails instead of
+   * declining (as Flink fails a task whose sink cannot pre-commit: a decline would let the job run
+   * on, or fail later as too many declined checkpoints, without the sink's error).
+   */
+  async #durable(checkpointId: number, durable: Promise<void>): Promise<boolean> {
+    try {
+      await durable;
+      return true;
+    } catch (error) {
+      // Even for an aborted checkpoint: the transaction is pending in the sink, and a later commit
+      // would take its absence for an earlier commit.
+      if (this.#onDurableFailure === undefined) throw error;
+      this.#release(checkpointId);
+      this.#onDurableFailure(error);
+      return false;
     }
   }
 

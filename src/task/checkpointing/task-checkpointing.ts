@@ -40,7 +40,7 @@ export class TaskCheckpointing {
   /** Commits of two-phase-commit operators, run one after the other in checkpoint order. */
   #commits: Promise<void> = Promise.resolve();
   #commitError: unknown;
-  readonly #onCommitFailure: ((error: unknown) => void) | undefined;
+  readonly #onSinkFailure: ((error: unknown) => void) | undefined;
 
   constructor(init: {
     deployment: CheckpointingDeployment;
@@ -54,10 +54,13 @@ export class TaskCheckpointing {
     report: (report: CheckpointReport) => void;
     /** Runs first in every asynchronous part (the test-only failure injection; it may throw). */
     beforeAsyncPart?: (() => void) | undefined;
-    /** A commit after a completed checkpoint failed: the subtask must fail (it is also kept for {@link idle}). */
-    onCommitFailure?: (error: unknown) => void;
+    /**
+     * A sink's pre-commit (before the ack) or commit (after a completed checkpoint) failed: the
+     * subtask must fail (a failed commit is also kept for {@link idle}).
+     */
+    onSinkFailure?: (error: unknown) => void;
   }) {
-    this.#onCommitFailure = init.onCommitFailure;
+    this.#onSinkFailure = init.onSinkFailure;
     const checkpointer = new SubtaskCheckpointer({
       task: { vertexId: init.vertexId, subtask: init.subtaskIndex },
       chain: init.chain,
@@ -68,6 +71,7 @@ export class TaskCheckpointing {
       incremental: init.deployment.incremental ?? false,
       report: init.report,
       beforeAsyncPart: init.beforeAsyncPart,
+      ...(init.onSinkFailure ? { onDurableFailure: init.onSinkFailure } : {}),
     });
     this.#checkpointer = checkpointer;
     this.#finalCheckpoint = init.deployment.finalCheckpoint;
@@ -246,7 +250,7 @@ export class TaskCheckpointing {
             // Fail the subtask now (as Flink fails a task whose notifyCheckpointComplete throws):
             // an unbounded job would otherwise run on without ever reporting the lost commit.
             this.#commitError ??= error;
-            this.#onCommitFailure?.(error);
+            this.#onSinkFailure?.(error);
           });
         break;
       }

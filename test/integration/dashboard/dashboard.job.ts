@@ -1,7 +1,7 @@
 // The dashboard tests' job: a rate-limited sequence through a map (where a test injects a failure
-// on demand) and a keyed count into a sink of its own: three vertices, one hash exchange. Bounded
-// by `count` when given, unbounded otherwise.
-import { defineJob } from '../../../src/index.ts';
+// on demand) and a keyed count into a sink of its own: three vertices, one hash exchange. Record n
+// has event time n (watermarks every 50 ms). Bounded by `count` when given, unbounded otherwise.
+import { defineJob, WatermarkStrategy } from '../../../src/index.ts';
 
 export interface DashboardJobArgs {
   readonly ratePerSecond: number;
@@ -21,6 +21,11 @@ export default defineJob<DashboardJobArgs>((env, args) => {
       ratePerSecond: args.ratePerSecond,
     })
     .uid('numbers')
+    .assignTimestampsAndWatermarks(
+      WatermarkStrategy.forMonotonousTimestamps<number>()
+        .withTimestampAssigner((n) => n)
+        .withAutoWatermarkInterval(50),
+    )
     .map((n: number) => {
       if (Atomics.load(fail, 0) === 1 && Atomics.compareExchange(fail, 0, 1, 2) === 1)
         throw new Error(`injected failure at record ${n}`);

@@ -62,9 +62,22 @@ describe('the dashboard page', () => {
       .evaluateAll((nodes) => nodes.map((n) => n.firstChild?.textContent));
     expect(labels).toEqual(plan.edges.map((e) => e.exchange.toUpperCase()));
     await page.locator('#job-state.running').waitFor(WAIT);
+    // Event time reached the count: its box shows a watermark (record n has event time n).
+    await page.waitForFunction(
+      `/Watermark [1-9]/.test(document.querySelector('[data-vertex=totals] text.watermark')?.textContent ?? '')`,
+      undefined,
+      WAIT,
+    );
     await page.locator('[data-vertex=totals]').click();
     await page.locator('[data-testid=vertex-subtasks] tbody tr').nth(1).waitFor(WAIT);
     expect(await page.locator('[data-testid=vertex-subtasks] tbody tr').count()).toBe(2);
+    // Per subtask: bytes in (KiB or MiB once records flowed) and its watermark in.
+    const cells = await page
+      .locator('[data-testid=vertex-subtasks] tbody tr')
+      .first()
+      .evaluate((tr) => [...tr.children].map((td) => td.textContent));
+    expect(cells[10]).toMatch(/^\d+(\.\d)? (B|KiB|MiB)$/);
+    expect(cells[12]).toMatch(/^\d+$/);
     await screenshot('overview');
     expect(browser.errors).toEqual([]);
   });

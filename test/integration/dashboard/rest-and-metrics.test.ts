@@ -64,7 +64,14 @@ describe('dashboard REST API and /metrics', () => {
       vertices: {
         id: string;
         parallelism: number;
-        metrics: { numRecordsIn: number; numRecordsOut: number };
+        metrics: {
+          numRecordsIn: number;
+          numRecordsOut: number;
+          numBytesIn: number;
+          numBytesOut: number;
+          currentInputWatermark?: number;
+          currentOutputWatermark?: number;
+        };
       }[];
     }>(client, `/jobs/${client.jobId}`);
     expect(details).toMatchObject({ jid: client.jobId, state: 'cancelled', restarts: 1 });
@@ -76,7 +83,23 @@ describe('dashboard REST API and /metrics', () => {
       const recordsOut = own.reduce((n, s) => n + s.counters.recordsOut, 0);
       expect(vertex.metrics.numRecordsIn, vertex.id).toBe(recordsIn);
       expect(vertex.metrics.numRecordsOut, vertex.id).toBe(recordsOut);
+      expect(vertex.metrics.numBytesIn, vertex.id).toBe(
+        own.reduce((n, s) => n + (s.counters.bytesIn ?? 0), 0),
+      );
+      expect(vertex.metrics.numBytesOut, vertex.id).toBe(
+        own.reduce((n, s) => n + (s.counters.bytesOut ?? 0), 0),
+      );
+      // A vertex's watermark is its slowest subtask's (event time n for record n).
+      const lowest = (pick: (w: { input?: number; output?: number }) => number | undefined) =>
+        Math.min(...own.map((s) => pick(s.counters.watermarks ?? {}) ?? Number.NaN));
+      if (isSource) expect(vertex.metrics.currentOutputWatermark).toBe(lowest((w) => w.output));
+      else expect(vertex.metrics.currentInputWatermark, vertex.id).toBe(lowest((w) => w.input));
     }
+    // Bytes crossed both exchanges; the count saw watermarks (its inputs' minimum, > 0).
+    const totals = details.vertices.find((v) => v.id === 'totals')!.metrics;
+    expect(totals.numBytesIn).toBeGreaterThan(0);
+    expect(details.vertices.find((v) => v.id === 'numbers')!.metrics.numBytesOut).toBeGreaterThan(0);
+    expect(totals.currentInputWatermark).toBeGreaterThan(0);
     expect(details.vertices.find((v) => v.id === 'totals')!.metrics.numRecordsIn).toBeGreaterThan(0);
 
     const vertex = await get<{ subtasks: { subtask: number; metrics: { busyTimeMsPerSecond: number } }[] }>(
@@ -133,10 +156,17 @@ describe('dashboard REST API and /metrics', () => {
     for (const v of details.vertices) {
       expect(metric('weir_task_numRecordsIn', { ...ids, vertex: v.id })).toBe(v.metrics.numRecordsIn);
       expect(metric('weir_task_numRecordsOut', { ...ids, vertex: v.id })).toBe(v.metrics.numRecordsOut);
-      for (let i = 0; i < v.parallelism; i++)
-        expect(
-          metric('weir_task_busyTimeMsPerSecond', { ...ids, vertex: v.id, subtask: String(i) }),
-        ).toBeGreaterThanOrEqual(0);
+      expect(metric('weir_task_numBytesIn', { ...ids, vertex: v.id })).toBe(v.metrics.numBytesIn);
+      expect(metric('weir_task_numBytesOut', { ...ids, vertex: v.id })).toBe(v.metrics.numBytesOut);
+      for (let i = 0; i < v.parallelism; i++) {
+        const labels = { ...ids, vertex: v.id, subtask: String(i) };
+        expect(metric('weir_task_busyTimeMsPerSecond', labels)).toBeGreaterThanOrEqual(0);
+        const own = subtasks.find((s) => s.vertexId === v.id && s.subtask === i)!.counters.watermarks;
+        if (own?.input !== undefined)
+          expect(metric('weir_task_currentInputWatermark', labels)).toBe(own.input);
+        if (own?.output !== undefined)
+          expect(metric('weir_task_currentOutputWatermark', labels)).toBe(own.output);
+      }
     }
 
     const missing = await fetch(new URL('/jobs/0123/checkpoints', url));

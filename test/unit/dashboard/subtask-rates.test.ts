@@ -27,6 +27,28 @@ describe('task metrics', () => {
       busyTimeMsPerSecond: 600,
       idleTimeMsPerSecond: 300,
       backPressuredTimeMsPerSecond: 100,
+      numBytesIn: 0,
+      numBytesOut: 0,
+      numBytesInPerSecond: 0,
+      numBytesOutPerSecond: 0,
+    });
+  });
+
+  it('bytes per second like records; watermarks as last reported', () => {
+    const before = { ...report(0, 0, 1000, 0, 0), bytesIn: 1000, bytesOut: 4000 };
+    const now = {
+      ...report(0, 0, 3000, 0, 0),
+      bytesIn: 5000,
+      bytesOut: 8000,
+      watermarks: { input: 70, output: 60 },
+    };
+    expect(taskMetrics(now, before, false)).toMatchObject({
+      numBytesIn: 5000,
+      numBytesOut: 8000,
+      numBytesInPerSecond: 2000,
+      numBytesOutPerSecond: 2000,
+      currentInputWatermark: 70,
+      currentOutputWatermark: 60,
     });
   });
 
@@ -75,5 +97,17 @@ describe('task metrics', () => {
       busyTimeMsPerSecond: 500,
       idleTimeMsPerSecond: 500,
     });
+  });
+
+  it("a vertex's watermark is its slowest subtask's, none while a subtask has none", () => {
+    const at = (input?: number) =>
+      taskMetrics(
+        { ...report(0, 0, 0, 0, 0), ...(input === undefined ? {} : { watermarks: { input } }) },
+        undefined,
+        false,
+      );
+    expect(vertexMetrics([at(50), at(20)]).currentInputWatermark).toBe(20);
+    expect(vertexMetrics([at(50), at(Number.POSITIVE_INFINITY)]).currentInputWatermark).toBe(50);
+    expect(vertexMetrics([at(50), at()])).not.toHaveProperty('currentInputWatermark');
   });
 });

@@ -66,6 +66,7 @@ describe('connection loss', () => {
       exitAt: [],
       sinkExitAt: [],
       fired: new SharedArrayBuffer(4),
+      connectionName: name,
     };
     const client = await startJob(JOB, {
       args,
@@ -79,10 +80,16 @@ describe('connection loss', () => {
     client.on('failure', (failure) => failures.push(failure.error.message));
     // The first completed checkpoint: the servers cut every connection of the job.
     await new Promise<void>((resolve) => client.on('checkpoint', () => resolve()));
-    await redis.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
-    await postgres.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+    // Only this job's connections (by name): other tests and sessions share the servers.
+    const clients = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n');
+    const ids = clients.filter((c) => c.includes(` name=${name} `)).map((c) => /^id=(\d+)/.exec(c)![1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) await redis.call('CLIENT', 'KILL', 'ID', id);
+    const cut = await postgres.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+      [name],
     );
+    expect(cut.rows.length).toBeGreaterThan(0);
     // Once the job runs again the second half arrives; it ends when every click is committed.
     await new Promise<void>((resolve) => client.on('recovered', () => resolve()));
     await produce(stream, CLICKS / 2, CLICKS);

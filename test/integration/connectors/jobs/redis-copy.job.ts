@@ -18,6 +18,8 @@ export interface RedisCopyArgs {
   readonly fired: SharedArrayBuffer;
   /** Microseconds of CPU per record, so that checkpoints fall mid-input. */
   readonly busyMicros?: number;
+  /** A consumer group the source sets to its positions as checkpoints complete. */
+  readonly consumerGroup?: string;
 }
 
 export interface Copied {
@@ -29,7 +31,11 @@ export default defineJob<RedisCopyArgs>((env, args) => {
   const fired = new Int32Array(args.fired);
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
   const copied = env
-    .fromRedisStream({ streams: args.streams, bounded: args.bounded })
+    .fromRedisStream({
+      streams: args.streams,
+      bounded: args.bounded,
+      ...(args.consumerGroup !== undefined ? { consumerGroup: args.consumerGroup } : {}),
+    })
     .uid('entries')
     .map((entry: RedisStreamEntry): Copied => {
       const until = performance.now() + (args.busyMicros ?? 0) / 1000;

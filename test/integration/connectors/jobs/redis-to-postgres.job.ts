@@ -19,6 +19,10 @@ export interface RedisToPostgresArgs {
   /** Flags: one per failure (throwAt, exitAt, sinkExitAt). */
   readonly fired: SharedArrayBuffer;
   readonly busyMicros?: number;
+  /** Names the job's connections (Redis client name, PostgreSQL application_name), to cut only them. */
+  readonly connectionName?: string;
+  /** Prints `reached <n>` to stdout when the map sees click n (a process-kill test kills then). */
+  readonly announceAt?: number;
 }
 
 export interface Count {
@@ -34,13 +38,18 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   const fired = new Int32Array(args.fired);
   const fireOnce = (index: number): boolean => Atomics.compareExchange(fired, index, 0, 1) === 0;
   const sinkFailures = args.throwAt.length + args.exitAt.length;
+  const named =
+    args.connectionName === undefined
+      ? {}
+      : { clientName: args.connectionName, applicationName: args.connectionName };
   const counts = env
-    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: args.bounded ?? true })
+    .fromRedisStream({ url: REDIS_URL, streams: args.streams, bounded: args.bounded ?? true, ...named })
     .uid('clicks')
     .map((entry: RedisStreamEntry) => {
       const until = performance.now() + (args.busyMicros ?? 0) / 1000;
       while (performance.now() < until);
       const n = Number(entry.fields['n']);
+      if (n === args.announceAt) console.log(`reached ${n}`);
       const i = args.throwAt.indexOf(n);
       if (i >= 0 && fireOnce(i)) throw new Error(`injected failure at click ${n}`);
       return { user: entry.fields['user']!, n };
@@ -58,6 +67,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   counts
     .sinkToPostgres({
       ...POSTGRES,
+      ...named,
       table: `${args.schema}.updates`,
       columns: ['user_id', 'count'],
       row: (c: Count) => {
@@ -70,6 +80,7 @@ export default defineJob<RedisToPostgresArgs>((env, args) => {
   counts
     .sinkToPostgres({
       ...POSTGRES,
+      ...named,
       table: `${args.schema}.totals`,
       columns: ['user_id', 'count'],
       upsertKey: ['user_id'],

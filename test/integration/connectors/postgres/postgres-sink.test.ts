@@ -136,13 +136,46 @@ describe('PostgreSQL two-phase-commit sink', () => {
       () => undefined,
       (e: unknown) => e as Error & { code?: string },
     );
-    expect(error).toBeDefined();
-    // The failure may surface at the insert or at the checkpoint's prepare; either names the row.
-    expect(`${error!.message} ${String((error!.cause as Error | undefined)?.message)}`).toContain(
-      '"too long"',
-    );
+    // The insert runs behind the barrier's pre-commit: its failure fails the subtask, not a decline.
+    expect(error).toMatchObject({ code: 'ERR_CONNECTOR_RECORD' });
+    expect(error!.message).toContain('{"id":3,"v":"too long"}');
     expect(await rows('refuse')).toEqual([]);
     expect(await preparedTransactions(client, `weir_${schema}_refuse`)).toEqual([]);
+  });
+
+  it('fails the job naming the record a deferred constraint refuses at PREPARE', async () => {
+    const target = await table(
+      'deferred',
+      'id int, v text, CONSTRAINT deferred_id UNIQUE (id) DEFERRABLE INITIALLY DEFERRED',
+    );
+    await client.query(`INSERT INTO "${schema}"."deferred" VALUES (3, 'old')`);
+    const run = async (rows: ReadonlyArray<readonly [number, string]>) => {
+      const job = await startJob(new URL('../jobs/postgres-rows.job.ts', import.meta.url), {
+        args: { table: target, rows },
+        environment: { parallelism: 1, checkpointing: { intervalMs: 60_000 }, restart: { strategy: 'none' } },
+      });
+      return job.result.then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+    };
+    // A row that clashes with the table on its own: found by trying each row with the constraint immediate.
+    const clash = await run([
+      [1, 'a'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
+    expect(clash).toMatchObject({ code: 'ERR_CONNECTOR_RECORD' });
+    expect(clash!.message).toContain('cannot write record {"id":3,"v":"c"}');
+    // Two rows of one transaction that clash with each other: named by PostgreSQL's detail (the later).
+    const twice = await run([
+      [5, 'e'],
+      [5, 'f'],
+    ]);
+    expect(twice).toMatchObject({ code: 'ERR_CONNECTOR_RECORD' });
+    expect(twice!.message).toContain('cannot write record {"id":5,"v":"f"}');
+    expect(await rows('deferred')).toEqual([{ id: 3, v: 'old' }]);
+    expect(await preparedTransactions(client, `weir_${schema}_deferred`)).toEqual([]);
   });
 
   it('fails at start naming the connector and the address when the server does not answer', async () => {

@@ -81,6 +81,27 @@ describe('Redis Streams source', () => {
   );
 });
 
+describe('Redis Streams source consumer group', () => {
+  it("sets the group's last delivered id to each stream's checkpointed position", async () => {
+    const streams = await fill('group', 3, 600);
+    const client = await startJob(JOB, {
+      args: args(streams, { consumerGroup: 'weir-lag', busyMicros: 200 }),
+      environment: { parallelism: 2, checkpointing: checkpointing('group') },
+    });
+    const result = await client.result;
+    expect((result.collected('out') as Copied[]).length).toBe(600);
+    // The job's final checkpoint acknowledges the ends of the streams.
+    for (const stream of streams) {
+      const [last] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+      const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+      const group = Object.fromEntries(
+        Array.from({ length: groups[0]!.length / 2 }, (_, i) => [groups[0]![2 * i], groups[0]![2 * i + 1]]),
+      );
+      expect(group).toMatchObject({ name: 'weir-lag', 'last-delivered-id': last![0] });
+    }
+  });
+});
+
 describe('Redis Streams source positions', () => {
   it.each([1, 3])(
     'a savepoint of an unbounded run at parallelism 2 resumes at parallelism %i',

@@ -69,6 +69,62 @@ describe.each(['heap', 'embedded'] as const)('process windows (%s)', (backend) =
   });
 });
 
+/** An average whose `add` mutates its accumulator in place, as the contract allows. */
+const average = aggregateContents({
+  createAccumulator: () => ({ sum: 0, n: 0 }),
+  add: (e: unknown, acc: { sum: number; n: number }) => {
+    acc.sum += (e as Ev).id;
+    acc.n++;
+    return acc;
+  },
+  getResult: (acc: { sum: number; n: number }) => `${acc.sum}/${acc.n}`,
+  merge: (a: { sum: number; n: number }, b: { sum: number; n: number }) => ({
+    sum: a.sum + b.sum,
+    n: a.n + b.n,
+  }),
+} as Parameters<typeof aggregateContents>[0]);
+
+describe('aggregate accumulators (copy on write)', () => {
+  it('are mutated in place between snapshots and copied once after one', () => {
+    const ev = (id: number): Ev => ({ key: 'a', ts: id, id });
+    let owned = new WeakSet<object>();
+    const first = average.add(undefined, ev(1), owned);
+    expect(average.add(first, ev(2), owned)).toBe(first); // no copy per record
+    owned = new WeakSet(); // a snapshot now shares `first`
+    const copy = average.add(first, ev(3), owned);
+    expect(copy).not.toBe(first);
+    expect(first).toEqual({ sum: 3, n: 2 }); // what the snapshot holds is unchanged
+    expect(average.add(copy, ev(4), owned)).toBe(copy);
+    expect(copy).toEqual({ sum: 10, n: 4 });
+  });
+
+  it.each(['heap', 'embedded'] as const)(
+    'a snapshot encoded after later records keeps its own values (%s)',
+    async (backend) => {
+      const factory = windowOperator(byKey, {
+        assigner: TumblingEventTimeWindows.of(100),
+        allowedLatenessMs: 0,
+        lateTag: undefined,
+        contents: average,
+      });
+      const h = await KeyedOperatorHarness.open(factory, byKey.fn, { backend });
+      for (const id of [1, 2]) h.process({ key: 'a', ts: id, id }, id);
+      const encode = h.snapshotLater();
+      for (const id of [3, 4]) h.process({ key: 'a', ts: id, id }, id); // while the snapshot is pending
+      const restored = await KeyedOperatorHarness.open(factory, byKey.fn, {
+        backend,
+        restore: await encode(),
+      });
+      restored.watermark(Number.POSITIVE_INFINITY);
+      h.watermark(Number.POSITIVE_INFINITY);
+      expect(restored.values()).toEqual(['3/2']);
+      expect(h.values()).toEqual(['10/4']);
+      h.dispose();
+      restored.dispose();
+    },
+  );
+});
+
 describe('count windows', () => {
   it('emit every `size` records of a key, and keep the rest', async () => {
     const factory = countWindowOperator(
