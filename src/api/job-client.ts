@@ -3,7 +3,6 @@
  * on demand, checkpoint statistics, and cancellation. `execute()` is `executeAsync()` followed by
  * `client.result`.
  */
-import { randomBytes } from 'node:crypto';
 import type { TriggerRequest } from '../checkpoint/coordinator-options.ts';
 import type { CheckpointOutcome } from '../checkpoint/pending-checkpoint.ts';
 import type { CheckpointStatsSnapshot } from '../checkpoint/stats.ts';
@@ -18,6 +17,7 @@ import { JobCancelledError } from '../runtime/errors.ts';
 import type { JobFailure, JobRecovery } from '../runtime/job-events.ts';
 import type { JobMaster } from '../runtime/job-master.ts';
 import type { JobProgress, OperatorMetrics, SubtaskMetrics } from '../runtime/job-progress.ts';
+import { randomHex } from '../util/lazy-builtins.ts';
 import { onAbort } from './execute-options.ts';
 
 /** What a finished job reports. */
@@ -76,7 +76,7 @@ export class JobClient {
   /** Settles when the job has ended and every worker thread is gone. */
   readonly result: Promise<JobResult>;
   /** The job's id: 32 hexadecimal digits, random per start (Flink's JobID); names it in the REST API. */
-  readonly jobId: string = randomBytes(16).toString('hex');
+  readonly jobId: string = randomHex(16);
   /** The job's dashboard or metrics server, when it was started with one (`dashboard` option). */
   dashboard: DashboardHandle | undefined;
   readonly #master: JobMaster;

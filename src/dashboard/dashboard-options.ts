@@ -3,8 +3,8 @@
  * metrics-only variant (`--metrics-port`), validated once at the boundary: errors name the option.
  * The server binds the loopback address unless told otherwise; it is read-only.
  */
-import { isIP } from 'node:net';
 import { InvalidOptionError } from '../errors.ts';
+import { isIpAddress } from '../util/lazy-builtins.ts';
 
 /** Where and how a job's dashboard is served. */
 export interface DashboardOptions {
@@ -58,7 +58,7 @@ export function resolveDashboardOptions(options: unknown, name = 'dashboard'): R
   } = options as Record<string, unknown>;
   if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
     throw new InvalidOptionError(`${name}.port`, 'an integer from 0 to 65535', port);
-  if (typeof host !== 'string' || (isIP(host) === 0 && host !== 'localhost'))
+  if (typeof host !== 'string' || (!isIpAddress(host) && host !== 'localhost'))
     throw new InvalidOptionError(`${name}.host`, 'an IP address or localhost', host);
   if (typeof keepAlive !== 'boolean')
     throw new InvalidOptionError(`${name}.keepAlive`, 'a boolean', keepAlive);

@@ -10,7 +10,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
@@ -29,6 +28,9 @@ import {
   jobView,
   vertexView,
 } from './rest-views.ts';
+
+/** A bound TCP server's address (node:net's `AddressInfo`, named here without importing `node:net`). */
+type AddressInfo = Exclude<ReturnType<Server['address']>, string | null>;
 
 /** Pushes to a page at most this often, ms (events come in bursts). */
 const PUSH_EVERY_MS = 200;

@@ -18,9 +18,9 @@
  *
  * Thread: the sink subtask's worker thread.
  */
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import type { OperatorContext, OperatorFactory } from '../../operators/operator.ts';
+import { randomHex } from '../../util/lazy-builtins.ts';
 import { ConnectorUnavailableError } from '../connector-errors.ts';
 import type { SinkGuarantee, StagedCommitter } from '../sink/staged-commit-sink.ts';
 import { stagedCommitSink } from '../sink/staged-commit-sink.ts';
@@ -54,7 +54,7 @@ const DIAGNOSIS_ROWS = 10_000;
 class PostgresTransactions<T> implements TwoPhaseCommitFunctions<PreparedTransaction, T> {
   readonly #options: PostgresSinkOptions<T>;
   readonly #rows: RowWriter<T>;
-  readonly #token = randomBytes(4).toString('hex');
+  readonly #token = randomHex(4);
   #prefix = '';
   #sequence = 0;
   #data: Client | undefined;

@@ -12,9 +12,9 @@
  *
  * Thread: the sink subtask's worker thread; commits run one after the other, in checkpoint order.
  */
-import { randomBytes } from 'node:crypto';
 import type { Operator, OperatorContext, OperatorFactory } from '../../operators/operator.ts';
 import { userFunctionError } from '../../operators/user-function-error.ts';
+import { randomHex } from '../../util/lazy-builtins.ts';
 
 /** What a staged batch is called: unique across runs, the same when a restored batch commits again. */
 export interface BatchId {
@@ -69,7 +69,7 @@ export function stagedCommitSink<E>(
   return (context): Operator => {
     const target = committer();
     const staged = context.transactional && guarantee === 'exactly-once';
-    const token = randomBytes(4).toString('hex');
+    const token = randomHex(4);
     let buffer: E[] = [];
     let pending: StagedBatch<E>[] = [];
     /** Writes run in order on this chain; the first failure fails every later call. */
