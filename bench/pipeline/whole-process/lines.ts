@@ -11,14 +11,28 @@ import { seededRandom, zipfSampler } from '../random.ts';
 const VOCABULARY_SIZE = 5000;
 const SEED = 20_251_207;
 
-const vocabulary = makeVocabulary(VOCABULARY_SIZE, seededRandom(SEED));
-const capitalised = vocabulary.map((w) => w[0]!.toUpperCase() + w.slice(1));
+interface Words {
+  readonly vocabulary: string[];
+  readonly capitalised: string[];
+  readonly nextRank: () => number;
+}
+
 // One shared cumulative table; each line draws from it with its own random stream.
 let lineRandom: () => number = seededRandom(0);
-const nextRank = zipfSampler(vocabulary.length, 1, () => lineRandom());
+// Built on the first line, not at import: every thread of a weir job imports this module, and
+// only the source's thread makes lines (the vocabulary took ~40 ms of each thread's start-up).
+let words: Words | undefined;
+
+function makeWords(): Words {
+  const vocabulary = makeVocabulary(VOCABULARY_SIZE, seededRandom(SEED));
+  const capitalised = vocabulary.map((w) => w[0]!.toUpperCase() + w.slice(1));
+  return { vocabulary, capitalised, nextRank: zipfSampler(vocabulary.length, 1, () => lineRandom()) };
+}
 
 /** Line `n` of the input (no trailing newline): the same string for the same `n`, everywhere. */
 export function lineAt(n: number): string {
+  words ??= makeWords();
+  const { vocabulary, capitalised, nextRank } = words;
   const random = seededRandom((SEED ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
   lineRandom = random;
   const length = 20 + Math.floor(random() * 21);

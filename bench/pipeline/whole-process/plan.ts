@@ -2,8 +2,8 @@
  * The whole-process benchmark's trials: for every input shape (source kind × record count), the
  * baselines (plain loop, single-thread `stream.pipeline`), the piscina peer and weir in batch mode,
  * streaming mode and streaming with exactly-once checkpoints every second, each streaming variant
- * also with local aggregation before the keyed exchange (`-la`); the start-up pair
- * (a 10-record weir job against `node` on an empty script).
+ * also with local aggregation before the keyed exchange (`-la`); the start-up trials (a 10-record
+ * weir job from each in-job input kind against `node` on an empty script).
  */
 import type { InputKind, TrialSpec } from './trial-spec.ts';
 
@@ -37,6 +37,9 @@ export interface WholeProcessParams {
   /** Only the trials whose label is listed (all when undefined). */
   readonly only?: readonly string[];
 }
+
+/** The start-up trials' job: 10 records (the input kind is set per trial). */
+const STARTUP_SPEC = { input: 'iterable', records: 10, path: '' } as const;
 
 export function planTrials(params: WholeProcessParams, path: (records: number) => string): Trial[] {
   const trials: Trial[] = [];
@@ -77,27 +80,26 @@ export function planTrials(params: WholeProcessParams, path: (records: number) =
     }
   }
   if (params.startup) {
-    const spec = { input: 'iterable', records: 10, path: '' } as const;
-    trials.push({ label: 'node empty script', shape: 'start-up', entry: 'empty', spec });
-    trials.push({
-      label: `weir 10 records p${p}`,
-      shape: 'start-up',
-      entry: 'weir',
-      spec: { ...spec, mode: 'streaming', parallelism: p },
-    });
-    if (params.unshared)
+    trials.push({ label: 'node empty script', shape: 'start-up', entry: 'empty', spec: STARTUP_SPEC });
+    // The 10-record job from each in-job source listed: an iterable is a non-parallel source, which
+    // gets a thread of its own beside the p shared ones (slot-sharing.ts); a sequence runs in p.
+    for (const input of params.inputs.filter((kind) => kind !== 'file')) {
+      const spec = { ...STARTUP_SPEC, input, mode: 'streaming', parallelism: p } as const;
+      trials.push({ label: `weir 10 records p${p} ${input}`, shape: 'start-up', entry: 'weir', spec });
+      if (params.unshared)
+        trials.push({
+          label: `weir 10 records p${p} ${input} unshared`,
+          shape: 'start-up',
+          entry: 'weir',
+          spec: { ...spec, threadSharing: false },
+        });
       trials.push({
-        label: `weir 10 records p${p} unshared`,
+        label: `weir run, 10 records p${p} ${input}`,
         shape: 'start-up',
-        entry: 'weir',
-        spec: { ...spec, mode: 'streaming', parallelism: p, threadSharing: false },
+        entry: 'weir-cli',
+        spec,
       });
-    trials.push({
-      label: `weir run, 10 records p${p}`,
-      shape: 'start-up',
-      entry: 'weir-cli',
-      spec: { ...spec, mode: 'streaming', parallelism: p },
-    });
+    }
   }
   return trials;
 }
