@@ -151,7 +151,10 @@ export class StreamEnvironment {
         iterable,
       );
     }
-    return this.#source<T>('fromIterable', iterableSource(iterable), { maxOwnParallelism: 1 });
+    return this.#source<T>('fromIterable', iterableSource(iterable), {
+      maxOwnParallelism: 1,
+      ...sizeOf(iterable),
+    });
   }
 
   /**
@@ -240,7 +243,10 @@ export class StreamEnvironment {
   #source<T>(
     kind: string,
     factory: SourceFactory,
-    traits: Pick<StreamNodeInit, 'maxOwnParallelism' | 'unionOperatorState' | 'bounded'> = {},
+    traits: Pick<
+      StreamNodeInit,
+      'maxOwnParallelism' | 'unionOperatorState' | 'bounded' | 'knownRecords'
+    > = {},
   ): DataStream<T> {
     const node = this.#builder.addNode({
       kind,
@@ -326,4 +332,11 @@ function checkSequence(
   if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
     throw new InvalidOptionError('ratePerSecond', 'a positive number', rate);
   }
+}
+
+/** An array's, set's or map's size (a function's or a lazy iterable's is not known). */
+function sizeOf(iterable: unknown): { knownRecords?: number } {
+  if (Array.isArray(iterable)) return { knownRecords: iterable.length };
+  if (iterable instanceof Set || iterable instanceof Map) return { knownRecords: iterable.size };
+  return {};
 }

@@ -57,6 +57,8 @@ export interface StreamNodeInit {
   readonly unionOperatorState?: boolean;
   /** See {@link StreamNode.bounded}; default true. */
   readonly bounded?: boolean;
+  /** See {@link StreamNode.knownRecords}. */
+  readonly knownRecords?: number;
   /** See {@link StreamNode.sideOutputs}; default false. */
   readonly sideOutputs?: boolean;
   /** See {@link StreamNode.sideOutputTag}. */
@@ -87,6 +89,11 @@ export class StreamNode {
   /** False for a source that never ends (a sequence without an end): batch mode refuses it. */
   readonly bounded: boolean;
   /**
+   * How many records a source produces, when it is known at declaration (a collection's size);
+   * placement uses it to keep a small serial source out of a thread of its own.
+   */
+  readonly knownRecords: number | undefined;
+  /**
    * The operator may emit side-output records (windows' late data, process functions' `output`):
    * each consumer gets only the stream it reads, the main one or one side output.
    */
@@ -111,6 +118,7 @@ export class StreamNode {
     this.maxOwnParallelism = init.maxOwnParallelism ?? Number.POSITIVE_INFINITY;
     this.unionOperatorState = init.unionOperatorState ?? false;
     this.bounded = init.bounded ?? true;
+    this.knownRecords = init.knownRecords;
     this.sideOutputs = init.sideOutputs ?? false;
     this.sideOutputTag = init.sideOutputTag;
   }

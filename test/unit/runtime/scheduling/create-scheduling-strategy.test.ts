@@ -8,6 +8,7 @@ import { buildJobGraph } from '../../../../src/graph/job-graph.ts';
 import { StreamEnvironment } from '../../../../src/index.ts';
 import { createSchedulingStrategy } from '../../../../src/runtime/scheduling/create-scheduling-strategy.ts';
 import { PipelinedScheduling } from '../../../../src/runtime/scheduling/pipelined-scheduling.ts';
+import { SMALL_SERIAL_SOURCE_RECORDS } from '../../../../src/runtime/scheduling/slot-sharing.ts';
 import { StagedScheduling } from '../../../../src/runtime/scheduling/staged-scheduling.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-scheduling-unit-'));
@@ -56,10 +57,11 @@ describe('createSchedulingStrategy', () => {
     }
   });
 
-  it('with thread sharing, gives a non-parallel source of a wider job a thread of its own', () => {
+  /** iterable (p1) -> map -> keyed reduce -> collect at p = 2, placed with sharing. */
+  function serialSourceJob(iterable: Iterable<string> | (() => Iterable<string>)) {
     const env = new StreamEnvironment({ parallelism: 2 });
     env
-      .fromIterable(['a', 'b'])
+      .fromIterable(iterable)
       .uid('words')
       .map((w) => w)
       .keyBy((w) => w)
@@ -67,13 +69,26 @@ describe('createSchedulingStrategy', () => {
       .collect({ uid: 'out' });
     const g = buildJobGraph(env.nodes, env.graphOptions());
     const { placement } = createSchedulingStrategy(g, 4096, undefined, true);
-    expect(placement.threads).toBe(3);
-    const plan = (vertex: number, subtaskIndex: number) =>
-      ({ vertex: g.vertices[vertex]!, subtaskIndex }) as Parameters<typeof placement.slotOf>[0];
+    const slot = (vertex: number, subtaskIndex: number) =>
+      placement.slotOf({ vertex: g.vertices[vertex]!, subtaskIndex } as Parameters<
+        typeof placement.slotOf
+      >[0]);
     expect(g.vertices[0]!.parallelism).toBe(1);
-    expect(placement.slotOf(plan(0, 0))).toBe(2);
     for (const vertex of g.vertices.slice(1))
-      expect([0, 1].map((i) => placement.slotOf(plan(vertex.index, i)))).toEqual([0, 1]);
+      expect([0, 1].map((i) => slot(vertex.index, i))).toEqual([0, 1]);
+    return { threads: placement.threads, sourceSlot: slot(0, 0) };
+  }
+
+  it('with thread sharing, gives a non-parallel source of unknown size a thread of its own', () => {
+    expect(serialSourceJob(() => ['a', 'b'])).toEqual({ threads: 3, sourceSlot: 2 });
+  });
+
+  it('keeps a non-parallel source of a known small collection in slot 0, a large one apart', () => {
+    const limit = SMALL_SERIAL_SOURCE_RECORDS;
+    expect(serialSourceJob(['a', 'b'])).toEqual({ threads: 2, sourceSlot: 0 });
+    expect(serialSourceJob(new Set(['a', 'b']))).toEqual({ threads: 2, sourceSlot: 0 });
+    expect(serialSourceJob(Array.from({ length: limit }, String))).toEqual({ threads: 2, sourceSlot: 0 });
+    expect(serialSourceJob(Array.from({ length: limit + 1 }, String))).toEqual({ threads: 3, sourceSlot: 2 });
   });
 
   it('makes the partition directory on open, not before, and removes it on dispose', () => {
