@@ -80,16 +80,19 @@ describe('connection loss', () => {
     client.on('failure', (failure) => failures.push(failure.error.message));
     // The first completed checkpoint: the servers cut every connection of the job.
     await new Promise<void>((resolve) => client.on('checkpoint', () => resolve()));
-    // Only this job's connections (by name): other tests and sessions share the servers.
+    // Only this job's connections (by name): other tests and sessions share the servers. Both
+    // are listed before either is cut: the first cut fails the job, whose restart closes the rest.
     const clients = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n');
     const ids = clients.filter((c) => c.includes(` name=${name} `)).map((c) => /^id=(\d+)/.exec(c)![1]!);
+    const backends = await postgres.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+      name,
+    ]);
     expect(ids.length).toBeGreaterThan(0);
+    expect(backends.rows.length).toBeGreaterThan(0);
     for (const id of ids) await redis.call('CLIENT', 'KILL', 'ID', id);
-    const cut = await postgres.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-      [name],
-    );
-    expect(cut.rows.length).toBeGreaterThan(0);
+    await postgres.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [
+      backends.rows.map((r: { pid: number }) => r.pid),
+    ]);
     // Once the job runs again the second half arrives; it ends when every click is committed.
     await new Promise<void>((resolve) => client.on('recovered', () => resolve()));
     await produce(stream, CLICKS / 2, CLICKS);
