@@ -16,6 +16,7 @@ import {
   testRedis,
   uniqueName,
 } from '../../../support/servers.ts';
+import { createClickTables, readClickTables } from '../jobs/click-tables.ts';
 import type { RedisToPostgresArgs } from '../jobs/redis-to-postgres.job.ts';
 
 const JOB = new URL('../jobs/redis-to-postgres.job.ts', import.meta.url);
@@ -29,9 +30,7 @@ let postgres: pg.Client;
 beforeAll(async () => {
   redis = await testRedis();
   postgres = await testPostgres();
-  await postgres.query(`CREATE SCHEMA "${name}"`);
-  await postgres.query(`CREATE TABLE "${name}".updates (user_id text NOT NULL, count int NOT NULL)`);
-  await postgres.query(`CREATE TABLE "${name}".totals (user_id text PRIMARY KEY, count int NOT NULL)`);
+  await createClickTables(postgres, name);
 });
 afterAll(async () => {
   await deleteRedisPrefix(redis, name);
@@ -112,14 +111,9 @@ describe('connection loss', () => {
     // The first to notice fails the job: a read, a write or a commit (ConnectorUnavailableError),
     // or a prepare, which declines the checkpoint (the checkpoint failure names the same cause).
     expect(failures.join('\n')).toMatch(/(redis stream source|postgres sink) at 127\.0\.0\.1:\d+/);
-    const updates = await postgres.query(
-      `SELECT user_id, count FROM "${name}".updates ORDER BY user_id, count`,
-    );
     const expected: string[] = [];
     for (let u = 0; u < USERS; u++) for (let c = 1; c <= CLICKS / USERS; c++) expected.push(`u${u} ${c}`);
-    expect(
-      updates.rows.map((r: { user_id: string; count: number }) => `${r.user_id} ${r.count}`).sort(),
-    ).toEqual(expected.sort());
+    expect((await readClickTables(postgres, name)).updates.sort()).toEqual(expected.sort());
     expect(await committed()).toEqual({ updates: CLICKS, total: CLICKS });
   });
 });

@@ -22,6 +22,7 @@ import {
   testRedis,
   uniqueName,
 } from '../../../support/servers.ts';
+import { createClickTables, readClickTables } from '../jobs/click-tables.ts';
 import { RUNNER_JOB, type RunnerArgs, runnerJob } from '../jobs/redis-to-postgres.runner.ts';
 
 const RUNNER = fileURLToPath(new URL('../jobs/redis-to-postgres.runner.ts', import.meta.url));
@@ -38,9 +39,7 @@ beforeAll(async () => {
   postgres = await testPostgres();
   streams = Array.from({ length: 3 }, (_, i) => `${name}:clicks:${i}`);
   await addClicks(0, CLICKS / 2);
-  await postgres.query(`CREATE SCHEMA "${name}"`);
-  await postgres.query(`CREATE TABLE "${name}".updates (user_id text NOT NULL, count int NOT NULL)`);
-  await postgres.query(`CREATE TABLE "${name}".totals (user_id text PRIMARY KEY, count int NOT NULL)`);
+  await createClickTables(postgres, name);
 });
 
 async function addClicks(from: number, to: number): Promise<void> {
@@ -114,15 +113,10 @@ describe('kill -9 of the whole process: Redis → keyed count → PostgreSQL', (
 
     const perUser = new Map<string, number>();
     for (let n = 0; n < CLICKS; n++) perUser.set(`u${n % USERS}`, (perUser.get(`u${n % USERS}`) ?? 0) + 1);
-    const totals = await postgres.query(`SELECT user_id, count FROM "${name}".totals ORDER BY user_id`);
-    expect(totals.rows.map((r) => `${r.user_id} ${r.count}`)).toEqual(
-      [...perUser].sort().map(([u, c]) => `${u} ${c}`),
-    );
+    const { updates, totals } = await readClickTables(postgres, name);
+    expect(totals).toEqual([...perUser].sort().map(([u, c]) => `${u} ${c}`));
     // Every update once: per user the counts 1..n.
-    const updates = await postgres.query(
-      `SELECT user_id, count FROM "${name}".updates ORDER BY user_id, count`,
-    );
-    expect(updates.rows.map((r) => `${r.user_id} ${r.count}`)).toEqual(
+    expect(updates).toEqual(
       [...perUser].sort().flatMap(([u, c]) => Array.from({ length: c }, (_, i) => `${u} ${i + 1}`)),
     );
     expect(await preparedTransactions(postgres, `weir_${name}`)).toEqual([]);

@@ -19,6 +19,7 @@ import {
   testRedis,
   uniqueName,
 } from '../../../support/servers.ts';
+import { type ClickTables, createClickTables, readClickTables } from '../jobs/click-tables.ts';
 import type { RedisToPostgresArgs } from '../jobs/redis-to-postgres.job.ts';
 
 const JOB = new URL('../jobs/redis-to-postgres.job.ts', import.meta.url);
@@ -31,21 +32,7 @@ const schemas: string[] = [];
 let redis: Redis;
 let postgres: pg.Client;
 let streams: string[];
-let reference: Tables;
-
-interface Tables {
-  readonly updates: string[];
-  readonly totals: string[];
-}
-
-async function tables(schema: string): Promise<Tables> {
-  const updates = await postgres.query(
-    `SELECT user_id, count FROM "${schema}".updates ORDER BY user_id, count`,
-  );
-  const totals = await postgres.query(`SELECT user_id, count FROM "${schema}".totals ORDER BY user_id`);
-  const line = (r: { user_id: string; count: number }): string => `${r.user_id} ${r.count}`;
-  return { updates: updates.rows.map(line), totals: totals.rows.map(line) };
-}
+let reference: ClickTables;
 
 async function run(
   seed: number | undefined,
@@ -53,9 +40,7 @@ async function run(
 ): Promise<{ schema: string; attempts: number; fired: Int32Array }> {
   const schema = `${name}_${schemas.length}`;
   schemas.push(schema);
-  await postgres.query(`CREATE SCHEMA "${schema}"`);
-  await postgres.query(`CREATE TABLE "${schema}".updates (user_id text NOT NULL, count int NOT NULL)`);
-  await postgres.query(`CREATE TABLE "${schema}".totals (user_id text PRIMARY KEY, count int NOT NULL)`);
+  await createClickTables(postgres, schema);
   const points =
     seed === undefined
       ? []
@@ -100,7 +85,7 @@ beforeAll(async () => {
     pipeline.xadd(streams[n % 3]!, '*', 'user', `u${(n * 7919) % USERS}`, 'n', String(n));
   await pipeline.exec();
   const { schema } = await run(undefined, 'exactly-once');
-  reference = await tables(schema);
+  reference = await readClickTables(postgres, schema);
   // The failure-free run against the counts computed here.
   const expected = new Map<string, number>();
   for (let n = 0; n < CLICKS; n++) {
@@ -124,14 +109,14 @@ describe('chaos: Redis → keyed count → PostgreSQL', () => {
     const { schema, attempts, fired } = await run(seed, 'exactly-once');
     expect([...fired]).toEqual([1, 1, 1]);
     expect(attempts).toBeGreaterThanOrEqual(2);
-    expect(await tables(schema)).toEqual(reference);
+    expect(await readClickTables(postgres, schema)).toEqual(reference);
     expect(await preparedTransactions(postgres, `weir_${schema}`)).toEqual([]);
   });
 
   it('at-least-once, seed 201: nothing missing', async () => {
     const { schema, fired } = await run(201, 'at-least-once');
     expect([...fired]).toEqual([1, 1, 1]);
-    const got = await tables(schema);
+    const got = await readClickTables(postgres, schema);
     expect(new Set(got.updates)).toEqual(new Set(reference.updates));
     expect(got.totals).toEqual(reference.totals);
   });
